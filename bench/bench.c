@@ -1,0 +1,67 @@
+/* bench/bench.c -- timing and reporting for `shroud bench`. */
+#include "bench.h"
+
+#include <string.h>
+#include <time.h>
+
+uint64_t bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
+{
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        uint64_t iters = 1;
+        for (;;) {
+            uint64_t t0 = bench_now_ns();
+            for (uint64_t i = 0; i < iters; i++)
+                fn(arg);
+            uint64_t dt = bench_now_ns() - t0;
+            if ((double)dt >= ctx->min_seconds * 1e9 || iters >= (1u << 30)) {
+                double per = (double)dt / (double)iters;
+                if (rep == 0 || per < best)
+                    best = per;
+                break;
+            }
+            iters *= 2;
+        }
+    }
+    return best;
+}
+
+void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                  const char *per, const char *extra)
+{
+    int has_ratio = ctx->baseline != NULL && ctx->baseline_ns > 0
+                    && strcmp(ctx->baseline, name) != 0;
+    if (ctx->json) {
+        fprintf(ctx->out, "{\"suite\":\"%s\",\"name\":\"%s\",\"n\":%llu,\"ns\":%.1f,\"per\":\"%s\"",
+                ctx->suite, name, (unsigned long long)n, ns, per);
+        if (has_ratio)
+            fprintf(ctx->out, ",\"baseline\":\"%s\",\"ratio\":%.4f", ctx->baseline,
+                    ns / ctx->baseline_ns);
+        if (extra != NULL && extra[0] != '\0')
+            fprintf(ctx->out, ",%s", extra);
+        fputs("}\n", ctx->out);
+    } else {
+        fprintf(ctx->out, "%-24s n=%-8llu %14.1f ns/%-8s", name, (unsigned long long)n, ns, per);
+        if (has_ratio)
+            fprintf(ctx->out, "  %7.4f x %s", ns / ctx->baseline_ns, ctx->baseline);
+        if (extra != NULL && extra[0] != '\0')
+            fprintf(ctx->out, "  {%s}", extra);
+        fputc('\n', ctx->out);
+    }
+    fflush(ctx->out);
+}
+
+void bench_report_baseline(bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                           const char *per)
+{
+    ctx->baseline = name;
+    ctx->baseline_ns = ns;
+    bench_report(ctx, name, n, ns, per, NULL);
+}

@@ -1,0 +1,46 @@
+/* bench/bench.h -- the `shroud bench` framework (like `openssl speed`).
+ *
+ * Each figure is printed either as an aligned human line or, with --json,
+ * as one JSON object a line:
+ *   {"suite":"zk","name":"msm","n":10000,"ns":6123.4,"per":"point",
+ *    "baseline":"scalarmul","ratio":0.101, ...extra fields}
+ * "ratio" is ns divided by the suite's baseline figure measured earlier in
+ * the same run, so that figures stay comparable on a noisy shared machine.
+ */
+#ifndef SHROUD_BENCH_H
+#define SHROUD_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct bench_ctx {
+    int json;
+    FILE *out;
+    const char *suite;
+    double min_seconds;       /* minimum measuring time per figure */
+    const char *baseline;     /* name of the baseline figure, once measured */
+    double baseline_ns;
+} bench_ctx;
+
+uint64_t bench_now_ns(void);
+/* Time fn(arg) repeatedly, doubling the count until at least min_seconds
+ * have passed; returns nanoseconds per call (the best of 3 such runs). */
+double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);
+/* Print one figure.  extra is NULL or a fragment of JSON members such as
+ * "\"bytes\":200" appended to the object (and shown in human output). */
+void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                  const char *per, const char *extra);
+/* Report a figure and make it the suite's baseline. */
+void bench_report_baseline(bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                           const char *per);
+
+/* Suites, each printing its figures. */
+int bench_suite_zk(bench_ctx *ctx);
+
+/* Parts of the zk suite, one file each. */
+void bench_zk_group(bench_ctx *ctx);
+void bench_zk_msm(bench_ctx *ctx);
+void bench_zk_proofs(bench_ctx *ctx);
+void bench_zk_elgamal(bench_ctx *ctx);
+
+#endif

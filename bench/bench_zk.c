@@ -1,0 +1,12 @@
+/* bench/bench_zk.c -- `shroud bench zk`: the zero-knowledge toolkit. */
+#include "bench.h"
+
+int bench_suite_zk(bench_ctx *ctx)
+{
+    ctx->suite = "zk";
+    bench_zk_group(ctx);     /* measures the scalarmul baseline first */
+    bench_zk_msm(ctx);
+    bench_zk_proofs(ctx);
+    bench_zk_elgamal(ctx);
+    return 0;
+}

@@ -1,0 +1,48 @@
+/* cli/main.c -- the `shroud` executable: one binary, many subcommands. */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: shroud COMMAND [ARGS]\n"
+          "\n"
+          "commands:\n"
+          "  help                     show this help\n"
+          "  version                  print the version\n"
+          "  demo                     walk through the zero-knowledge toolkit\n"
+          "  bench SUITE [--json]     measure performance (suites: zk)\n"
+          "        [--seconds S]      minimum measuring time per figure (default 0.2)\n"
+          "\n"
+          "See README.md and docs/ for more.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fputs("shroud: libsodium failed to initialise\n", stderr);
+        return 1;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("shroud %s (libsodium %s)\n", SHROUD_VERSION, sodium_version_string());
+        return 0;
+    }
+    if (strcmp(cmd, "bench") == 0)
+        return cli_cmd_bench(argc - 2, argv + 2);
+    if (strcmp(cmd, "demo") == 0)
+        return cli_cmd_demo(argc - 2, argv + 2);
+    fprintf(stderr, "shroud: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

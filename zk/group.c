@@ -1,0 +1,285 @@
+/* zk/group.c -- ristretto255 scalars and points on libdecaf.
+ *
+ * libdecaf's decaf_255 is the Ristretto encoding of Curve25519 and agrees
+ * byte for byte with libsodium's ristretto255 (the tests cross-check every
+ * operation).  We use libdecaf rather than libsodium because it exposes the
+ * point arithmetic itself (addition on unencoded points), which the MSM and
+ * the shuffle need; libsodium only offers encoded-in, encoded-out calls.
+ */
+#include "zk/group.h"
+
+#include <string.h>
+#include <sodium.h>
+
+static int decaf_ok(decaf_error_t e)
+{
+    return decaf_successful(e) == DECAF_TRUE;
+}
+
+/* ---- scalars ---------------------------------------------------------- */
+
+void zk_scalar_zero(zk_scalar *out)
+{
+    decaf_255_scalar_copy(&out->v, decaf_255_scalar_zero);
+}
+
+void zk_scalar_one(zk_scalar *out)
+{
+    decaf_255_scalar_copy(&out->v, decaf_255_scalar_one);
+}
+
+void zk_scalar_from_u64(zk_scalar *out, uint64_t v)
+{
+    decaf_255_scalar_set_unsigned(&out->v, v);
+}
+
+int zk_scalar_decode(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES])
+{
+    if (!decaf_ok(decaf_255_scalar_decode(&out->v, in))) {
+        zk_scalar_zero(out);
+        return SH_ERR_NONCANONICAL;
+    }
+    return SH_OK;
+}
+
+void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s)
+{
+    decaf_255_scalar_encode(out, &s->v);
+}
+
+void zk_scalar_reduce(zk_scalar *out, const uint8_t *in, size_t len)
+{
+    decaf_255_scalar_decode_long(&out->v, in, len);
+}
+
+void zk_scalar_random(zk_scalar *out, sh_rng *rng)
+{
+    /* 512 random bits reduced mod L: statistically uniform (bias < 2^-259). */
+    uint8_t buf[64];
+    sh_rng_bytes(rng, buf, sizeof buf);
+    decaf_255_scalar_decode_long(&out->v, buf, sizeof buf);
+    sodium_memzero(buf, sizeof buf);
+}
+
+void zk_scalar_random_nonzero(zk_scalar *out, sh_rng *rng)
+{
+    do {
+        zk_scalar_random(out, rng);
+    } while (zk_scalar_is_zero(out));
+}
+
+void zk_scalar_add(zk_scalar *out, const zk_scalar *a, const zk_scalar *b)
+{
+    decaf_255_scalar_add(&out->v, &a->v, &b->v);
+}
+
+void zk_scalar_sub(zk_scalar *out, const zk_scalar *a, const zk_scalar *b)
+{
+    decaf_255_scalar_sub(&out->v, &a->v, &b->v);
+}
+
+void zk_scalar_mul(zk_scalar *out, const zk_scalar *a, const zk_scalar *b)
+{
+    decaf_255_scalar_mul(&out->v, &a->v, &b->v);
+}
+
+void zk_scalar_neg(zk_scalar *out, const zk_scalar *a)
+{
+    decaf_255_scalar_sub(&out->v, decaf_255_scalar_zero, &a->v);
+}
+
+int zk_scalar_invert(zk_scalar *out, const zk_scalar *a)
+{
+    if (!decaf_ok(decaf_255_scalar_invert(&out->v, &a->v))) {
+        zk_scalar_zero(out);
+        return SH_ERR_ZERO;
+    }
+    return SH_OK;
+}
+
+int zk_scalar_eq(const zk_scalar *a, const zk_scalar *b)
+{
+    return decaf_255_scalar_eq(&a->v, &b->v) == DECAF_TRUE;
+}
+
+int zk_scalar_is_zero(const zk_scalar *a)
+{
+    return decaf_255_scalar_eq(&a->v, decaf_255_scalar_zero) == DECAF_TRUE;
+}
+
+void zk_scalar_cmov(zk_scalar *out, const zk_scalar *a, const zk_scalar *b, int flag)
+{
+    decaf_word_t mask = (decaf_word_t)0 - (decaf_word_t)(flag & 1);
+    decaf_255_scalar_cond_sel(&out->v, &a->v, &b->v, mask);
+}
+
+void zk_scalar_wipe(zk_scalar *s)
+{
+    sodium_memzero(s, sizeof *s);
+}
+
+void zk_scalar_hash(zk_scalar *out, const char *dst, const uint8_t *msg, size_t len)
+{
+    uint8_t wide[64];
+    /* Fails only for a tag longer than 255 bytes; tags are constants of
+     * the code, so that is a programming error, treated like libsodium's. */
+    if (zk_expand_message_xmd_sha512(wide, sizeof wide, dst, msg, len) != 0)
+        sodium_misuse();
+    decaf_255_scalar_decode_long(&out->v, wide, sizeof wide);
+    sodium_memzero(wide, sizeof wide);
+}
+
+/* ---- points ------------------------------------------------------------ */
+
+void zk_point_identity(zk_point *out)
+{
+    decaf_255_point_copy(&out->v, decaf_255_point_identity);
+}
+
+void zk_point_base(zk_point *out)
+{
+    decaf_255_point_copy(&out->v, decaf_255_point_base);
+}
+
+int zk_point_decode(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
+{
+    if (!decaf_ok(decaf_255_point_decode(&out->v, in, DECAF_TRUE))) {
+        zk_point_identity(out);
+        return SH_ERR_POINT;
+    }
+    return SH_OK;
+}
+
+int zk_point_decode_nonidentity(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
+{
+    int rc = zk_point_decode(out, in);
+    if (rc != SH_OK)
+        return rc;
+    if (zk_point_is_identity(out))
+        return SH_ERR_IDENTITY;
+    return SH_OK;
+}
+
+void zk_point_encode(uint8_t out[ZK_POINT_BYTES], const zk_point *p)
+{
+    decaf_255_point_encode(out, &p->v);
+}
+
+void zk_point_add(zk_point *out, const zk_point *a, const zk_point *b)
+{
+    decaf_255_point_add(&out->v, &a->v, &b->v);
+}
+
+void zk_point_sub(zk_point *out, const zk_point *a, const zk_point *b)
+{
+    decaf_255_point_sub(&out->v, &a->v, &b->v);
+}
+
+void zk_point_neg(zk_point *out, const zk_point *a)
+{
+    decaf_255_point_negate(&out->v, &a->v);
+}
+
+void zk_point_dbl(zk_point *out, const zk_point *a)
+{
+    decaf_255_point_double(&out->v, &a->v);
+}
+
+int zk_point_eq(const zk_point *a, const zk_point *b)
+{
+    return decaf_255_point_eq(&a->v, &b->v) == DECAF_TRUE;
+}
+
+int zk_point_is_identity(const zk_point *a)
+{
+    return decaf_255_point_eq(&a->v, decaf_255_point_identity) == DECAF_TRUE;
+}
+
+void zk_point_mul(zk_point *out, const zk_point *p, const zk_scalar *s)
+{
+    decaf_255_point_scalarmul(&out->v, &p->v, &s->v);
+}
+
+void zk_point_mul_base(zk_point *out, const zk_scalar *s)
+{
+    decaf_255_precomputed_scalarmul(&out->v, decaf_255_precomputed_base, &s->v);
+}
+
+void zk_point_double_mul_base_vartime(zk_point *out, const zk_scalar *a,
+                                      const zk_point *p, const zk_scalar *b)
+{
+    decaf_255_base_double_scalarmul_non_secret(&out->v, &a->v, &p->v, &b->v);
+}
+
+void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES])
+{
+    decaf_255_point_from_hash_uniform(&out->v, in);
+}
+
+void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len)
+{
+    uint8_t uniform[ZK_HASH_BYTES];
+    if (zk_expand_message_xmd_sha512(uniform, sizeof uniform, dst, msg, len) != 0)
+        sodium_misuse();   /* tag longer than 255 bytes: a programming error */
+    decaf_255_point_from_hash_uniform(&out->v, uniform);
+}
+
+void zk_point_wipe(zk_point *p)
+{
+    sodium_memzero(p, sizeof *p);
+}
+
+/* ---- RFC 9380 expand_message_xmd (SHA-512: b_in_bytes 64, s_in_bytes 128) -- */
+
+int zk_expand_message_xmd_sha512(uint8_t *out, size_t out_len, const char *dst,
+                                 const uint8_t *msg, size_t msg_len)
+{
+    enum { B = 64, S = 128 };
+    size_t dst_len = strlen(dst);
+    size_t ell = (out_len + B - 1) / B;
+    if (out_len == 0 || ell > 255 || out_len > 65535 || dst_len > 255)
+        return SH_ERR_ARG;
+
+    static const uint8_t z_pad[S] = { 0 };
+    uint8_t l_i_b[2] = { (uint8_t)(out_len >> 8), (uint8_t)out_len };
+    uint8_t dst_len_b = (uint8_t)dst_len;
+    uint8_t b0[B], bi[B], tmp[B];
+    crypto_hash_sha512_state st;
+
+    /* b_0 = H(Z_pad || msg || l_i_b_str || I2OSP(0, 1) || DST_prime) */
+    crypto_hash_sha512_init(&st);
+    crypto_hash_sha512_update(&st, z_pad, S);
+    crypto_hash_sha512_update(&st, msg, msg_len);
+    crypto_hash_sha512_update(&st, l_i_b, 2);
+    uint8_t zero = 0;
+    crypto_hash_sha512_update(&st, &zero, 1);
+    crypto_hash_sha512_update(&st, (const uint8_t *)dst, dst_len);
+    crypto_hash_sha512_update(&st, &dst_len_b, 1);
+    crypto_hash_sha512_final(&st, b0);
+
+    /* b_1 = H(b_0 || I2OSP(1, 1) || DST_prime),
+     * b_i = H(strxor(b_0, b_(i-1)) || I2OSP(i, 1) || DST_prime) */
+    for (size_t i = 1; i <= ell; i++) {
+        uint8_t ib = (uint8_t)i;
+        crypto_hash_sha512_init(&st);
+        if (i == 1) {
+            crypto_hash_sha512_update(&st, b0, B);
+        } else {
+            for (size_t j = 0; j < B; j++)
+                tmp[j] = (uint8_t)(b0[j] ^ bi[j]);
+            crypto_hash_sha512_update(&st, tmp, B);
+        }
+        crypto_hash_sha512_update(&st, &ib, 1);
+        crypto_hash_sha512_update(&st, (const uint8_t *)dst, dst_len);
+        crypto_hash_sha512_update(&st, &dst_len_b, 1);
+        crypto_hash_sha512_final(&st, bi);
+        size_t off = (i - 1) * B;
+        size_t take = out_len - off < B ? out_len - off : B;
+        memcpy(out + off, bi, take);
+    }
+    sodium_memzero(b0, sizeof b0);
+    sodium_memzero(bi, sizeof bi);
+    sodium_memzero(tmp, sizeof tmp);
+    sodium_memzero(&st, sizeof st);
+    return SH_OK;
+}

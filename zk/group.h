@@ -1,0 +1,95 @@
+/* zk/group.h -- the ristretto255 group (RFC 9496) on libdecaf.
+ *
+ * zk_scalar is an element of Z/L (L = 2^252 + 27742317777372353535851937790883648493),
+ * zk_point an element of the prime-order ristretto255 group.  Encodings are
+ * the canonical 32-byte ones of RFC 9496 and are byte-identical to
+ * libsodium's crypto_core_ristretto255_* and crypto_scalarmult_ristretto255*.
+ *
+ * Constant time: every function here runs in time independent of secret
+ * scalar and point values, except those whose names end in _vartime, which
+ * take public inputs only.  Decoding rejects (with a distinct error) every
+ * non-canonical or invalid encoding.
+ */
+#ifndef SHROUD_ZK_GROUP_H
+#define SHROUD_ZK_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <decaf/point_255.h>
+#include "util/err.h"
+#include "util/rng.h"
+
+#define ZK_SCALAR_BYTES 32
+#define ZK_POINT_BYTES 32
+#define ZK_HASH_BYTES 64   /* input of zk_point_from_hash: uniform bytes */
+
+typedef struct zk_scalar { struct decaf_255_scalar_s v; } zk_scalar;
+typedef struct zk_point { struct decaf_255_point_s v; } zk_point;
+
+/* ---- scalars ---- */
+void zk_scalar_zero(zk_scalar *out);
+void zk_scalar_one(zk_scalar *out);
+void zk_scalar_from_u64(zk_scalar *out, uint64_t v);
+/* Canonical decoding: SH_ERR_NONCANONICAL unless the 32 bytes are the
+ * little-endian encoding of a value < L. */
+int zk_scalar_decode(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES]) SH_WUR;
+void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s);
+/* Reduce len little-endian bytes modulo L (any length, e.g. 64 bytes of hash). */
+void zk_scalar_reduce(zk_scalar *out, const uint8_t *in, size_t len);
+void zk_scalar_random(zk_scalar *out, sh_rng *rng);
+/* A random scalar that is not zero (for nonces and secrets). */
+void zk_scalar_random_nonzero(zk_scalar *out, sh_rng *rng);
+void zk_scalar_add(zk_scalar *out, const zk_scalar *a, const zk_scalar *b);
+void zk_scalar_sub(zk_scalar *out, const zk_scalar *a, const zk_scalar *b);
+void zk_scalar_mul(zk_scalar *out, const zk_scalar *a, const zk_scalar *b);
+void zk_scalar_neg(zk_scalar *out, const zk_scalar *a);
+/* SH_ERR_ZERO when a is zero (out is then zero). */
+int zk_scalar_invert(zk_scalar *out, const zk_scalar *a) SH_WUR;
+/* 1 if equal, 0 otherwise (constant time). */
+int zk_scalar_eq(const zk_scalar *a, const zk_scalar *b);
+int zk_scalar_is_zero(const zk_scalar *a);
+/* Constant-time select: out = flag ? b : a (flag is 0 or 1). */
+void zk_scalar_cmov(zk_scalar *out, const zk_scalar *a, const zk_scalar *b, int flag);
+void zk_scalar_wipe(zk_scalar *s);
+/* Hash to scalar: expand_message_xmd(SHA-512) of RFC 9380 to 64 bytes with
+ * the given domain-separation tag (at most 255 bytes; longer aborts via
+ * sodium_misuse()), reduced modulo L. */
+void zk_scalar_hash(zk_scalar *out, const char *dst, const uint8_t *msg, size_t len);
+
+/* ---- points ---- */
+void zk_point_identity(zk_point *out);
+void zk_point_base(zk_point *out);
+/* Canonical decoding (RFC 9496 section 4.3.1): SH_ERR_POINT for bytes that
+ * are not the canonical encoding of a group element.  The identity (all
+ * zero bytes) is accepted; use zk_point_decode_nonidentity to refuse it. */
+int zk_point_decode(zk_point *out, const uint8_t in[ZK_POINT_BYTES]) SH_WUR;
+int zk_point_decode_nonidentity(zk_point *out, const uint8_t in[ZK_POINT_BYTES]) SH_WUR;
+void zk_point_encode(uint8_t out[ZK_POINT_BYTES], const zk_point *p);
+void zk_point_add(zk_point *out, const zk_point *a, const zk_point *b);
+void zk_point_sub(zk_point *out, const zk_point *a, const zk_point *b);
+void zk_point_neg(zk_point *out, const zk_point *a);
+void zk_point_dbl(zk_point *out, const zk_point *a);
+int zk_point_eq(const zk_point *a, const zk_point *b);
+int zk_point_is_identity(const zk_point *a);
+/* out = s * p, constant time in s and p (safe for secret scalars). */
+void zk_point_mul(zk_point *out, const zk_point *p, const zk_scalar *s);
+/* out = s * B for the standard base point, constant time, precomputed table. */
+void zk_point_mul_base(zk_point *out, const zk_scalar *s);
+/* out = a * B + b * P for PUBLIC a, b and P only (variable time). */
+void zk_point_double_mul_base_vartime(zk_point *out, const zk_scalar *a,
+                                      const zk_point *p, const zk_scalar *b);
+/* The RFC 9496 one-way map of 64 uniform bytes (byte-identical to
+ * libsodium's crypto_core_ristretto255_from_hash). */
+void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES]);
+/* Hash to group: expand_message_xmd(SHA-512) of RFC 9380 to 64 bytes under
+ * the tag dst, then the one-way map: the hash_to_ristretto255 suite
+ * ristretto255_XMD:SHA-512_R255MAP_RO_ of RFC 9380 appendix B. */
+void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len);
+void zk_point_wipe(zk_point *p);
+
+/* RFC 9380 section 5.3.1 expand_message_xmd with SHA-512.  out_len <= 255*64,
+ * strlen(dst) <= 255.  Returns SH_ERR_ARG otherwise. */
+int zk_expand_message_xmd_sha512(uint8_t *out, size_t out_len, const char *dst,
+                                 const uint8_t *msg, size_t msg_len) SH_WUR;
+
+#endif
