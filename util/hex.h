@@ -34,7 +34,8 @@ int sh_hex_encode(char *out, size_t out_cap, const uint8_t *bin, size_t len) SH_
 int sh_hex_encode_buf(sh_buf *out, const uint8_t *bin, size_t len) SH_WUR;
 
 /* Decode hex[0..hex_len) into out[0..out_cap); *out_len receives
- * hex_len / 2.  On error *out_len is 0 and out is wiped. */
+ * hex_len / 2.  On error *out_len is 0 and out holds nothing decoded
+ * (the text is validated before anything is written). */
 int sh_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len,
                   const char *hex, size_t hex_len) SH_WUR;
 /* Decode exactly out_len bytes: hex_len must be exactly 2 * out_len. */
