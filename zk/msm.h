@@ -3,8 +3,11 @@
  * zk_msm computes sum_i scalars[i] * points[i].  It is variable time (the
  * work depends on the scalar digits) and must only be used on public data:
  * proof verification, batch checks, commitments to public values.
- * Straus (interleaved windows) for small n, Pippenger (bucket method with a
- * window chosen from n) for large n.  n = 0 gives the identity.
+ * Straus (interleaved wNAF) for small n, Pippenger (signed-digit bucket
+ * method, windows planned from n and the scalars' bit lengths) for large n.
+ * The cost follows the scalars' actual lengths: zero scalars cost nothing,
+ * and a 128-bit scalar costs about half of a full one (batch verification
+ * relies on that).  n = 0 gives the identity.
  */
 #ifndef SHROUD_ZK_MSM_H
 #define SHROUD_ZK_MSM_H
@@ -12,7 +15,14 @@
 #include <stddef.h>
 #include "zk/group.h"
 
-/* Returns SH_ERR_NOMEM if scratch space cannot be allocated, else 0. */
+/* Widest Pippenger window (bits); digits are then int16 and buckets 2^14. */
+#define ZK_MSM_MAX_WINDOW 15
+
+/* Returns SH_ERR_NOMEM if scratch space cannot be allocated, SH_ERR_ARG for
+ * a NULL out (or NULL arrays with n > 0), else 0.  out may alias an input.
+ * Like any zk_point array, points must be aligned for zk_point (32 bytes,
+ * libdecaf's field alignment): malloc only promises 16, so allocate point
+ * arrays with aligned_alloc(_Alignof(zk_point), ...). */
 int zk_msm(zk_point *out, const zk_scalar *scalars, const zk_point *points,
            size_t n) SH_WUR;
 
@@ -20,5 +30,14 @@ int zk_msm(zk_point *out, const zk_scalar *scalars, const zk_point *points,
  * tests and as a fallback. */
 void zk_msm_naive(zk_point *out, const zk_scalar *scalars, const zk_point *points,
                   size_t n);
+
+/* The two algorithms zk_msm chooses between, forced (for tests and
+ * benchmarks; same result and errors as zk_msm).  window is the Pippenger
+ * window width in bits, 1..ZK_MSM_MAX_WINDOW for equal fixed windows, or 0
+ * for the windows zk_msm would plan (SH_ERR_ARG above the maximum). */
+int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                  size_t n) SH_WUR;
+int zk_msm_pippenger(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                     size_t n, unsigned window) SH_WUR;
 
 #endif
