@@ -168,7 +168,7 @@ Test(elgamal, bytes_roundtrip)
 {
     size_t lens[] = { 0, 1, 28, 29, 58, 59, 200, 1000, 4000 };
     static uint8_t msg[4000], out[4000 + 30];
-    zk_elgamal_ct *ct = malloc(zk_encode_width(4000) * sizeof *ct);
+    zk_elgamal_ct *ct = zk_aligned_alloc(zk_encode_width(4000), sizeof *ct);
     cr_assert_not_null(ct);
     for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
         size_t len = lens[k], w = zk_encode_width(len), got = 0;
@@ -620,7 +620,7 @@ Test(elgamal, pok_wide)
     /* A width above the stack scratch (8): the heap path. */
     static uint8_t msg[1000];
     size_t w = zk_encode_width(sizeof msg);
-    zk_elgamal_ct *ct = malloc(w * sizeof *ct);
+    zk_elgamal_ct *ct = zk_aligned_alloc(w, sizeof *ct);
     uint8_t proof[64];
     cr_assert_not_null(ct);
     sh_rng_bytes(rng, msg, sizeof msg);

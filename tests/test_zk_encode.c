@@ -27,7 +27,7 @@ static void roundtrip(const uint8_t *msg, size_t len)
 {
     size_t w = zk_encode_width(len);
     cr_assert_eq(w, (len + 2 + 29) / 30, "width of %zu", len);
-    zk_point *p = malloc(w * sizeof *p);
+    zk_point *p = zk_points_alloc(w);
     uint8_t *out = malloc(zk_encode_capacity(w) + 1);
     cr_assert(p != NULL && out != NULL);
     cr_assert_eq(zk_encode_bytes(p, w, msg, len), 0, "encode %zu", len);

@@ -214,7 +214,7 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
     rh.off = rg.off + (rg.merged ? 1 : n);
     size_t m = rh.off + (rh.merged ? 1 : n);
 
-    zk_point *pts = malloc(m * sizeof *pts);
+    zk_point *pts = zk_points_alloc(m);
     zk_scalar *sc = malloc(m * sizeof *sc);
     zk_scalar *cs = malloc(2 * n * sizeof *cs);   /* c_i, s_i */
     int rc = SH_ERR_NOMEM;

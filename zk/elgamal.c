@@ -134,22 +134,6 @@ int zk_elgamal_decrypt(zk_point *m, const zk_scalar *sk, const zk_elgamal_ct *ct
     return SH_OK;
 }
 
-/* Plaintext point vectors are secret: allocated with malloc (sodium_malloc
- * costs a mapping per call) and always wiped before free. */
-static zk_point *points_alloc(size_t w)
-{
-    if (w == 0 || w > SIZE_MAX / sizeof(zk_point))
-        return NULL;
-    return malloc(w * sizeof(zk_point));
-}
-
-static void points_free(zk_point *p, size_t w)
-{
-    if (p == NULL)
-        return;
-    sodium_memzero(p, w * sizeof *p);
-    free(p);
-}
 
 int zk_elgamal_encrypt_bytes(zk_elgamal_ct *ct, size_t w, zk_scalar *r, const zk_point *pk,
                              const uint8_t *msg, size_t len, sh_rng *rng)
@@ -160,13 +144,13 @@ int zk_elgamal_encrypt_bytes(zk_elgamal_ct *ct, size_t w, zk_scalar *r, const zk
         return SH_ERR_OVERSIZE;
     if (w != zk_encode_width(len))
         return SH_ERR_ARG;
-    zk_point *m = points_alloc(w);
+    zk_point *m = zk_points_alloc(w);
     if (m == NULL)
         return SH_ERR_NOMEM;
     int rc = zk_encode_bytes(m, w, msg, len);
     if (rc == SH_OK)
         rc = zk_elgamal_encrypt(ct, r, pk, m, w, rng);
-    points_free(m, w);
+    zk_points_free(m, w);
     return rc;
 }
 
@@ -180,13 +164,13 @@ int zk_elgamal_decrypt_bytes(uint8_t *out, size_t out_cap, size_t *out_len,
         return SH_ERR_ARG;
     if (w > ZK_ENCODE_MAX_WIDTH)
         return SH_ERR_OVERSIZE;
-    zk_point *m = points_alloc(w);
+    zk_point *m = zk_points_alloc(w);
     if (m == NULL)
         return SH_ERR_NOMEM;
     int rc = zk_elgamal_decrypt(m, sk, ct, w);
     if (rc == SH_OK)
         rc = zk_decode_bytes(out, out_cap, out_len, m, w);
-    points_free(m, w);
+    zk_points_free(m, w);
     return rc;
 }
 
@@ -334,7 +318,7 @@ static int scratch_init(pok_scratch *s, size_t w)
     if (w > ZK_ELGAMAL_MAX_WIDTH)
         return SH_ERR_ARG;
     s->e = malloc(w * sizeof *s->e);
-    s->p = malloc(w * sizeof *s->p);
+    s->p = zk_points_alloc(w);
     s->wire = malloc(zk_elgamal_ct_size(w));
     if (s->e == NULL || s->p == NULL || s->wire == NULL) {
         free(s->e);
@@ -506,7 +490,7 @@ int zk_elgamal_batch_verify(zk_elgamal_pok_item *items, size_t n, const zk_point
         return SH_ERR_NOMEM;
 
     zk_transcript *t = malloc(n * sizeof *t);
-    zk_point *X = malloc(n * sizeof *X);
+    zk_point *X = zk_points_alloc(n);
     uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES] = malloc(n * sizeof *proofs);
     int rc = SH_ERR_NOMEM;
     size_t where = n;

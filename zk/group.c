@@ -8,6 +8,8 @@
  */
 #include "zk/group.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -227,6 +229,33 @@ void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t le
 void zk_point_wipe(zk_point *p)
 {
     sodium_memzero(p, sizeof *p);
+}
+
+void *zk_aligned_alloc(size_t n, size_t size)
+{
+    const size_t align = _Alignof(zk_point);
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    if (bytes == 0)
+        bytes = align;
+    bytes = (bytes + align - 1) / align * align;   /* aligned_alloc wants a multiple */
+    if (bytes < n * size)
+        return NULL;
+    return aligned_alloc(align, bytes);
+}
+
+zk_point *zk_points_alloc(size_t n)
+{
+    return zk_aligned_alloc(n, sizeof(zk_point));
+}
+
+void zk_points_free(zk_point *p, size_t n)
+{
+    if (p == NULL)
+        return;
+    sodium_memzero(p, n * sizeof *p);
+    free(p);
 }
 
 /* ---- RFC 9380 expand_message_xmd (SHA-512: b_in_bytes 64, s_in_bytes 128) -- */

@@ -87,6 +87,16 @@ void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES]);
 void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len);
 void zk_point_wipe(zk_point *p);
 
+/* Arrays of points: libdecaf's field elements are 32-byte aligned, which
+ * malloc does not promise, so every heap array of zk_point (or of a struct
+ * containing one) comes from here.  NULL on overflow or allocation failure;
+ * zk_points_free wipes the n points first (they may be secret) and is
+ * NULL-safe. */
+zk_point *zk_points_alloc(size_t n);
+void zk_points_free(zk_point *p, size_t n);
+/* The same for any element size (e.g. arrays of structs holding points). */
+void *zk_aligned_alloc(size_t n, size_t size);
+
 /* RFC 9380 section 5.3.1 expand_message_xmd with SHA-512.  out_len <= 255*64,
  * strlen(dst) <= 255.  Returns SH_ERR_ARG otherwise. */
 int zk_expand_message_xmd_sha512(uint8_t *out, size_t out_len, const char *dst,

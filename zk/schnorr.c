@@ -208,7 +208,7 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
      * positive 128-bit scalars, which the MSM processes at half cost. */
     size_t nx = x_merge ? 1 : n, ng = g_merge ? 1 : n;
     size_t m = n + nx + ng;
-    zk_point *pts = malloc(m * sizeof *pts);
+    zk_point *pts = zk_points_alloc(m);
     zk_scalar *sc = malloc(m * sizeof *sc);
     zk_scalar *cs = malloc(2 * n * sizeof *cs);   /* c_i, s_i */
     int rc = SH_ERR_NOMEM;
