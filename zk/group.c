@@ -7,6 +7,7 @@
  * the shuffle need; libsodium only offers encoded-in, encoded-out calls.
  */
 #include "zk/group.h"
+#include "util/ct.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,17 @@
 static int decaf_ok(decaf_error_t e)
 {
     return decaf_successful(e) == DECAF_TRUE;
+}
+
+/* The success bit of an operation on possibly secret data (decoding a
+ * stored share, inverting a secret).  That one bit is the function's return
+ * value, public by contract; the outputs were already selected without a
+ * branch, so only the bit is declassified for the constant-time checker. */
+static int public_ok(decaf_error_t e)
+{
+    int ok = decaf_ok(e);
+    sh_ct_declassify(&ok, sizeof ok);
+    return ok;
 }
 
 /* ---- scalars ---------------------------------------------------------- */
@@ -37,11 +49,10 @@ void zk_scalar_from_u64(zk_scalar *out, uint64_t v)
 
 int zk_scalar_decode(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES])
 {
-    if (!decaf_ok(decaf_255_scalar_decode(&out->v, in))) {
-        zk_scalar_zero(out);
-        return SH_ERR_NONCANONICAL;
-    }
-    return SH_OK;
+    decaf_error_t e = decaf_255_scalar_decode(&out->v, in);
+    /* zero on failure, selected without a branch */
+    decaf_255_scalar_cond_sel(&out->v, decaf_255_scalar_zero, &out->v, decaf_successful(e));
+    return public_ok(e) ? SH_OK : SH_ERR_NONCANONICAL;
 }
 
 void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s)
@@ -92,11 +103,9 @@ void zk_scalar_neg(zk_scalar *out, const zk_scalar *a)
 
 int zk_scalar_invert(zk_scalar *out, const zk_scalar *a)
 {
-    if (!decaf_ok(decaf_255_scalar_invert(&out->v, &a->v))) {
-        zk_scalar_zero(out);
-        return SH_ERR_ZERO;
-    }
-    return SH_OK;
+    /* libdecaf returns 0 as the "inverse" of 0, so out needs no fixing. */
+    decaf_error_t e = decaf_255_scalar_invert(&out->v, &a->v);
+    return public_ok(e) ? SH_OK : SH_ERR_ZERO;
 }
 
 int zk_scalar_eq(const zk_scalar *a, const zk_scalar *b)
@@ -145,11 +154,10 @@ void zk_point_base(zk_point *out)
 
 int zk_point_decode(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
 {
-    if (!decaf_ok(decaf_255_point_decode(&out->v, in, DECAF_TRUE))) {
-        zk_point_identity(out);
-        return SH_ERR_POINT;
-    }
-    return SH_OK;
+    decaf_error_t e = decaf_255_point_decode(&out->v, in, DECAF_TRUE);
+    /* the identity on failure, selected without a branch */
+    decaf_255_point_cond_sel(&out->v, decaf_255_point_identity, &out->v, decaf_successful(e));
+    return public_ok(e) ? SH_OK : SH_ERR_POINT;
 }
 
 int zk_point_decode_nonidentity(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
