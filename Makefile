@@ -1,6 +1,7 @@
 # Thin wrapper around CMake. Every target first makes sure the Debian
 # packages shroud needs are installed (scripts/deps.sh installs only what is
 # missing).
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
