@@ -34,26 +34,36 @@ static int fail(const char *what, int rc)
 }
 
 /* One verifiable partial decryption of a width-w ciphertext:
- * D_j = sk * C1_j, with a DLEQ proof that log_B(pk) = log_{C1_j}(D_j). */
+ * D_j = sk * C1_j, with a DLEQ proof that log_B(pk) = log_{C1_j}(D_j).
+ * The statement's elements (pk, C1_j, D_j) are zk_elem: a point together
+ * with its encoding, which is what the proof's transcript absorbs.  The
+ * key holder builds them from computed points (zk_elem_set); the verifier
+ * decodes the bytes it receives (zk_elem_decode), once each. */
 static int decrypt_verifiably(uint8_t *out, size_t *out_len, const zk_scalar *sk,
-                              const zk_point *pk, const zk_elgamal_ct *ct, sh_rng *rng,
+                              const zk_elem *pk, const zk_elgamal_ct *ct, sh_rng *rng,
                               int *proofs_ok)
 {
     zk_point m[DEMO_W];
     *proofs_ok = 1;
     for (size_t j = 0; j < DEMO_W; j++) {
         zk_point d;
+        zk_elem c1, D, c1_rx, D_rx;
         uint8_t proof[ZK_DLEQ_PROOF_BYTES];
         zk_transcript tp, tv;
         zk_point_mul(&d, &ct[j].c1, sk);
+        zk_elem_set(&c1, &ct[j].c1);
+        zk_elem_set(&D, &d);
         zk_transcript_init(&tp, "shroud-demo-decrypt-v1");
         tv = tp;
-        int rc = zk_dleq_prove(proof, &tp, NULL, &ct[j].c1, pk, &d, sk, rng);
+        int rc = zk_dleq_prove(proof, &tp, NULL, &c1, pk, &D, sk, rng);
         if (rc != 0)
             return rc;
-        if (zk_dleq_verify(proof, &tv, NULL, &ct[j].c1, pk, &d) != 0)
+        /* What a verifier receives: the bytes of C1_j and D_j, and the proof. */
+        int ok = zk_elem_decode(&c1_rx, c1.enc) == 0;
+        ok &= zk_elem_decode(&D_rx, D.enc) == 0;
+        if (!ok || zk_dleq_verify(proof, &tv, NULL, &c1_rx, pk, &D_rx) != 0)
             *proofs_ok = 0;
-        zk_point_sub(&m[j], &ct[j].c2, &d);
+        zk_point_sub(&m[j], &ct[j].c2, &D_rx.p);
     }
     return zk_decode_bytes(out, DEMO_TX_BYTES + 64, out_len, m, DEMO_W);
 }
@@ -82,10 +92,10 @@ int cli_cmd_demo(int argc, char **argv)
     /* 1. the committee key */
     zk_scalar sk;
     zk_point pk;
-    uint8_t pk_enc[32];
+    zk_elem pk_elem;   /* pk with its encoding, for the proofs' statements */
     zk_elgamal_keygen(&sk, &pk, rng);
-    zk_point_encode(pk_enc, &pk);
-    hex_short(h1, pk_enc);
+    zk_elem_set(&pk_elem, &pk);
+    hex_short(h1, pk_elem.enc);
     printf("1. The committee's session key: pk = %s (32 bytes, ristretto255)\n"
            "   (one key here; the threshold DKG that splits it among relays is next)\n\n", h1);
 
@@ -142,7 +152,7 @@ int cli_cmd_demo(int argc, char **argv)
         uint8_t out[DEMO_TX_BYTES + 64];
         size_t out_len = 0;
         int proofs_ok = 0;
-        rc = decrypt_verifiably(out, &out_len, &sk, &pk, mixed[i], rng, &proofs_ok);
+        rc = decrypt_verifiably(out, &out_len, &sk, &pk_elem, mixed[i], rng, &proofs_ok);
         if (rc != 0)
             return fail("decryption", rc);
         if (!proofs_ok)

@@ -8,10 +8,14 @@
  *     the decoder's;
  *   - batch verification agrees with single verification (the fuzzer may
  *     find the valid proof only by luck, so in practice: both reject, with
- *     the same index and code for a malformed proof).
+ *     the same index and code for a malformed proof);
+ *   - zk_elem_decode (how statements are read) agrees with zk_point_decode
+ *     on every 32-byte block, keeps the bytes on success and leaves the
+ *     identity (point and encoding) on failure.
  * The statements are fixed: x = 7, X = x*B, H = hash-to-group("fuzz"),
- * Y = x*H, and one honest proof of each kind is part of every batch, so the
- * batch MSM runs with the fuzzed proof next to a valid one.
+ * Y = x*H, held as zk_elem, and one honest proof of each kind is part of
+ * every batch, so the batch MSM runs with the fuzzed proof next to a valid
+ * one.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +27,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int ready;
-static zk_point X, H, Y;
+static zk_elem X, H, Y;
 static uint8_t good_schnorr[ZK_SCHNORR_PROOF_BYTES];
 static uint8_t good_dleq[ZK_DLEQ_PROOF_BYTES];
 static sh_rng *rng;
@@ -37,14 +41,18 @@ static void setup(void)
 {
     static const uint8_t seed[SH_RNG_SEEDBYTES] = { 0x42 };
     zk_scalar x;
+    zk_point P;
     zk_transcript t;
     rng = sh_rng_chacha_new(seed);
     if (rng == NULL)
         abort();
     zk_scalar_from_u64(&x, 7);
-    zk_point_mul_base(&X, &x);
-    zk_point_hash(&H, "shroud-fuzz-H", (const uint8_t *)"fuzz", 4);
-    zk_point_mul(&Y, &H, &x);
+    zk_point_mul_base(&P, &x);
+    zk_elem_set(&X, &P);
+    zk_point_hash(&P, "shroud-fuzz-H", (const uint8_t *)"fuzz", 4);
+    zk_elem_set(&H, &P);
+    zk_point_mul(&P, &H.p, &x);
+    zk_elem_set(&Y, &P);
     ctx(&t);
     if (zk_schnorr_prove(good_schnorr, &t, NULL, &X, &x, rng) != 0)
         abort();
@@ -74,7 +82,7 @@ static void fuzz_schnorr(const uint8_t in[ZK_SCHNORR_PROOF_BYTES])
 
     /* batch: the fuzzed proof second, after the honest one */
     uint8_t proofs[2][ZK_SCHNORR_PROOF_BYTES];
-    zk_point Xs[2] = { X, X };
+    zk_elem Xs[2] = { X, X };
     zk_transcript ts[2];
     size_t bad = 0;
     memcpy(proofs[0], good_schnorr, sizeof proofs[0]);
@@ -106,7 +114,7 @@ static void fuzz_dleq(const uint8_t in[ZK_DLEQ_PROOF_BYTES])
         abort();
 
     uint8_t proofs[2][ZK_DLEQ_PROOF_BYTES];
-    zk_point Hs[2] = { H, H }, Xs[2] = { X, X }, Ys[2] = { Y, Y };
+    zk_elem Hs[2] = { H, H }, Xs[2] = { X, X }, Ys[2] = { Y, Y };
     zk_transcript ts[2];
     size_t bad = 0;
     memcpy(proofs[0], good_dleq, sizeof proofs[0]);
@@ -116,6 +124,24 @@ static void fuzz_dleq(const uint8_t in[ZK_DLEQ_PROOF_BYTES])
     int brc = zk_dleq_batch_verify((const uint8_t(*)[ZK_DLEQ_PROOF_BYTES])proofs, ts, NULL,
                                    Hs, Xs, Ys, 2, rng, &bad);
     if (brc != vrc || (brc != 0 && bad != 1))
+        abort();
+}
+
+static void fuzz_elem(const uint8_t in[ZK_POINT_BYTES])
+{
+    static const uint8_t zero[ZK_POINT_BYTES] = { 0 };
+    zk_elem e;
+    zk_point p;
+    int want = zk_point_decode(&p, in);
+    if (zk_elem_decode(&e, in) != want)
+        abort();
+    if (want == 0) {
+        if (memcmp(e.enc, in, ZK_POINT_BYTES) != 0 || !zk_point_eq(&e.p, &p))
+            abort();
+    } else if (!zk_point_is_identity(&e.p) || memcmp(e.enc, zero, ZK_POINT_BYTES) != 0) {
+        abort();
+    }
+    if (zk_elem_decode_nonidentity(&e, in) != zk_point_decode_nonidentity(&p, in))
         abort();
 }
 
@@ -129,6 +155,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf, data, size < sizeof buf ? size : sizeof buf);
     fuzz_schnorr(buf);
     fuzz_dleq(buf);
+    for (size_t off = 0; off < sizeof buf; off += ZK_POINT_BYTES)
+        fuzz_elem(buf + off);
     /* Inputs longer than a DLEQ proof: the tail is a second Schnorr proof,
      * so that two independent proofs are fuzzed together. */
     if (size > ZK_DLEQ_PROOF_BYTES) {

@@ -45,37 +45,55 @@ static void random_point(zk_point *P)
     zk_point_from_hash(P, h);
 }
 
-static void mul_gen(zk_point *out, const zk_point *G, const zk_scalar *x)
+static void random_elem(zk_elem *E)
 {
+    zk_point P;
+    random_point(&P);
+    zk_elem_set(E, &P);
+}
+
+/* out = x*G as an element (G NULL: the base point). */
+static void mul_gen(zk_elem *out, const zk_elem *G, const zk_scalar *x)
+{
+    zk_point P;
     if (G == NULL)
-        zk_point_mul_base(out, x);
+        zk_point_mul_base(&P, x);
     else
-        zk_point_mul(out, G, x);
+        zk_point_mul(&P, &G->p, x);
+    zk_elem_set(out, &P);
+}
+
+/* out = A + P as an element. */
+static void add_point(zk_elem *out, const zk_elem *A, const zk_point *P)
+{
+    zk_point S;
+    zk_point_add(&S, &A->p, P);
+    zk_elem_set(out, &S);
 }
 
 typedef struct instance {
     zk_scalar x;
-    zk_point H, X, Y;
+    zk_elem H, X, Y;
     uint8_t proof[ZK_DLEQ_PROOF_BYTES];
 } instance;
 
 /* X = x*G, Y = x*H for a random H (or the given one), proof in context ctx. */
-static void make_instance(instance *in, const zk_point *G, const zk_point *H, uint64_t ctx)
+static void make_instance(instance *in, const zk_elem *G, const zk_elem *H, uint64_t ctx)
 {
     zk_transcript t;
     zk_scalar_random_nonzero(&in->x, rng);
     if (H != NULL)
         in->H = *H;
     else
-        random_point(&in->H);
+        random_elem(&in->H);
     mul_gen(&in->X, G, &in->x);
-    zk_point_mul(&in->Y, &in->H, &in->x);
+    mul_gen(&in->Y, &in->H, &in->x);
     ctx_transcript(&t, ctx);
     cr_assert_eq(zk_dleq_prove(in->proof, &t, G, &in->H, &in->X, &in->Y, &in->x, rng), 0);
 }
 
-static int verify_in_ctx(const uint8_t *proof, const zk_point *G, const zk_point *H,
-                         const zk_point *X, const zk_point *Y, uint64_t ctx)
+static int verify_in_ctx(const uint8_t *proof, const zk_elem *G, const zk_elem *H,
+                         const zk_elem *X, const zk_elem *Y, uint64_t ctx)
 {
     zk_transcript t;
     ctx_transcript(&t, ctx);
@@ -105,11 +123,11 @@ static void add256(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 
 Test(dleq, honest_proofs_verify_base_and_other_generator)
 {
-    zk_point G;
+    zk_elem G;
     for (int round = 0; round < 100; round++) {
-        const zk_point *gen = NULL;
+        const zk_elem *gen = NULL;
         if (round % 2 == 1) {
-            random_point(&G);
+            random_elem(&G);
             gen = &G;
         }
         instance in;
@@ -129,10 +147,10 @@ Test(dleq, honest_proofs_verify_base_and_other_generator)
 
 Test(dleq, every_bit_flip_is_rejected)
 {
-    zk_point G;
-    random_point(&G);
+    zk_elem G;
+    random_elem(&G);
     for (int g = 0; g < 2; g++) {
-        const zk_point *gen = g ? &G : NULL;
+        const zk_elem *gen = g ? &G : NULL;
         instance in;
         make_instance(&in, gen, NULL, 1);
         int seen[3] = { 0, 0, 0 };
@@ -156,20 +174,20 @@ Test(dleq, every_bit_flip_is_rejected)
 
 Test(dleq, wrong_statement_generator_or_context_rejected)
 {
-    zk_point G, B, P;
-    random_point(&G);
+    zk_elem G, B, W;
+    zk_point P;
+    random_elem(&G);
     random_point(&P);
-    zk_point_base(&B);
+    zk_elem_base(&B);
     instance in, other;
     make_instance(&in, NULL, NULL, 3);
     make_instance(&other, NULL, NULL, 3);
-    zk_point W;
 
-    zk_point_add(&W, &in.X, &P);
+    add_point(&W, &in.X, &P);
     cr_assert_eq(verify_in_ctx(in.proof, NULL, &in.H, &W, &in.Y, 3), SH_ERR_VERIFY);
-    zk_point_add(&W, &in.Y, &P);
+    add_point(&W, &in.Y, &P);
     cr_assert_eq(verify_in_ctx(in.proof, NULL, &in.H, &in.X, &W, 3), SH_ERR_VERIFY);
-    zk_point_add(&W, &in.H, &P);
+    add_point(&W, &in.H, &P);
     cr_assert_eq(verify_in_ctx(in.proof, NULL, &W, &in.X, &in.Y, 3), SH_ERR_VERIFY);
     cr_assert_eq(verify_in_ctx(in.proof, &G, &in.H, &in.X, &in.Y, 3), SH_ERR_VERIFY);
     cr_assert_eq(verify_in_ctx(in.proof, &B, &in.H, &in.X, &in.Y, 3), SH_ERR_VERIFY);
@@ -193,9 +211,9 @@ Test(dleq, false_statement_is_not_provable_honestly)
     instance in;
     make_instance(&in, NULL, NULL, 0);
     zk_scalar x2;
-    zk_point Y2;
+    zk_elem Y2;
     zk_scalar_random_nonzero(&x2, rng);
-    zk_point_mul(&Y2, &in.H, &x2);
+    mul_gen(&Y2, &in.H, &x2);
     uint8_t proof[96];
     zk_transcript t;
     ctx_transcript(&t, 0);
@@ -252,11 +270,11 @@ Test(dleq, identity_commitments_accepted_iff_equations_hold)
     zk_transcript t;
     zk_scalar c, s, one;
     ctx_transcript(&t, 5);
-    zk_point_encode(e, &in.H);
+    zk_point_encode(e, &in.H.p);
     zk_transcript_append(&t, "H", e, 32);
-    zk_point_encode(e, &in.X);
+    zk_point_encode(e, &in.X.p);
     zk_transcript_append(&t, "X", e, 32);
-    zk_point_encode(e, &in.Y);
+    zk_point_encode(e, &in.Y.p);
     zk_transcript_append(&t, "Y", e, 32);
     zk_transcript_append(&t, "R1", proof, 32);
     zk_transcript_append(&t, "R2", proof + 32, 32);
@@ -378,9 +396,9 @@ Test(dleq, independent_implementation_of_the_spec)
     instance in;
     make_instance(&in, NULL, NULL, 0);
     zk_scalar_encode(x, &in.x);
-    zk_point_encode(H, &in.H);
-    zk_point_encode(X, &in.X);
-    zk_point_encode(Y, &in.Y);
+    zk_point_encode(H, &in.H.p);
+    zk_point_encode(X, &in.X.p);
+    zk_point_encode(Y, &in.Y.p);
     sh_rng *r = sh_rng_chacha_new(seed);
     zk_transcript t;
     zk_transcript_init(&t, dom);
@@ -430,9 +448,9 @@ Test(dleq, independent_implementation_of_the_spec)
 
 typedef struct batch {
     size_t n;
-    zk_point G[NB];
-    const zk_point *Gp[NB];
-    zk_point H[NB], X[NB], Y[NB];
+    zk_elem G[NB];
+    const zk_elem *Gp[NB];
+    zk_elem H[NB], X[NB], Y[NB];
     zk_scalar x[NB];
     uint8_t proofs[NB][ZK_DLEQ_PROOF_BYTES];
     zk_transcript t[NB];
@@ -440,33 +458,37 @@ typedef struct batch {
 
 /* Modes: 0 base G, distinct everything; 1 a random G per proof; 2 beacon
  * (one shared H); 3 one member's partial decryptions (same x: shared X,
- * distinct H = C1 and Y = x*C1); 4 one shared non-base G. */
+ * distinct H = C1 and Y = x*C1); 4 one shared non-base G; 5 a mix of NULL
+ * and the base point given explicitly (different transcripts, one merged
+ * generator term). */
 static void make_batch(batch *b, size_t n, int mode)
 {
-    zk_point sharedH, sharedG;
+    zk_elem sharedH, sharedG;
     zk_scalar sx;
-    random_point(&sharedH);
-    random_point(&sharedG);
+    random_elem(&sharedH);
+    random_elem(&sharedG);
+    if (mode == 5)
+        zk_elem_base(&sharedG);
     zk_scalar_random_nonzero(&sx, rng);
     b->n = n;
     for (size_t i = 0; i < n; i++) {
         b->Gp[i] = NULL;
         if (mode == 1)
-            random_point(&b->G[i]);
-        if (mode == 4)
+            random_elem(&b->G[i]);
+        if (mode == 4 || (mode == 5 && i % 3 != 0))
             b->G[i] = sharedG;
-        if (mode == 1 || mode == 4)
+        if (mode == 1 || mode == 4 || (mode == 5 && i % 3 != 0))
             b->Gp[i] = &b->G[i];
         if (mode == 2)
             b->H[i] = sharedH;
         else
-            random_point(&b->H[i]);
+            random_elem(&b->H[i]);
         if (mode == 3)
             b->x[i] = sx;
         else
             zk_scalar_random_nonzero(&b->x[i], rng);
         mul_gen(&b->X[i], b->Gp[i], &b->x[i]);
-        zk_point_mul(&b->Y[i], &b->H[i], &b->x[i]);
+        mul_gen(&b->Y[i], &b->H[i], &b->x[i]);
         zk_transcript t;
         ctx_transcript(&t, i);
         cr_assert_eq(zk_dleq_prove(b->proofs[i], &t, b->Gp[i], &b->H[i], &b->X[i], &b->Y[i],
@@ -487,7 +509,7 @@ static batch B;
 Test(dleq, batch_accepts_valid_batches)
 {
     static const size_t sizes[] = { 1, 2, 10, 100 };
-    for (int mode = 0; mode < 5; mode++) {
+    for (int mode = 0; mode < 6; mode++) {
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             size_t bad = 999;
             make_batch(&B, sizes[k], mode);
@@ -509,8 +531,8 @@ Test(dleq, batch_accepts_valid_batches)
 
 Test(dleq, batch_finds_one_bad_proof_at_every_position)
 {
-    static const int modes[] = { 0, 2, 3 };
-    for (size_t mi = 0; mi < 3; mi++) {
+    static const int modes[] = { 0, 2, 3, 5 };
+    for (size_t mi = 0; mi < sizeof modes / sizeof modes[0]; mi++) {
         make_batch(&B, NB, modes[mi]);
         for (size_t pos = 0; pos < NB; pos++) {
             uint8_t keep[96];
@@ -541,7 +563,7 @@ Test(dleq, batch_catches_a_false_statement_in_the_second_equation)
     /* proof 13: Y = x'H with x' != x, "proved" with x: only s*H == R2 + c*Y fails */
     zk_scalar x2;
     zk_scalar_random_nonzero(&x2, rng);
-    zk_point_mul(&B.Y[13], &B.H[13], &x2);
+    mul_gen(&B.Y[13], &B.H[13], &x2);
     zk_transcript t;
     ctx_transcript(&t, 13);
     cr_assert_eq(zk_dleq_prove(B.proofs[13], &t, NULL, &B.H[13], &B.X[13], &B.Y[13], &B.x[13],
@@ -565,17 +587,17 @@ Test(dleq, batch_two_weights_defeat_cancelling_equations)
     zk_scalar_random_nonzero(&k, rng);
     zk_point_mul_base(&R1, &k);
     zk_point_add(&R1, &R1, &P);       /* R1 = kB + P */
-    zk_point_mul(&R2, &B.H[i], &k);
+    zk_point_mul(&R2, &B.H[i].p, &k);
     zk_point_sub(&R2, &R2, &P);       /* R2 = kH - P */
     zk_point_encode(B.proofs[i], &R1);
     zk_point_encode(B.proofs[i] + 32, &R2);
     zk_transcript t;
     ctx_transcript(&t, i);
-    zk_point_encode(e, &B.H[i]);
+    zk_point_encode(e, &B.H[i].p);
     zk_transcript_append(&t, "H", e, 32);
-    zk_point_encode(e, &B.X[i]);
+    zk_point_encode(e, &B.X[i].p);
     zk_transcript_append(&t, "X", e, 32);
-    zk_point_encode(e, &B.Y[i]);
+    zk_point_encode(e, &B.Y[i].p);
     zk_transcript_append(&t, "Y", e, 32);
     zk_transcript_append(&t, "R1", B.proofs[i], 32);
     zk_transcript_append(&t, "R2", B.proofs[i] + 32, 32);
@@ -614,18 +636,22 @@ Test(dleq, docs_example_known_answer)
 {
     uint8_t seed[32] = { 0 }, skip[32], proof[96], want[96], enc[32], w[32];
     zk_scalar x;
-    zk_point X, H, Y;
+    zk_point Hp;
+    zk_elem X, H, Y;
     zk_transcript t;
     zk_scalar_from_u64(&x, UINT64_C(0x0123456789abcdef));
-    zk_point_mul_base(&X, &x);
-    zk_point_hash(&H, "shroud-proofs-example-H", (const uint8_t *)"H", 1);
-    zk_point_mul(&Y, &H, &x);
-    zk_point_encode(enc, &H);
+    mul_gen(&X, NULL, &x);
+    zk_point_hash(&Hp, "shroud-proofs-example-H", (const uint8_t *)"H", 1);
+    zk_elem_set(&H, &Hp);
+    mul_gen(&Y, &H, &x);
+    zk_point_encode(enc, &H.p);
     tu_hex(w, 32, "4a5948ce54f5474ffa13d7ec1a43b25766faa27e0ff209ec8ddb0dc47a605f4c");
     cr_assert_arr_eq(enc, w, 32);
-    zk_point_encode(enc, &Y);
+    cr_assert_arr_eq(H.enc, w, 32);
+    zk_point_encode(enc, &Y.p);
     tu_hex(w, 32, "bcd78be69cc15f3fb110147e59eb742bd228a2aa40ee21beecc82f27ea0c742d");
     cr_assert_arr_eq(enc, w, 32);
+    cr_assert_arr_eq(Y.enc, w, 32);
     sh_rng *r = sh_rng_chacha_new(seed);
     sh_rng_bytes(r, skip, sizeof skip);
     zk_transcript_init(&t, "shroud-proofs-example-v1");

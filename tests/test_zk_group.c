@@ -414,3 +414,158 @@ Test(group, random_scalars_differ_and_nonzero)
     zk_scalar_wipe(&a);
     cr_assert(zk_scalar_is_zero(&a));
 }
+
+/* ---- zk_elem: a public element with its encoding ------------------------ */
+
+static int all_zero(const uint8_t *b, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= b[i];
+    return acc == 0;
+}
+
+/* After any failed decode the element is the identity, both halves. */
+static void assert_identity_elem(const zk_elem *e)
+{
+    cr_assert(zk_point_is_identity(&e->p));
+    cr_assert(all_zero(e->enc, 32));
+}
+
+Test(group, elem_decode_keeps_the_bytes)
+{
+    for (int i = 0; i < ROUNDS; i++) {
+        zk_point p;
+        uint8_t enc[32];
+        zk_elem e;
+        random_point(&p, enc);
+        cr_assert_eq(zk_elem_decode(&e, enc), 0);
+        cr_assert_arr_eq(e.enc, enc, 32);
+        cr_assert(zk_point_eq(&e.p, &p));
+        cr_assert_eq(zk_elem_decode_nonidentity(&e, enc), 0);
+        cr_assert_arr_eq(e.enc, enc, 32);
+        cr_assert(zk_point_eq(&e.p, &p));
+        /* in may alias e->enc */
+        cr_assert_eq(zk_elem_decode(&e, e.enc), 0);
+        cr_assert_arr_eq(e.enc, enc, 32);
+        cr_assert(zk_point_eq(&e.p, &p));
+    }
+    /* the identity: accepted by one decoder, refused by the other */
+    uint8_t zero[32] = { 0 };
+    zk_elem e;
+    cr_assert_eq(zk_elem_decode(&e, zero), 0);
+    assert_identity_elem(&e);
+    cr_assert_eq(zk_elem_decode_nonidentity(&e, zero), SH_ERR_IDENTITY);
+    assert_identity_elem(&e);
+}
+
+Test(group, elem_decode_rejects_like_point_decode)
+{
+    /* The RFC 9496 invalid encodings, each with the point decoder's error. */
+    json_t *v = tu_load_vectors("rfc9496-ristretto255.json");
+    json_t *inv = json_object_get(v, "invalid_encodings");
+    const char *kind;
+    json_t *list;
+    size_t count = 0;
+    json_object_foreach(inv, kind, list) {
+        for (size_t i = 0; i < json_array_size(list); i++) {
+            uint8_t enc[32];
+            zk_elem e;
+            tu_hex(enc, 32, json_string_value(json_array_get(list, i)));
+            cr_assert_eq(zk_elem_decode(&e, enc), SH_ERR_POINT, "%s #%zu accepted", kind, i);
+            assert_identity_elem(&e);
+            cr_assert_eq(zk_elem_decode_nonidentity(&e, enc), SH_ERR_POINT);
+            assert_identity_elem(&e);
+            count++;
+        }
+    }
+    cr_assert_eq(count, 29);
+    json_decref(v);
+
+    /* Random bytes, half of them shaped like canonical encodings: the same
+     * verdict and error as zk_point_decode, the same point on success. */
+    int valid = 0, invalid = 0;
+    for (int i = 0; i < 4000; i++) {
+        uint8_t b[32];
+        zk_point p;
+        zk_elem e;
+        sh_rng_bytes(rng, b, sizeof b);
+        if (i % 2 == 0) {
+            b[0] &= 0xfe;
+            b[31] &= 0x7f;
+        }
+        int want = zk_point_decode(&p, b);
+        int got = zk_elem_decode(&e, b);
+        cr_assert_eq(got, want, "input %d", i);
+        cr_assert_eq(zk_elem_decode_nonidentity(&e, b), zk_point_decode_nonidentity(&p, b));
+        if (got == 0) {
+            cr_assert_arr_eq(e.enc, b, 32);
+            cr_assert(zk_point_eq(&e.p, &p));
+            valid++;
+        } else {
+            assert_identity_elem(&e);
+            invalid++;
+        }
+    }
+    cr_assert_gt(valid, 100);
+    cr_assert_gt(invalid, 100);
+}
+
+Test(group, elem_set_encodes_and_base_is_consistent)
+{
+    for (int i = 0; i < ROUNDS; i++) {
+        zk_point p;
+        uint8_t enc[32];
+        zk_elem e, d;
+        random_point(&p, enc);
+        zk_elem_set(&e, &p);
+        cr_assert_arr_eq(e.enc, enc, 32);
+        cr_assert(zk_point_eq(&e.p, &p));
+        /* p may be &e->p */
+        zk_elem_set(&e, &e.p);
+        cr_assert_arr_eq(e.enc, enc, 32);
+        /* set then decode of the bytes gives the same element */
+        cr_assert_eq(zk_elem_decode(&d, e.enc), 0);
+        cr_assert(zk_elem_eq(&d, &e));
+        cr_assert(zk_point_eq(&d.p, &e.p));
+    }
+    /* the identity encodes as 32 zero bytes */
+    zk_point id;
+    zk_elem e;
+    zk_point_identity(&id);
+    zk_elem_set(&e, &id);
+    assert_identity_elem(&e);
+
+    /* zk_elem_base: the base point and its RFC 9496 encoding */
+    zk_point B;
+    uint8_t want[32];
+    zk_elem b, bs;
+    zk_point_base(&B);
+    zk_elem_base(&b);
+    cr_assert(zk_point_eq(&b.p, &B));
+    zk_point_encode(want, &B);
+    cr_assert_arr_eq(b.enc, want, 32);
+    tu_hex(want, 32, "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76");
+    cr_assert_arr_eq(b.enc, want, 32);
+    zk_elem_set(&bs, &B);
+    cr_assert(zk_elem_eq(&b, &bs));
+}
+
+Test(group, elem_eq_is_point_equality)
+{
+    zk_point p, q, r;
+    uint8_t enc[32];
+    zk_elem a, b, c;
+    random_point(&p, enc);
+    random_point(&q, enc);
+    zk_elem_set(&a, &p);
+    /* the same element reached two ways: p = (p + q) - q */
+    zk_point_add(&r, &p, &q);
+    zk_point_sub(&r, &r, &q);
+    zk_elem_set(&b, &r);
+    zk_elem_set(&c, &q);
+    cr_assert(zk_elem_eq(&a, &b));
+    cr_assert(zk_elem_eq(&a, &a));
+    cr_assert(!zk_elem_eq(&a, &c));
+    cr_assert_eq(zk_elem_eq(&a, &c), zk_point_eq(&a.p, &c.p));
+}

@@ -37,33 +37,43 @@ static void ctx_transcript(zk_transcript *t, uint64_t ctx)
     zk_transcript_append_u64(t, "ctx", ctx);
 }
 
-static void random_generator(zk_point *G)
+static void random_generator(zk_elem *G)
 {
     uint8_t h[64];
+    zk_point P;
     sh_rng_bytes(rng, h, sizeof h);
-    zk_point_from_hash(G, h);
+    zk_point_from_hash(&P, h);
+    zk_elem_set(G, &P);
+}
+
+/* X = x*G (G NULL: the base point) as an element. */
+static void mul_gen(zk_elem *X, const zk_elem *G, const zk_scalar *x)
+{
+    zk_point P;
+    if (G == NULL)
+        zk_point_mul_base(&P, x);
+    else
+        zk_point_mul(&P, &G->p, x);
+    zk_elem_set(X, &P);
 }
 
 /* A statement X = x*G (G NULL: base) and an honest proof in context ctx. */
 typedef struct instance {
     zk_scalar x;
-    zk_point X;
+    zk_elem X;
     uint8_t proof[ZK_SCHNORR_PROOF_BYTES];
 } instance;
 
-static void make_instance(instance *in, const zk_point *G, uint64_t ctx)
+static void make_instance(instance *in, const zk_elem *G, uint64_t ctx)
 {
     zk_transcript t;
     zk_scalar_random_nonzero(&in->x, rng);
-    if (G == NULL)
-        zk_point_mul_base(&in->X, &in->x);
-    else
-        zk_point_mul(&in->X, G, &in->x);
+    mul_gen(&in->X, G, &in->x);
     ctx_transcript(&t, ctx);
     cr_assert_eq(zk_schnorr_prove(in->proof, &t, G, &in->X, &in->x, rng), 0);
 }
 
-static int verify_in_ctx(const uint8_t *proof, const zk_point *G, const zk_point *X,
+static int verify_in_ctx(const uint8_t *proof, const zk_elem *G, const zk_elem *X,
                          uint64_t ctx)
 {
     zk_transcript t;
@@ -95,9 +105,9 @@ static void same_state(zk_transcript *a, zk_transcript *b)
 
 Test(schnorr, honest_proofs_verify_base_and_other_generator)
 {
-    zk_point G;
+    zk_elem G;
     for (int round = 0; round < 150; round++) {
-        const zk_point *gen = NULL;
+        const zk_elem *gen = NULL;
         if (round % 2 == 1) {
             random_generator(&G);
             gen = &G;
@@ -138,10 +148,10 @@ Test(schnorr, chained_proofs_share_one_transcript)
 
 Test(schnorr, every_bit_flip_is_rejected)
 {
-    zk_point G;
+    zk_elem G;
     random_generator(&G);
     for (int g = 0; g < 2; g++) {
-        const zk_point *gen = g ? &G : NULL;
+        const zk_elem *gen = g ? &G : NULL;
         instance in;
         make_instance(&in, gen, 1);
         int seen_point = 0, seen_nonc = 0, seen_verify = 0;
@@ -169,18 +179,20 @@ Test(schnorr, every_bit_flip_is_rejected)
 
 Test(schnorr, wrong_statement_generator_or_context_rejected)
 {
-    zk_point G, G2, B;
+    zk_elem G, G2, B;
     random_generator(&G);
     random_generator(&G2);
-    zk_point_base(&B);
+    zk_elem_base(&B);
     instance in, other, ing;
     make_instance(&in, NULL, 3);
     make_instance(&other, NULL, 3);
     make_instance(&ing, &G, 3);
 
     /* wrong X */
-    zk_point X2;
-    zk_point_add(&X2, &in.X, &B);
+    zk_elem X2;
+    zk_point P;
+    zk_point_add(&P, &in.X.p, &B.p);
+    zk_elem_set(&X2, &P);
     cr_assert_eq(verify_in_ctx(in.proof, NULL, &X2, 3), SH_ERR_VERIFY);
     /* a proof for one statement presented for another */
     cr_assert_eq(verify_in_ctx(in.proof, NULL, &other.X, 3), SH_ERR_VERIFY);
@@ -288,7 +300,7 @@ Test(schnorr, identity_R_accepted_iff_equation_holds)
     zk_scalar c, s;
     uint8_t xb[32];
     ctx_transcript(&t, 11);
-    zk_point_encode(xb, &in.X);
+    zk_point_encode(xb, &in.X.p);
     zk_transcript_append(&t, "X", xb, 32);
     zk_transcript_append(&t, "R", proof, 32);
     zk_transcript_challenge_scalar(&t, "c", &c);
@@ -345,9 +357,9 @@ Test(schnorr, deterministic_with_seeded_rng)
 {
     uint8_t seed[32] = { 1, 2, 3 };
     zk_scalar x;
-    zk_point X;
+    zk_elem X;
     zk_scalar_from_u64(&x, 123456789);
-    zk_point_mul_base(&X, &x);
+    mul_gen(&X, NULL, &x);
     uint8_t p[3][64];
     for (int i = 0; i < 3; i++) {
         seed[31] = i == 2;   /* runs 0 and 1 share the seed, run 2 does not */
@@ -369,11 +381,11 @@ Test(schnorr, hedged_nonce_survives_a_broken_rng)
 {
     sh_rng broken = { zero_fill, NULL };
     zk_scalar x, x2;
-    zk_point X, X2;
+    zk_elem X, X2;
     zk_scalar_random_nonzero(&x, rng);
     zk_scalar_random_nonzero(&x2, rng);
-    zk_point_mul_base(&X, &x);
-    zk_point_mul_base(&X2, &x2);
+    mul_gen(&X, NULL, &x);
+    mul_gen(&X2, NULL, &x2);
     uint8_t a[64], b[64], c[64], d[64];
     zk_transcript t;
     ctx_transcript(&t, 1);
@@ -432,14 +444,14 @@ Test(schnorr, independent_implementation_of_the_spec)
     static const char dom[] = "shroud-test-schnorr-v1";
     uint8_t seed[32] = { 9 };
     uint8_t G[32], X[32], x[32], rbytes[32], proof[64];
-    zk_point Gp, Xp;
+    zk_elem Gp, Xp;
     zk_scalar xs;
     random_generator(&Gp);
-    zk_point_encode(G, &Gp);
+    zk_point_encode(G, &Gp.p);
     zk_scalar_random_nonzero(&xs, rng);
     zk_scalar_encode(x, &xs);
     cr_assert_eq(crypto_scalarmult_ristretto255(X, x, G), 0);
-    cr_assert_eq(zk_point_decode(&Xp, X), 0);
+    cr_assert_eq(zk_elem_decode(&Xp, X), 0);   /* as a verifier would hold it */
 
     sh_rng *r = sh_rng_chacha_new(seed);
     zk_transcript t;
@@ -487,9 +499,9 @@ Test(schnorr, independent_implementation_of_the_spec)
 
 typedef struct batch {
     size_t n;
-    zk_point G[NB];
-    const zk_point *Gp[NB];
-    zk_point X[NB];
+    zk_elem G[NB];
+    const zk_elem *Gp[NB];
+    zk_elem X[NB];
     uint8_t proofs[NB][ZK_SCHNORR_PROOF_BYTES];
     zk_transcript t[NB];
 } batch;
@@ -497,12 +509,15 @@ typedef struct batch {
 /* n valid proofs, context i each; mode 0: base everywhere, 1: a random
  * generator per proof, 2: a mix of NULL and one shared G, 3: base and one
  * shared statement X for all (merged X term), 4: one shared non-base G
- * for all (merged generator term). */
+ * for all (merged generator term), 5: a mix of NULL and the base point
+ * given explicitly (different transcripts, one merged generator term). */
 static void make_batch(batch *b, size_t n, int mode)
 {
-    zk_point shared;
+    zk_elem shared;
     zk_scalar sx;
     random_generator(&shared);
+    if (mode == 5)
+        zk_elem_base(&shared);
     zk_scalar_random_nonzero(&sx, rng);
     b->n = n;
     for (size_t i = 0; i < n; i++) {
@@ -511,14 +526,14 @@ static void make_batch(batch *b, size_t n, int mode)
         if (mode == 1) {
             random_generator(&b->G[i]);
             b->Gp[i] = &b->G[i];
-        } else if ((mode == 2 && i % 3 != 0) || mode == 4) {
+        } else if (((mode == 2 || mode == 5) && i % 3 != 0) || mode == 4) {
             b->G[i] = shared;
             b->Gp[i] = &b->G[i];
         }
         if (mode == 3) {
             zk_transcript t;
             in.x = sx;
-            zk_point_mul_base(&in.X, &sx);
+            mul_gen(&in.X, NULL, &sx);
             ctx_transcript(&t, i);
             cr_assert_eq(zk_schnorr_prove(in.proof, &t, NULL, &in.X, &in.x, rng), 0);
         } else {
@@ -547,7 +562,7 @@ static batch B;   /* large: keep it off the stack */
 Test(schnorr, batch_accepts_valid_batches)
 {
     static const size_t sizes[] = { 1, 2, 10, 100 };
-    for (int mode = 0; mode < 5; mode++) {
+    for (int mode = 0; mode < 6; mode++) {
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             size_t bad = 12345;
             make_batch(&B, sizes[k], mode);
@@ -574,7 +589,9 @@ Test(schnorr, batch_accepts_valid_batches)
 
 Test(schnorr, batch_finds_one_bad_proof_at_every_position)
 {
-    for (int mode = 0; mode < 4; mode += 3) {
+    static const int modes[] = { 0, 3, 5 };
+    for (size_t mi = 0; mi < sizeof modes / sizeof modes[0]; mi++) {
+        int mode = modes[mi];
         make_batch(&B, NB, mode);
         for (size_t pos = 0; pos < NB; pos++) {
             uint8_t keep[64];
@@ -625,7 +642,7 @@ Test(schnorr, batch_rejects_swapped_and_misattributed_proofs)
     memcpy(B.proofs[7], B.proofs[3], 64);
     memcpy(B.proofs[3], tmp, 64);
     /* statements swapped instead */
-    zk_point p = B.X[2];
+    zk_elem p = B.X[2];
     B.X[2] = B.X[5];
     B.X[5] = p;
     cr_assert_eq(run_batch(&B, &bad), SH_ERR_VERIFY);
@@ -656,6 +673,35 @@ Test(schnorr, batch_weights_defeat_cancelling_errors)
     }
 }
 
+/* The weights are the rng's stream, 16 bytes each, in order (the spec of
+ * docs/proofs.md), for sizes around the in-place expansion's edge cases. */
+Test(schnorr, batch_weights_follow_the_rng_stream)
+{
+    static const size_t sizes[] = { 1, 2, 3, 63, 64, 65, 300 };
+    static zk_scalar w[300];
+    static uint8_t stream[300 * 16];
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        uint8_t seed[32] = { 17, (uint8_t)n };
+        sh_rng *a = sh_rng_chacha_new(seed), *b = sh_rng_chacha_new(seed);
+        zk_proof_batch_weights(w, n, a);
+        sh_rng_bytes(b, stream, 16 * n);
+        for (size_t i = 0; i < n; i++) {
+            uint8_t e[32], want[32] = { 0 };
+            memcpy(want, stream + 16 * i, 16);
+            zk_scalar_encode(e, &w[i]);
+            cr_assert_arr_eq(e, want, 32, "n %zu weight %zu", n, i);
+        }
+        /* and the rng is left just after the last weight */
+        uint8_t next_a[8], next_b[8];
+        sh_rng_bytes(a, next_a, 8);
+        sh_rng_bytes(b, next_b, 8);
+        cr_assert_arr_eq(next_a, next_b, 8);
+        sh_rng_free(a);
+        sh_rng_free(b);
+    }
+}
+
 Test(schnorr, batch_weights_are_128_bit_and_distinct)
 {
     zk_scalar w[300];
@@ -676,13 +722,14 @@ Test(schnorr, docs_example_known_answer)
 {
     uint8_t seed[32] = { 0 }, proof[64], want[64], enc[32], want_x[32];
     zk_scalar x;
-    zk_point X;
+    zk_elem X;
     zk_transcript t;
     zk_scalar_from_u64(&x, UINT64_C(0x0123456789abcdef));
-    zk_point_mul_base(&X, &x);
-    zk_point_encode(enc, &X);
+    mul_gen(&X, NULL, &x);
+    zk_point_encode(enc, &X.p);
     tu_hex(want_x, 32, "a825fb7ea163a490fc5116d03b3b58d641dddc050b0e7e41697496029842fa69");
     cr_assert_arr_eq(enc, want_x, 32);
+    cr_assert_arr_eq(X.enc, want_x, 32);
     sh_rng *r = sh_rng_chacha_new(seed);
     zk_transcript_init(&t, "shroud-proofs-example-v1");
     zk_transcript_append_u64(&t, "epoch", 1);

@@ -29,53 +29,36 @@ void zk_dleq_proof_encode(uint8_t out[ZK_DLEQ_PROOF_BYTES], const zk_dleq_proof 
     zk_scalar_encode(out + S_OFF, &p->s);
 }
 
-/* Append one statement point under label: its encoding enc if the caller
- * has it already, else encoded here. */
-static void absorb_point(zk_transcript *t, const char *label, const zk_point *P,
-                         const uint8_t *enc)
-{
-    uint8_t b[ZK_POINT_BYTES];
-    if (enc == NULL) {
-        zk_point_encode(b, P);
-        enc = b;
-    }
-    zk_transcript_append(t, label, enc, ZK_POINT_BYTES);
-}
-
-/* The encodings of the merged roles of a batch, or NULL (encode per proof). */
-typedef struct stmt_enc {
-    const uint8_t *G, *H, *X, *Y;
-} stmt_enc;
-
-static void absorb_statement(zk_transcript *t, const zk_point *G, const zk_point *H,
-                             const zk_point *X, const zk_point *Y, const stmt_enc *e)
+/* The statement part of the transcript, as the encodings the elements
+ * carry: "G" (only for a non-base generator), "H", "X", "Y". */
+static void absorb_statement(zk_transcript *t, const zk_elem *G, const zk_elem *H,
+                             const zk_elem *X, const zk_elem *Y)
 {
     if (G != NULL)
-        absorb_point(t, "G", G, e->G);
-    absorb_point(t, "H", H, e->H);
-    absorb_point(t, "X", X, e->X);
-    absorb_point(t, "Y", Y, e->Y);
+        zk_transcript_append(t, "G", G->enc, ZK_POINT_BYTES);
+    zk_transcript_append(t, "H", H->enc, ZK_POINT_BYTES);
+    zk_transcript_append(t, "X", X->enc, ZK_POINT_BYTES);
+    zk_transcript_append(t, "Y", Y->enc, ZK_POINT_BYTES);
 }
 
 int zk_dleq_prove(uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
-                  const zk_point *G, const zk_point *H, const zk_point *X,
-                  const zk_point *Y, const zk_scalar *x, sh_rng *rng)
+                  const zk_elem *G, const zk_elem *H, const zk_elem *X,
+                  const zk_elem *Y, const zk_scalar *x, sh_rng *rng)
 {
     if (proof == NULL || t == NULL || H == NULL || X == NULL || Y == NULL
         || x == NULL || rng == NULL)
         return SH_ERR_ARG;
-    static const stmt_enc none = { NULL, NULL, NULL, NULL };
     zk_scalar k, c, s;
     zk_point R;
 
-    absorb_statement(t, G, H, X, Y, &none);
+    absorb_statement(t, G, H, X, Y);
     zk_proof_nonce(&k, t, x, 1, rng);
     if (G == NULL)
         zk_point_mul_base(&R, &k);
     else
-        zk_point_mul(&R, G, &k);
+        zk_point_mul(&R, &G->p, &k);
     zk_point_encode(proof + R1_OFF, &R);
-    zk_point_mul(&R, H, &k);
+    zk_point_mul(&R, &H->p, &k);
     zk_point_encode(proof + R2_OFF, &R);
     zk_transcript_append(t, "R1", proof + R1_OFF, ZK_POINT_BYTES);
     zk_transcript_append(t, "R2", proof + R2_OFF, ZK_POINT_BYTES);
@@ -110,29 +93,28 @@ static int check_one(const zk_point *P, const zk_point *Q, const zk_point *R,
     return zk_point_eq(&lhs, R) ? 0 : SH_ERR_VERIFY;
 }
 
-static int check_both(const zk_point *G, const zk_point *H, const zk_point *X,
-                      const zk_point *Y, const zk_point *R1, const zk_point *R2,
+static int check_both(const zk_elem *G, const zk_elem *H, const zk_elem *X,
+                      const zk_elem *Y, const zk_point *R1, const zk_point *R2,
                       const zk_scalar *s, const zk_scalar *c)
 {
-    int rc = check_one(G, X, R1, s, c);
+    int rc = check_one(G != NULL ? &G->p : NULL, &X->p, R1, s, c);
     if (rc == 0)
-        rc = check_one(H, Y, R2, s, c);
+        rc = check_one(&H->p, &Y->p, R2, s, c);
     return rc;
 }
 
 int zk_dleq_verify(const uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
-                   const zk_point *G, const zk_point *H, const zk_point *X,
-                   const zk_point *Y)
+                   const zk_elem *G, const zk_elem *H, const zk_elem *X,
+                   const zk_elem *Y)
 {
     if (proof == NULL || t == NULL || H == NULL || X == NULL || Y == NULL)
         return SH_ERR_ARG;
-    static const stmt_enc none = { NULL, NULL, NULL, NULL };
     zk_dleq_proof p;
     zk_scalar c;
     int rc = zk_dleq_proof_decode(&p, proof);
     if (rc != 0)
         return rc;
-    absorb_statement(t, G, H, X, Y, &none);
+    absorb_statement(t, G, H, X, Y);
     /* Strict decoding makes the received bytes the canonical encodings. */
     zk_transcript_append(t, "R1", proof + R1_OFF, ZK_POINT_BYTES);
     zk_transcript_append(t, "R2", proof + R2_OFF, ZK_POINT_BYTES);
@@ -142,23 +124,33 @@ int zk_dleq_verify(const uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
 
 /* ---- batch verification ---------------------------------------------------- */
 
-/* All n points equal (so one MSM term can carry the sum of their scalars). */
-static int all_equal(const zk_point *P, size_t n)
+/* All n elements equal (so one MSM term can carry the sum of their
+ * scalars): equal canonical encodings are equal points. */
+static int all_equal(const zk_elem *P, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        if (!zk_point_eq(&P[i], &P[0]))
+        if (memcmp(P[i].enc, P[0].enc, ZK_POINT_BYTES) != 0)
             return 0;
     return 1;
 }
 
-static int all_same_generator(const zk_point *const *G, size_t n, const zk_point *base)
+/* The generator of proof i: G[i], or the base point for a NULL array or
+ * entry. */
+static const zk_elem *gen_at(const zk_elem *const *G, size_t i, const zk_elem *base)
+{
+    return G != NULL && G[i] != NULL ? G[i] : base;
+}
+
+static int all_same_generator(const zk_elem *const *G, size_t n, const zk_elem *base)
 {
     if (G == NULL)
         return 1;
-    const zk_point *g0 = G[0] != NULL ? G[0] : base;
-    for (size_t i = 1; i < n; i++)
-        if (G[i] != G[0] && !zk_point_eq(G[i] != NULL ? G[i] : base, g0))
+    const zk_elem *g0 = gen_at(G, 0, base);
+    for (size_t i = 1; i < n; i++) {
+        const zk_elem *gi = gen_at(G, i, base);
+        if (gi != g0 && memcmp(gi->enc, g0->enc, ZK_POINT_BYTES) != 0)
             return 0;
+    }
     return 1;
 }
 
@@ -169,6 +161,7 @@ typedef struct role {
     int merged;
 } role;
 
+/* Role r of proof i gets point P with scalar a. */
 static void role_put(zk_point *pts, zk_scalar *sc, const role *r, size_t i,
                      const zk_point *P, const zk_scalar *a)
 {
@@ -184,8 +177,8 @@ static void role_put(zk_point *pts, zk_scalar *sc, const role *r, size_t i,
 }
 
 int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
-                         zk_transcript *t, const zk_point *const *G,
-                         const zk_point *H, const zk_point *X, const zk_point *Y,
+                         zk_transcript *t, const zk_elem *const *G,
+                         const zk_elem *H, const zk_elem *X, const zk_elem *Y,
                          size_t n, sh_rng *rng, size_t *bad_index)
 {
     if (bad_index != NULL)
@@ -194,11 +187,12 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
         return 0;
     if (proofs == NULL || t == NULL || H == NULL || X == NULL || Y == NULL || rng == NULL)
         return SH_ERR_ARG;
-    if (n > SIZE_MAX / 16 / (sizeof(zk_point) + 3 * sizeof(zk_scalar)))
+    /* One block: m <= 6n points and m scalars, then c_i, s_i. */
+    if (n > SIZE_MAX / (6 * sizeof(zk_point) + 8 * sizeof(zk_scalar)))
         return SH_ERR_NOMEM;
 
-    zk_point base;
-    zk_point_base(&base);
+    zk_elem base;
+    zk_elem_base(&base);
     /* MSM layout: R1_i (weights z_i), R2_i (weights w_i), then the X, Y, G
      * and H roles.  The equations enter as
      *   z_i (R1_i + c_i X_i - s_i G_i) + w_i (R2_i + c_i Y_i - s_i H_i)
@@ -214,34 +208,15 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
     rh.off = rg.off + (rg.merged ? 1 : n);
     size_t m = rh.off + (rh.merged ? 1 : n);
 
-    zk_point *pts = zk_points_alloc(m);
-    zk_scalar *sc = malloc(m * sizeof *sc);
-    zk_scalar *cs = malloc(2 * n * sizeof *cs);   /* c_i, s_i */
-    int rc = SH_ERR_NOMEM;
-    if (pts == NULL || sc == NULL || cs == NULL)
-        goto out;
+    zk_point *pts = zk_aligned_alloc(1, m * sizeof(zk_point) + (m + 2 * n) * sizeof(zk_scalar));
+    if (pts == NULL)
+        return SH_ERR_NOMEM;
+    _Static_assert(sizeof(zk_point) % _Alignof(zk_scalar) == 0, "scalars follow points");
+    zk_scalar *sc = (zk_scalar *)(pts + m);
+    zk_scalar *cs = sc + m;   /* c_i at 2i, s_i at 2i+1 */
+    int rc;
 
-    /* A merged role is encoded once for all n transcripts. */
-    uint8_t genc[ZK_POINT_BYTES], henc[ZK_POINT_BYTES], xenc[ZK_POINT_BYTES],
-        yenc[ZK_POINT_BYTES];
-    stmt_enc e = { NULL, NULL, NULL, NULL };
-    if (rg.merged) {
-        zk_point_encode(genc, G != NULL && G[0] != NULL ? G[0] : &base);
-        e.G = genc;
-    }
-    if (rh.merged) {
-        zk_point_encode(henc, &H[0]);
-        e.H = henc;
-    }
-    if (rx.merged) {
-        zk_point_encode(xenc, &X[0]);
-        e.X = xenc;
-    }
-    if (ry.merged) {
-        zk_point_encode(yenc, &Y[0]);
-        e.Y = yenc;
-    }
-
+    /* Decode R1_i, R2_i straight into their MSM slots; absorb, draw c_i. */
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = proofs[i];
         if ((rc = zk_point_decode(&pts[i], p + R1_OFF)) != 0
@@ -251,7 +226,7 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
                 *bad_index = i;
             goto out;
         }
-        absorb_statement(&t[i], G != NULL ? G[i] : NULL, &H[i], &X[i], &Y[i], &e);
+        absorb_statement(&t[i], G != NULL ? G[i] : NULL, &H[i], &X[i], &Y[i]);
         zk_transcript_append(&t[i], "R1", p + R1_OFF, ZK_POINT_BYTES);
         zk_transcript_append(&t[i], "R2", p + R2_OFF, ZK_POINT_BYTES);
         zk_transcript_challenge_scalar(&t[i], "c", &cs[2 * i]);
@@ -262,18 +237,17 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
     for (size_t i = 0; i < n; i++) {
         const zk_scalar *z = &sc[i], *w = &sc[n + i];
         const zk_scalar *c = &cs[2 * i], *s = &cs[2 * i + 1];
-        const zk_point *Gi = G != NULL && G[i] != NULL ? G[i] : &base;
         zk_scalar a;
         zk_scalar_mul(&a, z, c);
-        role_put(pts, sc, &rx, i, &X[i], &a);
+        role_put(pts, sc, &rx, i, &X[i].p, &a);
         zk_scalar_mul(&a, w, c);
-        role_put(pts, sc, &ry, i, &Y[i], &a);
+        role_put(pts, sc, &ry, i, &Y[i].p, &a);
         zk_scalar_mul(&a, z, s);
         zk_scalar_neg(&a, &a);
-        role_put(pts, sc, &rg, i, Gi, &a);
+        role_put(pts, sc, &rg, i, &gen_at(G, i, &base)->p, &a);
         zk_scalar_mul(&a, w, s);
         zk_scalar_neg(&a, &a);
-        role_put(pts, sc, &rh, i, &H[i], &a);
+        role_put(pts, sc, &rh, i, &H[i].p, &a);
     }
 
     zk_point sum;
@@ -299,7 +273,5 @@ int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
     }
 out:
     free(pts);
-    free(sc);
-    free(cs);
     return rc;
 }

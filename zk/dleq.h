@@ -1,7 +1,8 @@
 /* zk/dleq.h -- Chaum-Pedersen proof of discrete-logarithm equality.
  *
  * Statement: X = x*G and Y = x*H for public G (NULL means the standard base
- * point B), H, X, Y; the prover knows x.  Used for threshold decryption
+ * point B), H, X, Y, given as zk_elem (zk/group.h: decoded once, carrying
+ * the encodings the transcript absorbs); the prover knows x.  Used for threshold decryption
  * (verification share X = x*B, partial decryption Y = x*C1 with H = C1) and
  * for the epoch beacon (a DDH evaluation Y = x*H(epoch)).
  *
@@ -12,7 +13,7 @@
  *
  * Fiat-Shamir: the caller appends its domain and context to the transcript
  * first; prove and verify then append, in order,
- *   "G" (only when G != NULL), "H", "X", "Y", "R1", "R2"
+ *   "G" (only when G != NULL), "H", "X", "Y" (the elements' enc), "R1", "R2"
  * and draw the challenge with label "c".  docs/proofs.md is the byte-exact
  * spec, including the hedged nonce derivation (as for zk/schnorr.h).
  *
@@ -38,27 +39,28 @@ typedef struct zk_dleq_proof {
 
 /* x is secret: constant time in x and the nonce.  0, or SH_ERR_ARG. */
 int zk_dleq_prove(uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
-                  const zk_point *G, const zk_point *H, const zk_point *X,
-                  const zk_point *Y, const zk_scalar *x, sh_rng *rng) SH_WUR;
+                  const zk_elem *G, const zk_elem *H, const zk_elem *X,
+                  const zk_elem *Y, const zk_scalar *x, sh_rng *rng) SH_WUR;
 
 /* 0 if valid; SH_ERR_POINT / SH_ERR_NONCANONICAL for a malformed proof
  * (transcript then untouched), SH_ERR_VERIFY for a well-formed proof that
  * does not verify. */
 int zk_dleq_verify(const uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
-                   const zk_point *G, const zk_point *H, const zk_point *X,
-                   const zk_point *Y) SH_WUR;
+                   const zk_elem *G, const zk_elem *H, const zk_elem *X,
+                   const zk_elem *Y) SH_WUR;
 
 /* Batch verification of n proofs; proof i has transcript t[i], generator
  * G[i] (G == NULL or G[i] == NULL: the base point) and statement H[i], X[i],
  * Y[i].  Both equations of every proof get their own independent 128-bit
  * weight from rng, and everything is checked with ONE zk_msm; a role (G, H,
- * X or Y) whose points are all equal is merged into a single MSM term (a
- * beacon: same H; one member's partial decryptions: same G and X).
+ * X or Y) whose elements are all equal (equal encodings) is merged into a
+ * single MSM term (a beacon: same H; one member's partial decryptions: same
+ * G and X).
  * Returns and bad_index exactly as zk_schnorr_batch_verify: 0 only if every
  * proof is valid except with probability at most 2^-128. */
 int zk_dleq_batch_verify(const uint8_t (*proofs)[ZK_DLEQ_PROOF_BYTES],
-                         zk_transcript *t, const zk_point *const *G,
-                         const zk_point *H, const zk_point *X, const zk_point *Y,
+                         zk_transcript *t, const zk_elem *const *G,
+                         const zk_elem *H, const zk_elem *X, const zk_elem *Y,
                          size_t n, sh_rng *rng, size_t *bad_index) SH_WUR;
 
 /* Strict fixed-size serialization: SH_ERR_POINT if R1 or R2 is not a

@@ -340,8 +340,9 @@ static void scratch_free(pok_scratch *s)
 
 /* Given a transcript holding the prefix and wire = the encoding of ct:
  * refuse an identity C1, absorb the ciphertext and compute the statement
- * X = sum e_j C1_j (public data, variable time). */
-static int pok_statement(zk_point *X, zk_transcript *t, pok_scratch *s,
+ * X = sum e_j C1_j (public data, variable time).  X is a computed point, so
+ * it is encoded here, once, for the Schnorr transcript. */
+static int pok_statement(zk_elem *X, zk_transcript *t, pok_scratch *s,
                          const zk_elgamal_ct *ct, const uint8_t *wire, size_t w)
 {
     for (size_t j = 0; j < w; j++)
@@ -350,7 +351,11 @@ static int pok_statement(zk_point *X, zk_transcript *t, pok_scratch *s,
     pok_body(t, s->e, wire, w);
     for (size_t j = 0; j < w; j++)
         s->p[j] = ct[j].c1;
-    return zk_msm(X, s->e, s->p, w);
+    zk_point sum;
+    int rc = zk_msm(&sum, s->e, s->p, w);
+    if (rc == SH_OK)
+        zk_elem_set(X, &sum);
+    return rc;
 }
 
 int zk_elgamal_prove(uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_point *pk,
@@ -367,6 +372,7 @@ int zk_elgamal_prove(uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_point *pk,
     zk_transcript t;
     zk_scalar x, ex;
     zk_point X;
+    zk_elem Xe;
     rc = zk_elgamal_ct_encode(s.wire, zk_elgamal_ct_size(w), ct, w);
     if (rc != SH_OK)
         goto out;
@@ -380,7 +386,8 @@ int zk_elgamal_prove(uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_point *pk,
         zk_scalar_add(&x, &x, &ex);
     }
     zk_point_mul_base(&X, &x);
-    rc = zk_schnorr_prove(proof, &t, NULL, &X, &x, rng);
+    zk_elem_set(&Xe, &X);
+    rc = zk_schnorr_prove(proof, &t, NULL, &Xe, &x, rng);
     zk_scalar_wipe(&x);
     zk_scalar_wipe(&ex);
     zk_transcript_wipe(&t);
@@ -401,7 +408,7 @@ int zk_elgamal_verify(const uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_point 
     if (rc != SH_OK)
         return rc;
     zk_transcript t;
-    zk_point X;
+    zk_elem X;
     rc = zk_elgamal_ct_encode(s.wire, zk_elgamal_ct_size(w), ct, w);
     if (rc == SH_OK) {
         pok_prefix(&t, pk, ctx, ctx_len);
@@ -415,7 +422,7 @@ int zk_elgamal_verify(const uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_point 
 
 /* Decode one received ciphertext and verify its proof on a transcript that
  * already holds the prefix (shared by the single and the batch path). */
-static int decode_statement(zk_point *X, zk_transcript *t, zk_elgamal_ct *ct, size_t cap,
+static int decode_statement(zk_elem *X, zk_transcript *t, zk_elgamal_ct *ct, size_t cap,
                             size_t *w, const uint8_t *wire, size_t len)
 {
     int rc = zk_elgamal_ct_decode(ct, cap, w, wire, len);
@@ -442,7 +449,7 @@ int zk_elgamal_verify_wire(const uint8_t proof[ZK_ELGAMAL_POK_BYTES], const zk_p
         (wire == NULL && wire_len > 0) || (ctx == NULL && ctx_len > 0))
         return SH_ERR_ARG;
     zk_transcript t;
-    zk_point X;
+    zk_elem X;
     pok_prefix(&t, pk, ctx, ctx_len);
     int rc = decode_statement(&X, &t, ct, cap, w, wire, wire_len);
     if (rc == SH_OK)
@@ -486,11 +493,11 @@ int zk_elgamal_batch_verify(zk_elgamal_pok_item *items, size_t n, const zk_point
         return SH_ERR_ARG;
     for (size_t i = 0; i < n; i++)
         items[i].w = 0;
-    if (n > SIZE_MAX / (sizeof(zk_transcript) + sizeof(zk_point) + ZK_ELGAMAL_POK_BYTES))
+    if (n > SIZE_MAX / (sizeof(zk_transcript) + sizeof(zk_elem) + ZK_ELGAMAL_POK_BYTES))
         return SH_ERR_NOMEM;
 
     zk_transcript *t = malloc(n * sizeof *t);
-    zk_point *X = zk_points_alloc(n);
+    zk_elem *X = zk_aligned_alloc(n, sizeof *X);
     uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES] = malloc(n * sizeof *proofs);
     int rc = SH_ERR_NOMEM;
     size_t where = n;

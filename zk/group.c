@@ -239,6 +239,54 @@ void zk_point_wipe(zk_point *p)
     sodium_memzero(p, sizeof *p);
 }
 
+/* ---- public elements ---------------------------------------------------- */
+
+/* enc(B), RFC 9496 appendix A.1 (the first non-identity multiple). */
+static const uint8_t BASE_ENC[ZK_POINT_BYTES] = {
+    0xe2, 0xf2, 0xae, 0x0a, 0x6a, 0xbc, 0x4e, 0x71, 0xa8, 0x84, 0xa9, 0x61, 0xc5, 0x00, 0x51, 0x5f,
+    0x58, 0xe3, 0x0b, 0x6a, 0xa5, 0x82, 0xdd, 0x8d, 0xb6, 0xa6, 0x59, 0x45, 0xe0, 0x8d, 0x2d, 0x76
+};
+
+static int elem_finish(zk_elem *e, const uint8_t in[ZK_POINT_BYTES], int rc)
+{
+    /* On error the point is already the identity, whose encoding is the
+     * all-zero string; keep the two halves in agreement either way. */
+    if (rc == SH_OK)
+        memmove(e->enc, in, ZK_POINT_BYTES);
+    else
+        memset(e->enc, 0, ZK_POINT_BYTES);
+    return rc;
+}
+
+int zk_elem_decode(zk_elem *e, const uint8_t in[ZK_POINT_BYTES])
+{
+    return elem_finish(e, in, zk_point_decode(&e->p, in));
+}
+
+int zk_elem_decode_nonidentity(zk_elem *e, const uint8_t in[ZK_POINT_BYTES])
+{
+    /* SH_ERR_IDENTITY leaves p the identity, as every error does. */
+    return elem_finish(e, in, zk_point_decode_nonidentity(&e->p, in));
+}
+
+void zk_elem_set(zk_elem *e, const zk_point *p)
+{
+    if (p != &e->p)
+        e->p = *p;
+    zk_point_encode(e->enc, &e->p);
+}
+
+void zk_elem_base(zk_elem *e)
+{
+    zk_point_base(&e->p);
+    memcpy(e->enc, BASE_ENC, ZK_POINT_BYTES);
+}
+
+int zk_elem_eq(const zk_elem *a, const zk_elem *b)
+{
+    return sodium_memcmp(a->enc, b->enc, ZK_POINT_BYTES) == 0;
+}
+
 void *zk_aligned_alloc(size_t n, size_t size)
 {
     const size_t align = _Alignof(zk_point);

@@ -87,6 +87,40 @@ void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES]);
 void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len);
 void zk_point_wipe(zk_point *p);
 
+/* ---- public elements: a point together with its encoding ---- */
+
+/* A public group element together with its canonical encoding.  Statements
+ * of proofs (public keys, commitments, ciphertext components, partial
+ * decryptions) arrive as wire bytes, are decoded once and are then used
+ * many times, both as points (arithmetic) and as bytes (transcripts); this
+ * type carries both so that neither is recomputed: re-encoding a point
+ * costs an inverse square root, as much as decoding it.
+ *
+ * Built only by zk_elem_decode (from received bytes: strict decoding,
+ * keeps the bytes) or zk_elem_set (from a computed point: encodes once),
+ * so that p and enc always agree; never fill the fields by hand.  Because
+ * encodings are canonical, equal enc <=> equal p (compare with zk_elem_eq).
+ * Holds public data only: nothing is wiped.  Like any struct holding a
+ * zk_point, heap arrays of zk_elem come from zk_aligned_alloc. */
+typedef struct zk_elem {
+    zk_point p;
+    uint8_t enc[ZK_POINT_BYTES];
+} zk_elem;
+
+/* Strict decoding of in, with exactly the errors of zk_point_decode /
+ * zk_point_decode_nonidentity (SH_ERR_POINT, SH_ERR_IDENTITY).  On success
+ * enc is a copy of in; on any error *e is the identity (p the identity, enc
+ * all zero), still consistent.  in may alias e->enc. */
+int zk_elem_decode(zk_elem *e, const uint8_t in[ZK_POINT_BYTES]) SH_WUR;
+int zk_elem_decode_nonidentity(zk_elem *e, const uint8_t in[ZK_POINT_BYTES]) SH_WUR;
+/* e = p with its encoding (one zk_point_encode).  p may be &e->p. */
+void zk_elem_set(zk_elem *e, const zk_point *p);
+/* The standard base point B (its encoding is a constant: no encode). */
+void zk_elem_base(zk_elem *e);
+/* 1 if a and b are the same group element, 0 otherwise: a constant-time
+ * comparison of the encodings, far cheaper than zk_point_eq. */
+int zk_elem_eq(const zk_elem *a, const zk_elem *b);
+
 /* Arrays of points: libdecaf's field elements are 32-byte aligned, which
  * malloc does not promise, so every heap array of zk_point (or of a struct
  * containing one) comes from here.  NULL on overflow or allocation failure;

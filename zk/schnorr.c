@@ -44,22 +44,26 @@ void zk_proof_nonce(zk_scalar *k, const zk_transcript *t, const zk_scalar *x,
 
 void zk_proof_batch_weights(zk_scalar *w, size_t n, sh_rng *rng)
 {
-    /* Drawn in chunks: one rng call per 64 weights rather than per weight
-     * (the OS rng costs a system call per request). */
-    enum { CHUNK = 64, WBYTES = 16 };
-    uint8_t buf[CHUNK * WBYTES];
-    uint8_t wide[ZK_SCALAR_BYTES] = { 0 };
-    for (size_t i = 0; i < n; i += CHUNK) {
-        size_t take = n - i < CHUNK ? n - i : CHUNK;
-        sh_rng_bytes(rng, buf, take * WBYTES);
-        for (size_t j = 0; j < take; j++) {
-            memcpy(wide, buf + j * WBYTES, WBYTES);
-            /* < 2^128 < L: always canonical, never reduced. */
-            zk_scalar_reduce(&w[i + j], wide, sizeof wide);
-        }
+    enum { WBYTES = 16 };
+    _Static_assert(sizeof(zk_scalar) >= WBYTES, "a weight's bytes fit in a scalar");
+    if (n == 0)
+        return;
+    /* One rng call (the OS rng may cost a system call per request) into the
+     * last 16n bytes of w itself, then expanded front to back: weight i is
+     * read from offset (S-16)n + 16i (S = sizeof(zk_scalar)) before w[i],
+     * bytes [S i, S i + S), is written, and every later weight j > i sits at
+     * (S-16)n + 16j >= S(i+1) since n >= i+1: nothing unread is overwritten. */
+    uint8_t *bytes = (uint8_t *)w;
+    const size_t off = (sizeof(zk_scalar) - WBYTES) * n;
+    uint8_t one[WBYTES];
+    sh_rng_bytes(rng, bytes + off, WBYTES * n);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(one, bytes + off + WBYTES * i, WBYTES);
+        /* < 2^128 < L: a short decode, never reduced (and cheaper than a
+         * 32-byte one, which multiplies to reduce). */
+        zk_scalar_reduce(&w[i], one, WBYTES);
     }
-    sodium_memzero(buf, sizeof buf);
-    sodium_memzero(wide, sizeof wide);
+    sodium_memzero(one, sizeof one);
 }
 
 /* ---- encoding -------------------------------------------------------------- */
@@ -81,28 +85,16 @@ void zk_schnorr_proof_encode(uint8_t out[ZK_SCHNORR_PROOF_BYTES], const zk_schno
 /* ---- prove and verify ------------------------------------------------------ */
 
 /* The statement part of the transcript: "G" (only for a non-base
- * generator) then "X".  genc/xenc are the encodings when the caller has
- * them already (NULL: encode here). */
-static void absorb_statement(zk_transcript *t, const zk_point *G, const uint8_t *genc,
-                             const zk_point *X, const uint8_t *xenc)
+ * generator) then "X", as the encodings the elements carry. */
+static void absorb_statement(zk_transcript *t, const zk_elem *G, const zk_elem *X)
 {
-    uint8_t b[ZK_POINT_BYTES];
-    if (G != NULL) {
-        if (genc == NULL) {
-            zk_point_encode(b, G);
-            genc = b;
-        }
-        zk_transcript_append(t, "G", genc, ZK_POINT_BYTES);
-    }
-    if (xenc == NULL) {
-        zk_point_encode(b, X);
-        xenc = b;
-    }
-    zk_transcript_append(t, "X", xenc, ZK_POINT_BYTES);
+    if (G != NULL)
+        zk_transcript_append(t, "G", G->enc, ZK_POINT_BYTES);
+    zk_transcript_append(t, "X", X->enc, ZK_POINT_BYTES);
 }
 
 int zk_schnorr_prove(uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
-                     const zk_point *G, const zk_point *X, const zk_scalar *x,
+                     const zk_elem *G, const zk_elem *X, const zk_scalar *x,
                      sh_rng *rng)
 {
     if (proof == NULL || t == NULL || X == NULL || x == NULL || rng == NULL)
@@ -110,12 +102,12 @@ int zk_schnorr_prove(uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
     zk_scalar k, c, s;
     zk_point R;
 
-    absorb_statement(t, G, NULL, X, NULL);
+    absorb_statement(t, G, X);
     zk_proof_nonce(&k, t, x, 1, rng);
     if (G == NULL)
         zk_point_mul_base(&R, &k);
     else
-        zk_point_mul(&R, G, &k);
+        zk_point_mul(&R, &G->p, &k);
     zk_point_encode(proof, &R);
     zk_transcript_append(t, "R", proof, ZK_POINT_BYTES);
     zk_transcript_challenge_scalar(t, "c", &c);
@@ -151,7 +143,7 @@ static int check_equation(const zk_point *G, const zk_point *X, const zk_point *
 }
 
 int zk_schnorr_verify(const uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
-                      const zk_point *G, const zk_point *X)
+                      const zk_elem *G, const zk_elem *X)
 {
     if (proof == NULL || t == NULL || X == NULL)
         return SH_ERR_ARG;
@@ -160,27 +152,19 @@ int zk_schnorr_verify(const uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript
     int rc = zk_schnorr_proof_decode(&p, proof);
     if (rc != 0)
         return rc;
-    absorb_statement(t, G, NULL, X, NULL);
+    absorb_statement(t, G, X);
     /* The received bytes are the canonical encoding of p.R (decoding is
      * strict), so absorbing them equals absorbing p.R and saves an encode. */
     zk_transcript_append(t, "R", proof, ZK_POINT_BYTES);
     zk_transcript_challenge_scalar(t, "c", &c);
-    return check_equation(G, X, &p.R, &p.s, &c);
+    return check_equation(G != NULL ? &G->p : NULL, &X->p, &p.R, &p.s, &c);
 }
 
 /* ---- batch verification ---------------------------------------------------- */
 
-/* Generators a, b (NULL: the base point) are the same group element. */
-static int same_generator(const zk_point *a, const zk_point *b, const zk_point *base)
-{
-    if (a == b)
-        return 1;
-    return zk_point_eq(a != NULL ? a : base, b != NULL ? b : base);
-}
-
 int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
-                            zk_transcript *t, const zk_point *const *G,
-                            const zk_point *X, size_t n, sh_rng *rng,
+                            zk_transcript *t, const zk_elem *const *G,
+                            const zk_elem *X, size_t n, sh_rng *rng,
                             size_t *bad_index)
 {
     if (bad_index != NULL)
@@ -189,18 +173,23 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
         return 0;
     if (proofs == NULL || t == NULL || X == NULL || rng == NULL)
         return SH_ERR_ARG;
-    /* 3n MSM terms at most, plus c_i and s_i kept for the fallback. */
-    if (n > SIZE_MAX / 8 / (sizeof(zk_point) + 3 * sizeof(zk_scalar)))
+    /* One block: m <= 3n points and m scalars, then c_i, s_i (2n scalars,
+     * kept for the fallback). */
+    if (n > SIZE_MAX / (3 * sizeof(zk_point) + 5 * sizeof(zk_scalar)))
         return SH_ERR_NOMEM;
 
-    zk_point base;
-    zk_point_base(&base);
-    const zk_point *g0 = G != NULL ? G[0] : NULL;
+    /* Merging by encoding: canonical encodings are equal iff the points
+     * are, and a memcmp is far cheaper than zk_point_eq.  A NULL generator
+     * is the base point, and merges with an explicit one. */
+    zk_elem base;
+    zk_elem_base(&base);
+    const zk_elem *g0 = G != NULL && G[0] != NULL ? G[0] : &base;
     int g_merge = 1, x_merge = 1;
     for (size_t i = 1; i < n && G != NULL && g_merge; i++)
-        g_merge = same_generator(G[i], g0, &base);
+        g_merge = G[i] == g0 || memcmp(G[i] != NULL ? G[i]->enc : base.enc, g0->enc,
+                                       ZK_POINT_BYTES) == 0;
     for (size_t i = 1; i < n && x_merge; i++)
-        x_merge = zk_point_eq(&X[i], &X[0]);
+        x_merge = memcmp(X[i].enc, X[0].enc, ZK_POINT_BYTES) == 0;
 
     /* MSM layout: R_0..R_{n-1} (weights z_i, 128 bits), then the X terms
      * (z_i c_i, or their sum), then the generator terms (-z_i s_i, or
@@ -208,57 +197,57 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
      * positive 128-bit scalars, which the MSM processes at half cost. */
     size_t nx = x_merge ? 1 : n, ng = g_merge ? 1 : n;
     size_t m = n + nx + ng;
-    zk_point *pts = zk_points_alloc(m);
-    zk_scalar *sc = malloc(m * sizeof *sc);
-    zk_scalar *cs = malloc(2 * n * sizeof *cs);   /* c_i, s_i */
-    int rc = SH_ERR_NOMEM;
-    if (pts == NULL || sc == NULL || cs == NULL)
-        goto out;
+    zk_point *pts = zk_aligned_alloc(1, m * sizeof(zk_point) + (m + 2 * n) * sizeof(zk_scalar));
+    if (pts == NULL)
+        return SH_ERR_NOMEM;
+    _Static_assert(sizeof(zk_point) % _Alignof(zk_scalar) == 0, "scalars follow points");
+    zk_scalar *sc = (zk_scalar *)(pts + m);
+    zk_scalar *cs = sc + m;                    /* c_i at 2i, s_i at 2i+1 */
+    int rc;
 
-    uint8_t genc[ZK_POINT_BYTES], xenc[ZK_POINT_BYTES];
-    if (g_merge)
-        zk_point_encode(genc, g0 != NULL ? g0 : &base);
-    if (x_merge)
-        zk_point_encode(xenc, &X[0]);
-
+    /* Decode R_i straight into its MSM slot; absorb and draw c_i. */
     for (size_t i = 0; i < n; i++) {
-        const zk_point *Gi = G != NULL ? G[i] : NULL;
         if ((rc = zk_point_decode(&pts[i], proofs[i])) != 0
             || (rc = zk_scalar_decode(&cs[2 * i + 1], proofs[i] + ZK_POINT_BYTES)) != 0) {
             if (bad_index != NULL)
                 *bad_index = i;
             goto out;
         }
-        absorb_statement(&t[i], Gi, g_merge ? genc : NULL, &X[i], x_merge ? xenc : NULL);
+        absorb_statement(&t[i], G != NULL ? G[i] : NULL, &X[i]);
         zk_transcript_append(&t[i], "R", proofs[i], ZK_POINT_BYTES);
         zk_transcript_challenge_scalar(&t[i], "c", &cs[2 * i]);
     }
 
     zk_proof_batch_weights(sc, n, rng);
     zk_scalar *xs = sc + n, *gs = sc + n + nx;
+    zk_point *xp = pts + n, *gp = pts + n + nx;
+    zk_scalar zs_sum;
     zk_scalar_zero(&xs[0]);
-    zk_scalar_zero(&gs[0]);
+    zk_scalar_zero(&zs_sum);
     for (size_t i = 0; i < n; i++) {
-        zk_scalar zc, zs;
-        zk_scalar_mul(&zc, &sc[i], &cs[2 * i]);
-        zk_scalar_mul(&zs, &sc[i], &cs[2 * i + 1]);
+        zk_scalar zs;
         if (x_merge) {
+            zk_scalar zc;
+            zk_scalar_mul(&zc, &sc[i], &cs[2 * i]);
             zk_scalar_add(&xs[0], &xs[0], &zc);
         } else {
-            xs[i] = zc;
-            pts[n + i] = X[i];
+            zk_scalar_mul(&xs[i], &sc[i], &cs[2 * i]);
+            xp[i] = X[i].p;
         }
+        zk_scalar_mul(&zs, &sc[i], &cs[2 * i + 1]);
         if (g_merge) {
-            zk_scalar_sub(&gs[0], &gs[0], &zs);
+            zk_scalar_add(&zs_sum, &zs_sum, &zs);
         } else {
             zk_scalar_neg(&gs[i], &zs);
-            pts[n + nx + i] = G[i] != NULL ? *G[i] : base;
+            gp[i] = G[i] != NULL ? G[i]->p : base.p;
         }
     }
     if (x_merge)
-        pts[n] = X[0];
-    if (g_merge)
-        pts[n + nx] = g0 != NULL ? *g0 : base;
+        xp[0] = X[0].p;
+    if (g_merge) {
+        zk_scalar_neg(&gs[0], &zs_sum);
+        gp[0] = g0->p;
+    }
 
     zk_point sum;
     if ((rc = zk_msm(&sum, sc, pts, m)) != 0)
@@ -272,8 +261,8 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
         /* Some proof is invalid; the batch cannot say which.  Check each on
          * its own with the values already derived (no transcript replay). */
         for (size_t i = 0; i < n; i++) {
-            const zk_point *Gi = G != NULL ? G[i] : NULL;
-            int r1 = check_equation(Gi, &X[i], &pts[i], &cs[2 * i + 1], &cs[2 * i]);
+            const zk_point *Gi = G != NULL && G[i] != NULL ? &G[i]->p : NULL;
+            int r1 = check_equation(Gi, &X[i].p, &pts[i], &cs[2 * i + 1], &cs[2 * i]);
             if (r1 != 0) {
                 *bad_index = r1 == SH_ERR_VERIFY ? i : n;
                 rc = r1;
@@ -285,7 +274,5 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
     }
 out:
     free(pts);
-    free(sc);
-    free(cs);
     return rc;
 }

@@ -1,14 +1,16 @@
 /* zk/schnorr.h -- Schnorr proof of knowledge of a discrete logarithm.
  *
  * Statement: X = x * G for a public generator G (NULL means the standard
- * base point B) and public X; the prover knows x.
+ * base point B) and public X; the prover knows x.  Statements are zk_elem
+ * (zk/group.h): decoded once by the caller, they carry their encodings,
+ * which is what the transcript absorbs (never re-encoded here).
  * Proof (64 bytes, fixed): R (32-byte point encoding) || s (32-byte scalar),
  * with R = k*G, c = challenge, s = k + c*x; the verifier checks s*G == R + c*X.
  *
  * Fiat-Shamir: the caller passes a transcript into which it has already
  * appended whatever the proof must be bound to (protocol domain, context,
  * the statement's surroundings).  Prove and verify then append, in order,
- *   "G" (point, only when G != NULL), "X" (point), "R" (point)
+ *   "G" (G->enc, only when G != NULL), "X" (X->enc), "R" (the 32 bytes of R)
  * and draw the challenge c with label "c".  The transcript is updated in
  * place (so proofs can be chained).  docs/proofs.md is the byte-exact spec.
  *
@@ -41,21 +43,23 @@ typedef struct zk_schnorr_proof {
  * (SH_ERR_ARG for NULL arguments).  The result does not depend on whether
  * X really is x*G: a wrong x just gives a proof that does not verify. */
 int zk_schnorr_prove(uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
-                     const zk_point *G, const zk_point *X, const zk_scalar *x,
+                     const zk_elem *G, const zk_elem *X, const zk_scalar *x,
                      sh_rng *rng) SH_WUR;
 /* 0 if valid; SH_ERR_POINT/SH_ERR_NONCANONICAL for a malformed proof,
  * SH_ERR_VERIFY for a well-formed proof that does not verify.  On a
  * malformed proof the transcript is left untouched; after SH_ERR_VERIFY it
  * has absorbed the proof like after success. */
 int zk_schnorr_verify(const uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
-                      const zk_point *G, const zk_point *X) SH_WUR;
+                      const zk_elem *G, const zk_elem *X) SH_WUR;
 
 /* Batch verification of n proofs, proof i with its own transcript t[i],
  * generator G[i] (G == NULL, or G[i] == NULL, means the base point) and
  * statement X[i]: random linear combination with independent 128-bit
  * weights from rng (the verifier's own randomness, never the prover's),
  * checked with ONE zk_msm.  Generators that are all equal, and statements
- * X that are all equal, are merged into one MSM term each.
+ * X that are all equal, are merged into one MSM term each (equality of the
+ * encodings, which for canonical encodings is equality of the points; an
+ * explicit base point merges with NULL).
  *
  * Returns 0 only if every proof is valid, except with probability at most
  * 2^-128 over the weights (docs/proofs.md).  n == 0 returns 0.  Otherwise:
@@ -72,8 +76,8 @@ int zk_schnorr_verify(const uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript
  * failure the transcripts are in an unspecified state; after success each
  * t[i] is exactly as zk_schnorr_verify would have left it. */
 int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
-                            zk_transcript *t, const zk_point *const *G,
-                            const zk_point *X, size_t n, sh_rng *rng,
+                            zk_transcript *t, const zk_elem *const *G,
+                            const zk_elem *X, size_t n, sh_rng *rng,
                             size_t *bad_index) SH_WUR;
 
 /* Strict fixed-size serialization: decode gives SH_ERR_POINT when R is not
@@ -96,7 +100,7 @@ void zk_proof_nonce(zk_scalar *k, const zk_transcript *t, const zk_scalar *x,
                     size_t nx, sh_rng *rng);
 
 /* n independent batch weights, each uniform in [0, 2^128), from rng
- * (16 little-endian bytes each, consumed in order). */
+ * (16 little-endian bytes each, consumed in order, drawn in one rng call). */
 void zk_proof_batch_weights(zk_scalar *w, size_t n, sh_rng *rng);
 
 #endif
