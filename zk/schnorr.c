@@ -2,6 +2,7 @@
  * and the nonce and weight helpers shared with zk/dleq.c.
  * docs/proofs.md is the specification this file implements. */
 #include "zk/schnorr.h"
+#include "util/ct.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ void zk_proof_nonce(zk_scalar *k, const zk_transcript *t, const zk_scalar *x,
     zk_transcript f;
     uint8_t buf[ZK_SCALAR_BYTES];
     uint8_t h[ZK_TRANSCRIPT_CHALLENGE_BYTES];
+    int zero;
 
     /* The fork already holds the statement, so the nonce is bound to it:
      * even with an rng that always returns the same bytes, two different
@@ -33,9 +35,12 @@ void zk_proof_nonce(zk_scalar *k, const zk_transcript *t, const zk_scalar *x,
         zk_transcript_append(&f, "nonce-rng", buf, sizeof buf);
         zk_transcript_challenge_bytes(&f, "nonce", h);
         zk_scalar_reduce(k, h, sizeof h);
-        /* Branching on "k is zero" reveals nothing in practice: it happens
-         * with probability 2^-252, and then k is discarded. */
-    } while (zk_scalar_is_zero(k));
+        /* Branching on "k is zero" reveals nothing: it happens with
+         * probability 2^-252, and then k is discarded; the bit is
+         * declassified for the constant-time checker (util/ct.h). */
+        zero = zk_scalar_is_zero(k);
+        sh_ct_declassify(&zero, sizeof zero);
+    } while (zero);
 
     zk_transcript_wipe(&f);
     sodium_memzero(buf, sizeof buf);

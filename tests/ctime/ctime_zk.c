@@ -12,8 +12,10 @@
 
 #include "util/ct.h"
 #include "util/rng.h"
+#include "zk/dleq.h"
 #include "zk/elgamal.h"
 #include "zk/group.h"
+#include "zk/schnorr.h"
 
 #define CHECK(cond)                                                         \
     do {                                                                    \
@@ -134,6 +136,71 @@ static void elgamal(sh_rng *rng)
     zk_scalar_wipe(&sk);
 }
 
+/* Provers: the witness and the rng output are secret; the proof bytes
+ * become public when returned. */
+static void provers(sh_rng *rng)
+{
+    zk_scalar x;
+    zk_point xp, hp, yp;
+    zk_elem X, H, Y;
+    uint8_t h[64], proof[ZK_DLEQ_PROOF_BYTES];
+    zk_transcript t;
+    zk_scalar_random_nonzero(&x, rng);
+    zk_point_mul_base(&xp, &x);
+    zk_elem_set(&X, &xp);
+    sh_rng_bytes(rng, h, sizeof h);
+    zk_point_from_hash(&hp, h);
+    zk_elem_set(&H, &hp);
+    zk_point_mul(&yp, &hp, &x);
+    zk_elem_set(&Y, &yp);
+    sh_ct_poison(&x, sizeof x);
+
+    zk_transcript_init(&t, "shroud-ctime");
+    int rc = zk_schnorr_prove(proof, &t, NULL, &X, &x, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    CHECK(rc == 0);
+    sh_ct_declassify(proof, ZK_SCHNORR_PROOF_BYTES);
+    zk_transcript_init(&t, "shroud-ctime");
+    CHECK(zk_schnorr_verify(proof, &t, NULL, &X) == 0);
+
+    zk_transcript_init(&t, "shroud-ctime");
+    rc = zk_dleq_prove(proof, &t, NULL, &H, &X, &Y, &x, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    CHECK(rc == 0);
+    sh_ct_declassify(proof, ZK_DLEQ_PROOF_BYTES);
+    zk_transcript_init(&t, "shroud-ctime");
+    CHECK(zk_dleq_verify(proof, &t, NULL, &H, &X, &Y) == 0);
+    zk_scalar_wipe(&x);
+}
+
+/* The wallet's proof of knowledge of its encryption randomness. */
+static void elgamal_pok(sh_rng *rng)
+{
+    enum { W = 2 };
+    zk_scalar sk, r[W];
+    zk_point pk, m[W];
+    zk_elgamal_ct ct[W];
+    uint8_t h[64], proof[ZK_ELGAMAL_POK_BYTES];
+    const uint8_t ctx[] = "epoch 9";
+    zk_elgamal_keygen(&sk, &pk, rng);
+    for (int j = 0; j < W; j++) {
+        sh_rng_bytes(rng, h, sizeof h);
+        zk_point_from_hash(&m[j], h);
+    }
+    sh_ct_poison(m, sizeof m);
+    int rc = zk_elgamal_encrypt(ct, r, &pk, m, W, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    CHECK(rc == 0);
+    sh_ct_poison(r, sizeof r);
+    sh_ct_declassify(ct, sizeof ct);     /* the ciphertext is published */
+    rc = zk_elgamal_prove(proof, &pk, ct, r, W, ctx, sizeof ctx - 1, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    CHECK(rc == 0);
+    sh_ct_declassify(proof, sizeof proof);
+    CHECK(zk_elgamal_verify(proof, &pk, ct, W, ctx, sizeof ctx - 1) == 0);
+    zk_scalar_wipe(&sk);
+}
+
 int main(void)
 {
     CHECK(sodium_init() >= 0);
@@ -144,6 +211,8 @@ int main(void)
     points(rng);
     rng_stream();
     elgamal(rng);
+    provers(rng);
+    elgamal_pok(rng);
     sh_rng_free(rng);
     puts("ctime_zk: done");
     return 0;
