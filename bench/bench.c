@@ -4,33 +4,50 @@
 #include <string.h>
 #include <time.h>
 
-uint64_t bench_now_ns(void)
+uint64_t bench_now_ns(const bench_ctx *ctx)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(ctx->elapsed ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One timed run: double the count until at least min_seconds pass. */
+static double time_once(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
+{
+    uint64_t iters = 1;
+    for (;;) {
+        uint64_t t0 = bench_now_ns(ctx);
+        for (uint64_t i = 0; i < iters; i++)
+            fn(arg);
+        uint64_t dt = bench_now_ns(ctx) - t0;
+        if ((double)dt >= ctx->min_seconds * 1e9 || iters >= (1u << 30))
+            return (double)dt / (double)iters;
+        iters *= 2;
+    }
 }
 
 double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
 {
     double best = 0;
     for (int rep = 0; rep < 3; rep++) {
-        uint64_t iters = 1;
-        for (;;) {
-            uint64_t t0 = bench_now_ns();
-            for (uint64_t i = 0; i < iters; i++)
-                fn(arg);
-            uint64_t dt = bench_now_ns() - t0;
-            if ((double)dt >= ctx->min_seconds * 1e9 || iters >= (1u << 30)) {
-                double per = (double)dt / (double)iters;
-                if (rep == 0 || per < best)
-                    best = per;
-                break;
-            }
-            iters *= 2;
-        }
+        double per = time_once(ctx, fn, arg);
+        if (rep == 0 || per < best)
+            best = per;
     }
     return best;
+}
+
+void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *), void *arg,
+                     double *a_ns, double *b_ns)
+{
+    for (int rep = 0; rep < 5; rep++) {
+        double a = time_once(ctx, fa, arg);
+        double b = time_once(ctx, fb, arg);
+        if (rep == 0 || a < *a_ns)
+            *a_ns = a;
+        if (rep == 0 || b < *b_ns)
+            *b_ns = b;
+    }
 }
 
 void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
@@ -39,8 +56,9 @@ void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
     int has_ratio = ctx->baseline != NULL && ctx->baseline_ns > 0
                     && strcmp(ctx->baseline, name) != 0;
     if (ctx->json) {
-        fprintf(ctx->out, "{\"suite\":\"%s\",\"name\":\"%s\",\"n\":%llu,\"ns\":%.1f,\"per\":\"%s\"",
-                ctx->suite, name, (unsigned long long)n, ns, per);
+        fprintf(ctx->out, "{\"suite\":\"%s\",\"name\":\"%s\",\"n\":%llu,\"ns\":%.1f,\"per\":\"%s\","
+                "\"clock\":\"%s\"", ctx->suite, name, (unsigned long long)n, ns, per,
+                ctx->elapsed ? "wall" : "cpu");
         if (has_ratio)
             fprintf(ctx->out, ",\"baseline\":\"%s\",\"ratio\":%.4f", ctx->baseline,
                     ns / ctx->baseline_ns);

@@ -2,7 +2,7 @@
  *
  * Each figure is printed either as an aligned human line or, with --json,
  * as one JSON object a line:
- *   {"suite":"zk","name":"msm","n":10000,"ns":6123.4,"per":"point",
+ *   {"suite":"zk","name":"msm","n":10000,"ns":6123.4,"per":"point","clock":"cpu",
  *    "baseline":"scalarmul","ratio":0.101, ...extra fields}
  * "ratio" is ns divided by the suite's baseline figure measured earlier in
  * the same run, so that figures stay comparable on a noisy shared machine.
@@ -18,14 +18,26 @@ typedef struct bench_ctx {
     FILE *out;
     const char *suite;
     double min_seconds;       /* minimum measuring time per figure */
+    int elapsed;              /* 1: wall-clock time; 0: process CPU time */
     const char *baseline;     /* name of the baseline figure, once measured */
     double baseline_ns;
 } bench_ctx;
 
-uint64_t bench_now_ns(void);
+/* The clock of ctx: process CPU time by default (like `openssl speed`,
+ * which also counts CPU time unless given -elapsed), so that time the
+ * process spends descheduled on a shared machine is not counted; wall-clock
+ * time with --elapsed (for multi-threaded figures). */
+uint64_t bench_now_ns(const bench_ctx *ctx);
 /* Time fn(arg) repeatedly, doubling the count until at least min_seconds
  * have passed; returns nanoseconds per call (the best of 3 such runs). */
 double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);
+/* Time two functions that will be compared with each other: rounds of
+ * alternating measurements (each one run of at least min_seconds), keeping
+ * the best of each, so that a slow spell of a shared machine hits both
+ * figures alike instead of skewing their ratio.  Returns ns per call of each
+ * in *a_ns and *b_ns. */
+void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *), void *arg,
+                     double *a_ns, double *b_ns);
 /* Print one figure.  extra is NULL or a fragment of JSON members such as
  * "\"bytes\":200" appended to the object (and shown in human output). */
 void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,

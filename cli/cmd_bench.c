@@ -13,6 +13,8 @@ int cli_cmd_bench(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             ctx.json = 1;
+        } else if (strcmp(argv[i], "--elapsed") == 0) {
+            ctx.elapsed = 1;
         } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             char *end;
             ctx.min_seconds = strtod(argv[++i], &end);
@@ -33,7 +35,7 @@ int cli_cmd_bench(int argc, char **argv)
         }
     }
     if (suite == NULL) {
-        fputs("usage: shroud bench SUITE [--json] [--seconds S]   (suites: zk)\n", stderr);
+        fputs("usage: shroud bench SUITE [--json] [--elapsed] [--seconds S]   (suites: zk)\n", stderr);
         return 2;
     }
     if (strcmp(suite, "zk") == 0)

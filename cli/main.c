@@ -14,6 +14,7 @@ static void usage(FILE *f)
           "  version                  print the version\n"
           "  demo                     walk through the zero-knowledge toolkit\n"
           "  bench SUITE [--json]     measure performance (suites: zk)\n"
+          "        [--elapsed]        wall-clock time instead of process CPU time\n"
           "        [--seconds S]      minimum measuring time per figure (default 0.2)\n"
           "\n"
           "See README.md and docs/ for more.\n", f);

@@ -354,39 +354,6 @@ Test(dleq, deterministic_and_hedged)
 }
 
 /* docs/proofs.md re-implemented with libsodium only. */
-typedef struct bytes {
-    uint8_t d[1024];
-    size_t n;
-} bytes;
-
-static void put(bytes *b, const void *p, size_t n)
-{
-    cr_assert_leq(b->n + n, sizeof b->d);
-    memcpy(b->d + b->n, p, n);
-    b->n += n;
-}
-
-static void put_frame(bytes *b, const void *p, size_t n)
-{
-    uint8_t l[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24) };
-    put(b, l, 4);
-    put(b, p, n);
-}
-
-static void op_append(bytes *b, const char *label, const void *p, size_t n)
-{
-    put(b, "\x01", 1);
-    put_frame(b, label, strlen(label));
-    put_frame(b, p, n);
-}
-
-static void op_challenge(bytes *b, const char *label, uint8_t h[64])
-{
-    put(b, "\x02", 1);
-    put_frame(b, label, strlen(label));
-    crypto_hash_sha512(h, b->d, b->n);
-    put(b, h, 64);
-}
 
 Test(dleq, independent_implementation_of_the_spec)
 {
@@ -408,25 +375,25 @@ Test(dleq, independent_implementation_of_the_spec)
     sh_rng_bytes(r, rb, 32);
     sh_rng_free(r);
 
-    bytes T = { .n = 0 };
-    put_frame(&T, "shroud-transcript-v1", 20);
-    put_frame(&T, dom, strlen(dom));
-    op_append(&T, "H", H, 32);   /* no "G": the base point */
-    op_append(&T, "X", X, 32);
-    op_append(&T, "Y", Y, 32);
-    bytes F = T;
+    tu_bytes T = { .n = 0 };
+    tu_put_frame(&T, "shroud-transcript-v1", 20);
+    tu_put_frame(&T, dom, strlen(dom));
+    tu_op_append(&T, "H", H, 32);   /* no "G": the base point */
+    tu_op_append(&T, "X", X, 32);
+    tu_op_append(&T, "Y", Y, 32);
+    tu_bytes F = T;
     uint8_t h[64], k[32], R[32], c[32], s[32], l[32], rr[32];
-    op_append(&F, "nonce-secret", x, 32);
-    op_append(&F, "nonce-rng", rb, 32);
-    op_challenge(&F, "nonce", h);
+    tu_op_append(&F, "nonce-secret", x, 32);
+    tu_op_append(&F, "nonce-rng", rb, 32);
+    tu_op_challenge(&F, "nonce", h);
     crypto_core_ristretto255_scalar_reduce(k, h);
     cr_assert_eq(crypto_scalarmult_ristretto255_base(R, k), 0);
     cr_assert_arr_eq(proof, R, 32);
     cr_assert_eq(crypto_scalarmult_ristretto255(R, k, H), 0);
     cr_assert_arr_eq(proof + 32, R, 32);
-    op_append(&T, "R1", proof, 32);
-    op_append(&T, "R2", proof + 32, 32);
-    op_challenge(&T, "c", h);
+    tu_op_append(&T, "R1", proof, 32);
+    tu_op_append(&T, "R2", proof + 32, 32);
+    tu_op_challenge(&T, "c", h);
     crypto_core_ristretto255_scalar_reduce(c, h);
     crypto_core_ristretto255_scalar_mul(s, c, x);
     crypto_core_ristretto255_scalar_add(s, s, k);

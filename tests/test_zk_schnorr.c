@@ -405,39 +405,6 @@ Test(schnorr, hedged_nonce_survives_a_broken_rng)
 
 /* docs/proofs.md, re-implemented with libsodium's ristretto255 and SHA-512
  * only: the nonce derivation (with a known rng stream) and verification. */
-typedef struct bytes {
-    uint8_t d[1024];
-    size_t n;
-} bytes;
-
-static void put(bytes *b, const void *p, size_t n)
-{
-    cr_assert_leq(b->n + n, sizeof b->d);
-    memcpy(b->d + b->n, p, n);
-    b->n += n;
-}
-
-static void put_frame(bytes *b, const void *p, size_t n)
-{
-    uint8_t l[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24) };
-    put(b, l, 4);
-    put(b, p, n);
-}
-
-static void op_append(bytes *b, const char *label, const void *p, size_t n)
-{
-    put(b, "\x01", 1);
-    put_frame(b, label, strlen(label));
-    put_frame(b, p, n);
-}
-
-static void op_challenge(bytes *b, const char *label, uint8_t h[64])
-{
-    put(b, "\x02", 1);
-    put_frame(b, label, strlen(label));
-    crypto_hash_sha512(h, b->d, b->n);
-    put(b, h, 64);
-}
 
 Test(schnorr, independent_implementation_of_the_spec)
 {
@@ -463,25 +430,25 @@ Test(schnorr, independent_implementation_of_the_spec)
     sh_rng_bytes(r, rbytes, 32);   /* the 32 bytes the prover drew */
     sh_rng_free(r);
 
-    bytes T = { .n = 0 };
+    tu_bytes T = { .n = 0 };
     uint8_t u64[8] = { 42 };
-    put_frame(&T, "shroud-transcript-v1", 20);
-    put_frame(&T, dom, strlen(dom));
-    op_append(&T, "ctx", u64, 8);
-    op_append(&T, "G", G, 32);
-    op_append(&T, "X", X, 32);
+    tu_put_frame(&T, "shroud-transcript-v1", 20);
+    tu_put_frame(&T, dom, strlen(dom));
+    tu_op_append(&T, "ctx", u64, 8);
+    tu_op_append(&T, "G", G, 32);
+    tu_op_append(&T, "X", X, 32);
     /* nonce: a fork of T */
-    bytes F = T;
+    tu_bytes F = T;
     uint8_t h[64], k[32], R[32], c[32], s[32], lhs[32], rhs[32];
-    op_append(&F, "nonce-secret", x, 32);
-    op_append(&F, "nonce-rng", rbytes, 32);
-    op_challenge(&F, "nonce", h);
+    tu_op_append(&F, "nonce-secret", x, 32);
+    tu_op_append(&F, "nonce-rng", rbytes, 32);
+    tu_op_challenge(&F, "nonce", h);
     crypto_core_ristretto255_scalar_reduce(k, h);
     cr_assert_eq(crypto_scalarmult_ristretto255(R, k, G), 0);
     cr_assert_arr_eq(proof, R, 32, "R is not k*G for the specified nonce");
     /* challenge and response */
-    op_append(&T, "R", proof, 32);
-    op_challenge(&T, "c", h);
+    tu_op_append(&T, "R", proof, 32);
+    tu_op_challenge(&T, "c", h);
     crypto_core_ristretto255_scalar_reduce(c, h);
     crypto_core_ristretto255_scalar_mul(s, c, x);
     crypto_core_ristretto255_scalar_add(s, s, k);

@@ -8,78 +8,55 @@
 #include "zk/transcript.h"
 #include "testutil.h"
 
-typedef struct bytes {
-    uint8_t d[4096];
-    size_t n;
-} bytes;
-
-static void put(bytes *b, const void *p, size_t n)
-{
-    cr_assert_leq(b->n + n, sizeof b->d);
-    memcpy(b->d + b->n, p, n);
-    b->n += n;
-}
-
-static void put_frame(bytes *b, const void *p, size_t n)
-{
-    uint8_t l[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24) };
-    put(b, l, 4);
-    put(b, p, n);
-}
-
-static void put_str(bytes *b, const char *s)
-{
-    put_frame(b, s, strlen(s));
-}
 
 Test(transcript, matches_specification)
 {
     cr_assert(sodium_init() >= 0);
     zk_transcript t;
-    bytes T = { .n = 0 };
+    tu_bytes T = { .n = 0 };
 
     zk_transcript_init(&t, "shroud-test");
-    put_str(&T, "shroud-transcript-v1");
-    put_str(&T, "shroud-test");
+    tu_put_str(&T, "shroud-transcript-v1");
+    tu_put_str(&T, "shroud-test");
 
     const uint8_t data[] = { 1, 2, 3, 4, 5 };
     zk_transcript_append(&t, "data", data, sizeof data);
-    put(&T, "\x01", 1);
-    put_str(&T, "data");
-    put_frame(&T, data, sizeof data);
+    tu_put(&T, "\x01", 1);
+    tu_put_str(&T, "data");
+    tu_put_frame(&T, data, sizeof data);
 
     zk_transcript_append_u64(&t, "epoch", 0x0102030405060708ull);
     const uint8_t u64le[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
-    put(&T, "\x01", 1);
-    put_str(&T, "epoch");
-    put_frame(&T, u64le, 8);
+    tu_put(&T, "\x01", 1);
+    tu_put_str(&T, "epoch");
+    tu_put_frame(&T, u64le, 8);
 
     zk_point P;
     uint8_t penc[32];
     zk_point_base(&P);
     zk_point_encode(penc, &P);
     zk_transcript_append_point(&t, "B", &P);
-    put(&T, "\x01", 1);
-    put_str(&T, "B");
-    put_frame(&T, penc, 32);
+    tu_put(&T, "\x01", 1);
+    tu_put_str(&T, "B");
+    tu_put_frame(&T, penc, 32);
 
     uint8_t c[64], want[64];
     zk_transcript_challenge_bytes(&t, "c1", c);
-    put(&T, "\x02", 1);
-    put_str(&T, "c1");
+    tu_put(&T, "\x02", 1);
+    tu_put_str(&T, "c1");
     crypto_hash_sha512(want, T.d, T.n);
     cr_assert_arr_eq(c, want, 64);
-    put(&T, c, 64);
+    tu_put(&T, c, 64);
 
     /* a second challenge depends on the first */
     zk_scalar cs, ws;
     zk_transcript_challenge_scalar(&t, "c2", &cs);
-    put(&T, "\x02", 1);
-    put_str(&T, "c2");
+    tu_put(&T, "\x02", 1);
+    tu_put_str(&T, "c2");
     crypto_hash_sha512(want, T.d, T.n);
     zk_scalar_reduce(&ws, want, 64);
     cr_assert(zk_scalar_eq(&cs, &ws));
-    put(&T, want, 64);
+    tu_put(&T, want, 64);
 
     /* streamed append equals one-shot append */
     zk_point pts[3];
@@ -91,19 +68,19 @@ Test(transcript, matches_specification)
     zk_transcript u = t;
     zk_transcript_append_points(&t, "pts", pts, 3);
     zk_transcript_append_begin(&u, "pts", 96);
-    put(&T, "\x01", 1);
-    put_str(&T, "pts");
+    tu_put(&T, "\x01", 1);
+    tu_put_str(&T, "pts");
     uint8_t all[96];
     for (int i = 0; i < 3; i++)
         zk_point_encode(all + 32 * i, &pts[i]);
-    put_frame(&T, all, 96);
+    tu_put_frame(&T, all, 96);
     zk_transcript_stream(&u, all, 50);
     zk_transcript_stream(&u, all + 50, 46);
     uint8_t c3[64], c3u[64];
     zk_transcript_challenge_bytes(&t, "c3", c3);
     zk_transcript_challenge_bytes(&u, "c3", c3u);
-    put(&T, "\x02", 1);
-    put_str(&T, "c3");
+    tu_put(&T, "\x02", 1);
+    tu_put_str(&T, "c3");
     crypto_hash_sha512(want, T.d, T.n);
     cr_assert_arr_eq(c3, want, 64);
     cr_assert_arr_eq(c3u, want, 64);

@@ -73,33 +73,13 @@ int zk_dleq_prove(uint8_t proof[ZK_DLEQ_PROOF_BYTES], zk_transcript *t,
     return 0;
 }
 
-/* s*P - c*Q == R for public values (variable time); P == NULL is the base
- * point, which has libdecaf's precomputed double-base multiplication. */
-static int check_one(const zk_point *P, const zk_point *Q, const zk_point *R,
-                     const zk_scalar *s, const zk_scalar *c)
-{
-    zk_point lhs;
-    zk_scalar negc;
-    zk_scalar_neg(&negc, c);
-    if (P == NULL) {
-        zk_point_double_mul_base_vartime(&lhs, s, Q, &negc);
-    } else {
-        zk_scalar sc[2] = { *s, negc };
-        zk_point pt[2] = { *P, *Q };
-        int rc = zk_msm(&lhs, sc, pt, 2);
-        if (rc != 0)
-            return rc;
-    }
-    return zk_point_eq(&lhs, R) ? 0 : SH_ERR_VERIFY;
-}
-
 static int check_both(const zk_elem *G, const zk_elem *H, const zk_elem *X,
                       const zk_elem *Y, const zk_point *R1, const zk_point *R2,
                       const zk_scalar *s, const zk_scalar *c)
 {
-    int rc = check_one(G != NULL ? &G->p : NULL, &X->p, R1, s, c);
+    int rc = zk_proof_check(G != NULL ? &G->p : NULL, &X->p, R1, s, c);
     if (rc == 0)
-        rc = check_one(&H->p, &Y->p, R2, s, c);
+        rc = zk_proof_check(&H->p, &Y->p, R2, s, c);
     return rc;
 }
 

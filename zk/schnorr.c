@@ -126,20 +126,17 @@ int zk_schnorr_prove(uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript *t,
     return 0;
 }
 
-/* s*G - c*X == R, all public (variable time).  G == NULL: the base point,
- * through libdecaf's double-base multiplication with its precomputed base
- * table; otherwise a 2-point MSM. */
-static int check_equation(const zk_point *G, const zk_point *X, const zk_point *R,
-                          const zk_scalar *s, const zk_scalar *c)
+int zk_proof_check(const zk_point *P, const zk_point *Q, const zk_point *R,
+                   const zk_scalar *s, const zk_scalar *c)
 {
     zk_point lhs;
     zk_scalar negc;
     zk_scalar_neg(&negc, c);
-    if (G == NULL) {
-        zk_point_double_mul_base_vartime(&lhs, s, X, &negc);
+    if (P == NULL) {
+        zk_point_double_mul_base_vartime(&lhs, s, Q, &negc);
     } else {
         zk_scalar sc[2] = { *s, negc };
-        zk_point pt[2] = { *G, *X };
+        zk_point pt[2] = { *P, *Q };
         int rc = zk_msm(&lhs, sc, pt, 2);
         if (rc != 0)
             return rc;
@@ -162,7 +159,7 @@ int zk_schnorr_verify(const uint8_t proof[ZK_SCHNORR_PROOF_BYTES], zk_transcript
      * strict), so absorbing them equals absorbing p.R and saves an encode. */
     zk_transcript_append(t, "R", proof, ZK_POINT_BYTES);
     zk_transcript_challenge_scalar(t, "c", &c);
-    return check_equation(G != NULL ? &G->p : NULL, &X->p, &p.R, &p.s, &c);
+    return zk_proof_check(G != NULL ? &G->p : NULL, &X->p, &p.R, &p.s, &c);
 }
 
 /* ---- batch verification ---------------------------------------------------- */
@@ -267,7 +264,7 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
          * its own with the values already derived (no transcript replay). */
         for (size_t i = 0; i < n; i++) {
             const zk_point *Gi = G != NULL && G[i] != NULL ? &G[i]->p : NULL;
-            int r1 = check_equation(Gi, &X[i].p, &pts[i], &cs[2 * i + 1], &cs[2 * i]);
+            int r1 = zk_proof_check(Gi, &X[i].p, &pts[i], &cs[2 * i + 1], &cs[2 * i]);
             if (r1 != 0) {
                 *bad_index = r1 == SH_ERR_VERIFY ? i : n;
                 rc = r1;

@@ -102,5 +102,12 @@ void zk_proof_nonce(zk_scalar *k, const zk_transcript *t, const zk_scalar *x,
 /* n independent batch weights, each uniform in [0, 2^128), from rng
  * (16 little-endian bytes each, consumed in order, drawn in one rng call). */
 void zk_proof_batch_weights(zk_scalar *w, size_t n, sh_rng *rng);
+/* The verification equation shared by both proofs: 0 if s*P - c*Q == R,
+ * SH_ERR_VERIFY otherwise (SH_ERR_NOMEM if the MSM cannot allocate).  All
+ * inputs public (variable time).  P == NULL is the base point, which takes
+ * libdecaf's double-base multiplication with its precomputed table;
+ * otherwise a 2-point MSM. */
+int zk_proof_check(const zk_point *P, const zk_point *Q, const zk_point *R,
+                   const zk_scalar *s, const zk_scalar *c) SH_WUR;
 
 #endif

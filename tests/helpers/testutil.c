@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/rng.h"
@@ -34,4 +35,64 @@ sh_rng *tu_rng(uint64_t seed)
     sh_rng *r = sh_rng_chacha_new(s);
     cr_assert_not_null(r);
     return r;
+}
+
+void tu_put(tu_bytes *b, const void *p, size_t n)
+{
+    cr_assert_leq(b->n + n, sizeof b->d);
+    memcpy(b->d + b->n, p, n);
+    b->n += n;
+}
+
+void tu_put_frame(tu_bytes *b, const void *p, size_t n)
+{
+    uint8_t l[4] = { (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24) };
+    tu_put(b, l, 4);
+    tu_put(b, p, n);
+}
+
+void tu_put_str(tu_bytes *b, const char *s)
+{
+    tu_put_frame(b, s, strlen(s));
+}
+
+void tu_op_append(tu_bytes *b, const char *label, const void *p, size_t n)
+{
+    tu_put(b, "\x01", 1);
+    tu_put_str(b, label);
+    tu_put_frame(b, p, n);
+}
+
+void tu_op_challenge(tu_bytes *b, const char *label, uint8_t h[64])
+{
+    tu_put(b, "\x02", 1);
+    tu_put_str(b, label);
+    crypto_hash_sha512(h, b->d, b->n);
+    tu_put(b, h, 64);
+}
+
+void tu_random_points(sh_rng *rng, zk_point *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t h[64];
+        sh_rng_bytes(rng, h, sizeof h);
+        zk_point_from_hash(&p[i], h);
+    }
+}
+
+uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len)
+{
+    *len = zk_elgamal_ct_size(w);
+    uint8_t *b = malloc(*len);
+    cr_assert_not_null(b);
+    cr_assert_eq(zk_elgamal_ct_encode(b, *len, ct, w), 0);
+    return b;
+}
+
+int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w)
+{
+    for (size_t j = 0; j < w; j++)
+        if (!zk_point_eq(&a[j].c1, &b[j].c1) || !zk_point_eq(&a[j].c2, &b[j].c2))
+            return 0;
+    return 1;
 }

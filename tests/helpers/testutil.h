@@ -6,10 +6,34 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "zk/elgamal.h"
+
 /* Decode hex into out (exactly out_len bytes) or abort the test. */
 void tu_hex(uint8_t *out, size_t out_len, const char *hex);
 /* Load tests/vectors/NAME (a JSON file) or abort the test. */
 json_t *tu_load_vectors(const char *name);
+/* A transcript byte string T built by hand, to check zk/transcript and the
+ * proofs against the byte-level specification (docs/transcript.md). */
+typedef struct tu_bytes {
+    uint8_t d[4096];
+    size_t n;
+} tu_bytes;
+void tu_put(tu_bytes *b, const void *p, size_t n);
+/* u32le(n) || p */
+void tu_put_frame(tu_bytes *b, const void *p, size_t n);
+void tu_put_str(tu_bytes *b, const char *s);
+/* 0x01 || frame(label) || frame(p) */
+void tu_op_append(tu_bytes *b, const char *label, const void *p, size_t n);
+/* 0x02 || frame(label); h = SHA-512(T); T || h */
+void tu_op_challenge(tu_bytes *b, const char *label, uint8_t h[64]);
+
+/* n random points (hash to group of rng output). */
+void tu_random_points(struct sh_rng *rng, zk_point *p, size_t n);
+/* The wire encoding of a ciphertext in a fresh buffer (freed by the caller). */
+uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len);
+/* 1 if the two width-w ciphertexts are equal component by component. */
+int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w);
+
 /* A deterministic generator for test inputs, seeded by a small integer. */
 struct sh_rng *tu_rng(uint64_t seed);
 
