@@ -50,6 +50,36 @@ void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *
     }
 }
 
+void bench_time_vs_baseline(const bench_ctx *ctx, void (*fn)(void *), void *arg,
+                            double *ns, double *base_ns)
+{
+    if (ctx->baseline_fn == NULL) {
+        *ns = bench_time(ctx, fn, arg);
+        *base_ns = ctx->baseline_ns;
+        return;
+    }
+    const bench_ctx c = *ctx;
+    double a = 0, b = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        double x = time_once(&c, fn, arg);
+        double y = time_once(&c, ctx->baseline_fn, ctx->baseline_arg);
+        if (rep == 0 || x < a)
+            a = x;
+        if (rep == 0 || y < b)
+            b = y;
+    }
+    *ns = a;
+    *base_ns = b;
+}
+
+void bench_report_paired(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                         const char *per, double base_ns, const char *extra)
+{
+    bench_ctx c = *ctx;
+    c.baseline_ns = base_ns;
+    bench_report(&c, name, n, ns, per, extra);
+}
+
 void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
                   const char *per, const char *extra)
 {

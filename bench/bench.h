@@ -21,6 +21,11 @@ typedef struct bench_ctx {
     int elapsed;              /* 1: wall-clock time; 0: process CPU time */
     const char *baseline;     /* name of the baseline figure, once measured */
     double baseline_ns;
+    /* The baseline operation itself, so that a figure can be timed paired
+     * with it (bench_time_vs_baseline); arg is heap memory owned by the
+     * suite, freed when the suite ends. */
+    void (*baseline_fn)(void *arg);
+    void *baseline_arg;
 } bench_ctx;
 
 /* The clock of ctx: process CPU time by default (like `openssl speed`,
@@ -38,6 +43,15 @@ double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);
  * in *a_ns and *b_ns. */
 void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *), void *arg,
                      double *a_ns, double *b_ns);
+/* Time fn paired with the suite's baseline operation (bench_time_pair):
+ * *ns for fn, *base_ns for the baseline measured alongside.  Without a
+ * baseline operation, *base_ns is the suite's stored baseline figure. */
+void bench_time_vs_baseline(const bench_ctx *ctx, void (*fn)(void *), void *arg,
+                            double *ns, double *base_ns);
+/* Print one figure whose ratio is taken against base_ns, a measurement of
+ * the baseline paired with this figure, rather than the suite's first one. */
+void bench_report_paired(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
+                         const char *per, double base_ns, const char *extra);
 /* Print one figure.  extra is NULL or a fragment of JSON members such as
  * "\"bytes\":200" appended to the object (and shown in human output). */
 void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,

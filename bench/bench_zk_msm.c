@@ -33,16 +33,19 @@ static void do_msm(void *arg)
         a->failed = 1;
 }
 
-/* ns per point of zk_msm on the first n inputs.  One MSM of 10^5 points
- * takes about half a second, so the large sizes are timed with a shorter
- * minimum (best of three single calls) to keep the suite's time bounded. */
-static double time_msm(const bench_ctx *ctx, const zk_scalar *s, const zk_point *p, size_t n)
+/* ns per point of zk_msm on the first n inputs, timed paired with the
+ * scalarmul baseline (*base_ns).  One MSM of 10^5 points takes about half a
+ * second, so the large sizes are timed with a shorter minimum (single
+ * calls) to keep the suite's time bounded. */
+static double time_msm(const bench_ctx *ctx, const zk_scalar *s, const zk_point *p, size_t n,
+                       double *base_ns)
 {
     bench_ctx c = *ctx;
     if (n >= 10000 && c.min_seconds > 0.1)
         c.min_seconds = 0.1;
     msm_args a = { .s = s, .p = p, .n = n, .failed = 0 };
-    double ns = bench_time(&c, do_msm, &a);
+    double ns;
+    bench_time_vs_baseline(&c, do_msm, &a, &ns, base_ns);
     if (a.failed)
         return -1;
     return ns / (double)n;
@@ -55,7 +58,7 @@ void bench_zk_msm(bench_ctx *ctx)
     sh_rng *rng = sh_rng_chacha_new(seed);
     zk_scalar *s = malloc(MSM_BENCH_MAX * sizeof *s);
     zk_scalar *half = malloc(MSM_HALF_N * sizeof *half);
-    zk_point *p = aligned_alloc(_Alignof(zk_point), MSM_BENCH_MAX * sizeof *p);
+    zk_point *p = zk_points_alloc(MSM_BENCH_MAX);
     if (rng == NULL || s == NULL || half == NULL || p == NULL) {
         bench_report(ctx, "msm", 0, 0, "point", "\"error\":\"out of memory\"");
         goto out;
@@ -87,16 +90,19 @@ void bench_zk_msm(bench_ctx *ctx)
     }
 
     for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
-        double ns = time_msm(ctx, s, p, sizes[j]);
-        bench_report(ctx, "msm", sizes[j], ns, "point", ns < 0 ? "\"error\":\"zk_msm failed\"" : NULL);
+        double base;
+        double ns = time_msm(ctx, s, p, sizes[j], &base);
+        bench_report_paired(ctx, "msm", sizes[j], ns, "point", base,
+                            ns < 0 ? "\"error\":\"zk_msm failed\"" : NULL);
     }
 
-    double full = time_msm(ctx, s, p, MSM_HALF_N);
-    double short_half = time_msm(ctx, half, p, MSM_HALF_N);
+    double base_full, base_half;
+    double full = time_msm(ctx, s, p, MSM_HALF_N, &base_full);
+    double short_half = time_msm(ctx, half, p, MSM_HALF_N, &base_half);
     char extra[128];
     snprintf(extra, sizeof extra, "\"short_bits\":%d,\"full_ns\":%.1f,\"vs_full\":%.4f",
              MSM_SHORT_BITS, full, full > 0 ? short_half / full : 0.0);
-    bench_report(ctx, "msm_half", MSM_HALF_N, short_half, "point", extra);
+    bench_report_paired(ctx, "msm_half", MSM_HALF_N, short_half, "point", base_half, extra);
 
 out:
     free(s);
