@@ -569,3 +569,25 @@ Test(group, elem_eq_is_point_equality)
     cr_assert(!zk_elem_eq(&a, &c));
     cr_assert_eq(zk_elem_eq(&a, &c), zk_point_eq(&a.p, &c.p));
 }
+
+Test(group, point_table_matches_scalarmul)
+{
+    zk_point p, a, b;
+    uint8_t enc[32];
+    random_point(&p, enc);
+    zk_point_table *t = zk_point_table_new(&p);
+    cr_assert_not_null(t);
+    for (int i = 0; i < 50; i++) {
+        zk_scalar s;
+        random_scalar(&s, enc);
+        if (i == 0)
+            zk_scalar_zero(&s);
+        if (i == 1)
+            zk_scalar_one(&s);
+        zk_point_table_mul(&a, t, &s);
+        zk_point_mul(&b, &p, &s);
+        cr_assert(zk_point_eq(&a, &b), "round %d", i);
+    }
+    zk_point_table_free(t);
+    zk_point_table_free(NULL);
+}

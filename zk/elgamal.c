@@ -17,42 +17,29 @@ void zk_elgamal_keygen(zk_scalar *sk, zk_point *pk, sh_rng *rng)
     zk_point_mul_base(pk, sk);
 }
 
-/* r*pk for many secret r under one public pk.  libdecaf's fixed-base
- * tables (the kind behind zk_point_mul_base) are not wrapped by zk/group,
- * so this file uses them directly: building one costs about one scalar
- * multiplication, after which each r*pk costs about a quarter of one, still
- * constant time in r.  Worth it from width 2; a failed allocation just
- * falls back to zk_point_mul. */
+/* r*pk for many secret r under one public pk: a fixed-base table from
+ * width 2 on (zk_point_table); a failed allocation just falls back to
+ * zk_point_mul. */
 typedef struct pk_mul {
     const zk_point *pk;
-    decaf_255_precomputed_s *tab;    /* NULL: use zk_point_mul */
+    zk_point_table *tab;    /* NULL: use zk_point_mul */
 } pk_mul;
 
 static void pk_mul_init(pk_mul *m, const zk_point *pk, size_t w)
 {
     m->pk = pk;
-    m->tab = NULL;
-    if (w < 2)
-        return;
-    size_t align = decaf_255_alignof_precomputed_s;
-    size_t size = (decaf_255_sizeof_precomputed_s + align - 1) / align * align;
-    m->tab = aligned_alloc(align, size);
-    if (m->tab != NULL)
-        decaf_255_precompute(m->tab, &pk->v);
+    m->tab = w >= 2 ? zk_point_table_new(pk) : NULL;
 }
 
 static void pk_mul_free(pk_mul *m)
 {
-    if (m->tab != NULL) {
-        decaf_255_precomputed_destroy(m->tab);
-        free(m->tab);
-    }
+    zk_point_table_free(m->tab);
 }
 
 static void pk_mul_do(zk_point *out, const pk_mul *m, const zk_scalar *r)
 {
     if (m->tab != NULL)
-        decaf_255_precomputed_scalarmul(&out->v, m->tab, &r->v);
+        zk_point_table_mul(out, m->tab, r);
     else
         zk_point_mul(out, m->pk, r);
 }

@@ -287,6 +287,42 @@ int zk_elem_eq(const zk_elem *a, const zk_elem *b)
     return sodium_memcmp(a->enc, b->enc, ZK_POINT_BYTES) == 0;
 }
 
+/* ---- fixed-base tables ------------------------------------------------- */
+
+struct zk_point_table {
+    decaf_255_precomputed_s *tab;   /* libdecaf's opaque table, aligned */
+};
+
+zk_point_table *zk_point_table_new(const zk_point *p)
+{
+    size_t align = decaf_255_alignof_precomputed_s;
+    size_t size = (decaf_255_sizeof_precomputed_s + align - 1) / align * align;
+    zk_point_table *t = malloc(sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->tab = aligned_alloc(align, size);
+    if (t->tab == NULL) {
+        free(t);
+        return NULL;
+    }
+    decaf_255_precompute(t->tab, &p->v);
+    return t;
+}
+
+void zk_point_table_mul(zk_point *out, const zk_point_table *t, const zk_scalar *s)
+{
+    decaf_255_precomputed_scalarmul(&out->v, t->tab, &s->v);
+}
+
+void zk_point_table_free(zk_point_table *t)
+{
+    if (t == NULL)
+        return;
+    decaf_255_precomputed_destroy(t->tab);   /* wipes it */
+    free(t->tab);
+    free(t);
+}
+
 void *zk_aligned_alloc(size_t n, size_t size)
 {
     const size_t align = _Alignof(zk_point);

@@ -87,6 +87,20 @@ void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES]);
 void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len);
 void zk_point_wipe(zk_point *p);
 
+/* ---- fixed-base tables ---- */
+
+/* A precomputed table of one point P for repeated constant-time products
+ * s*P (libdecaf's fixed-base tables, the kind behind zk_point_mul_base).
+ * Building one costs about one scalar multiplication; each product then
+ * costs about a third of zk_point_mul.  Worth it from two products on.
+ * Constant time in s (P itself is treated as public). */
+typedef struct zk_point_table zk_point_table;
+/* NULL on allocation failure (the caller may fall back to zk_point_mul). */
+zk_point_table *zk_point_table_new(const zk_point *p);
+void zk_point_table_mul(zk_point *out, const zk_point_table *t, const zk_scalar *s);
+/* NULL-safe; wipes the table. */
+void zk_point_table_free(zk_point_table *t);
+
 /* ---- public elements: a point together with its encoding ---- */
 
 /* A public group element together with its canonical encoding.  Statements

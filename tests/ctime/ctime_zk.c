@@ -71,6 +71,10 @@ static void points(sh_rng *rng)
 
     zk_point_mul_base(&q, &s);          /* secret scalar, fixed base */
     zk_point_mul(&r, &p, &s);           /* secret scalar, variable base */
+    zk_point_table *t = zk_point_table_new(&p);
+    CHECK(t != NULL);
+    zk_point_table_mul(&r, t, &s);      /* secret scalar, fixed-base table */
+    zk_point_table_free(t);
     zk_point_add(&r, &r, &q);           /* secret points */
     zk_point_sub(&r, &r, &p);
     zk_point_dbl(&r, &r);
