@@ -27,11 +27,6 @@ static void teardown(void)
 
 TestSuite(dleq, .init = setup, .fini = teardown, .timeout = 120);
 
-static const uint8_t L_BYTES[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
-};
-
 static void ctx_transcript(zk_transcript *t, uint64_t ctx)
 {
     zk_transcript_init(t, "shroud-test-dleq-v1");
@@ -231,7 +226,7 @@ Test(dleq, noncanonical_s_and_invalid_points_rejected)
     uint8_t bad[96];
     zk_dleq_proof p;
     memcpy(bad, in.proof, 96);
-    add256(bad + 64, in.proof + 64, L_BYTES);
+    add256(bad + 64, in.proof + 64, tu_L);
     cr_assert_eq(verify_in_ctx(bad, NULL, &in.H, &in.X, &in.Y, 9), SH_ERR_NONCANONICAL);
     cr_assert_eq(zk_dleq_proof_decode(&p, bad), SH_ERR_NONCANONICAL);
     memcpy(bad, in.proof, 96);

@@ -25,12 +25,6 @@ static void teardown(void)
 
 TestSuite(group, .init = setup, .fini = teardown);
 
-/* L, the group order, little endian. */
-static const uint8_t L_BYTES[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
-};
-
 static void random_point(zk_point *p, uint8_t enc[32])
 {
     uint8_t h[64];
@@ -196,7 +190,7 @@ Test(group, scalar_decode_rejects_noncanonical)
     zk_scalar s, one, lm1;
     uint8_t b[32];
 
-    memcpy(b, L_BYTES, 32);                       /* L itself */
+    memcpy(b, tu_L, 32);                       /* L itself */
     cr_assert_eq(zk_scalar_decode(&s, b), SH_ERR_NONCANONICAL);
     b[0]++;                                       /* L + 1 */
     cr_assert_eq(zk_scalar_decode(&s, b), SH_ERR_NONCANONICAL);
@@ -208,7 +202,7 @@ Test(group, scalar_decode_rejects_noncanonical)
     b[31] = 0x20;                                 /* 2^253 > L */
     cr_assert_eq(zk_scalar_decode(&s, b), SH_ERR_NONCANONICAL);
 
-    memcpy(b, L_BYTES, 32);
+    memcpy(b, tu_L, 32);
     b[0]--;                                       /* L - 1 is fine */
     cr_assert_eq(zk_scalar_decode(&lm1, b), 0);
     zk_scalar_one(&one);
@@ -364,7 +358,7 @@ Test(group, scalar_mul_edge_scalars)
     uint8_t enc[32], b[32];
     zk_scalar s;
     random_point(&p, enc);
-    memcpy(b, L_BYTES, 32);
+    memcpy(b, tu_L, 32);
     b[0]--;                                   /* L - 1 = -1 */
     cr_assert_eq(zk_scalar_decode(&s, b), 0);
     zk_point_mul(&r, &p, &s);

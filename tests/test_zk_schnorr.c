@@ -25,12 +25,6 @@ static void teardown(void)
 
 TestSuite(schnorr, .init = setup, .fini = teardown, .timeout = 120);
 
-/* L, the group order, little endian. */
-static const uint8_t L_BYTES[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
-};
-
 static void ctx_transcript(zk_transcript *t, uint64_t ctx)
 {
     zk_transcript_init(t, "shroud-test-schnorr-v1");
@@ -237,20 +231,20 @@ Test(schnorr, noncanonical_s_rejected)
     uint8_t bad[64];
     /* s + L: the same value mod L, so only strict decoding stops it */
     memcpy(bad, in.proof, 64);
-    add256(bad + 32, in.proof + 32, L_BYTES);
+    add256(bad + 32, in.proof + 32, tu_L);
     cr_assert_eq(verify_in_ctx(bad, NULL, &in.X, 9), SH_ERR_NONCANONICAL);
     /* the top bit set */
     memcpy(bad, in.proof, 64);
     bad[63] |= 0x80;
     cr_assert_eq(verify_in_ctx(bad, NULL, &in.X, 9), SH_ERR_NONCANONICAL);
     /* exactly L, and 2^256 - 1 */
-    memcpy(bad + 32, L_BYTES, 32);
+    memcpy(bad + 32, tu_L, 32);
     cr_assert_eq(verify_in_ctx(bad, NULL, &in.X, 9), SH_ERR_NONCANONICAL);
     memset(bad + 32, 0xff, 32);
     cr_assert_eq(verify_in_ctx(bad, NULL, &in.X, 9), SH_ERR_NONCANONICAL);
     zk_schnorr_proof p;
     memcpy(bad, in.proof, 64);
-    add256(bad + 32, in.proof + 32, L_BYTES);
+    add256(bad + 32, in.proof + 32, tu_L);
     cr_assert_eq(zk_schnorr_proof_decode(&p, bad), SH_ERR_NONCANONICAL);
 }
 

@@ -8,6 +8,9 @@
 
 #include "zk/elgamal.h"
 
+/* L, the order of ristretto255, little endian (for edge-case scalars). */
+extern const uint8_t tu_L[32];
+
 /* Decode hex into out (exactly out_len bytes) or abort the test. */
 void tu_hex(uint8_t *out, size_t out_len, const char *hex);
 /* Load tests/vectors/NAME (a JSON file) or abort the test. */
