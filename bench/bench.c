@@ -37,12 +37,12 @@ double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
     return best;
 }
 
-void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *), void *arg,
-                     double *a_ns, double *b_ns)
+void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void *arg_a,
+                     void (*fb)(void *), void *arg_b, double *a_ns, double *b_ns)
 {
     for (int rep = 0; rep < 5; rep++) {
-        double a = time_once(ctx, fa, arg);
-        double b = time_once(ctx, fb, arg);
+        double a = time_once(ctx, fa, arg_a);
+        double b = time_once(ctx, fb, arg_b);
         if (rep == 0 || a < *a_ns)
             *a_ns = a;
         if (rep == 0 || b < *b_ns)
@@ -58,18 +58,7 @@ void bench_time_vs_baseline(const bench_ctx *ctx, void (*fn)(void *), void *arg,
         *base_ns = ctx->baseline_ns;
         return;
     }
-    const bench_ctx c = *ctx;
-    double a = 0, b = 0;
-    for (int rep = 0; rep < 5; rep++) {
-        double x = time_once(&c, fn, arg);
-        double y = time_once(&c, ctx->baseline_fn, ctx->baseline_arg);
-        if (rep == 0 || x < a)
-            a = x;
-        if (rep == 0 || y < b)
-            b = y;
-    }
-    *ns = a;
-    *base_ns = b;
+    bench_time_pair(ctx, fn, arg, ctx->baseline_fn, ctx->baseline_arg, ns, base_ns);
 }
 
 void bench_report_paired(const bench_ctx *ctx, const char *name, uint64_t n, double ns,

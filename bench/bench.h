@@ -41,8 +41,8 @@ double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);
  * the best of each, so that a slow spell of a shared machine hits both
  * figures alike instead of skewing their ratio.  Returns ns per call of each
  * in *a_ns and *b_ns. */
-void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void (*fb)(void *), void *arg,
-                     double *a_ns, double *b_ns);
+void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void *arg_a,
+                     void (*fb)(void *), void *arg_b, double *a_ns, double *b_ns);
 /* Time fn paired with the suite's baseline operation (bench_time_pair):
  * *ns for fn, *base_ns for the baseline measured alongside.  Without a
  * baseline operation, *base_ns is the suite's stored baseline figure. */

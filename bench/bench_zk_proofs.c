@@ -124,7 +124,7 @@ static void report_pair(bench_ctx *ctx, proof_args *a, const char *prove_name,
     bench_report(ctx, prove_name, 1, bench_time(ctx, prove, a), "proof", NULL);
     /* single and batch are compared: time them interleaved */
     double single = 0, whole = 0;
-    bench_time_pair(ctx, verify, batch, a, &single, &whole);
+    bench_time_pair(ctx, verify, a, batch, a, &single, &whole);
     bench_report(ctx, verify_name, 1, single, "proof", NULL);
     double per = whole / BATCH_N;
     snprintf(extra, sizeof extra, "\"vs\":\"%s\",\"vs_ratio\":%.4f", verify_name,
