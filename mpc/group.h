@@ -1,0 +1,176 @@
+/* mpc/group.h -- one interface over the three prime-order groups of mpc/.
+ *
+ * Threshold cryptography in shroud runs over three groups:
+ *
+ *   MPC_RISTRETTO255  ristretto255 (RFC 9496) through zk/group (libdecaf):
+ *                     the session key, threshold decryption, the beacon,
+ *                     FROST(ristretto255, SHA-512).
+ *   MPC_ED25519       the prime-order subgroup of edwards25519 through
+ *                     libsodium: FROST(Ed25519, SHA-512), vault keys whose
+ *                     signatures pass crypto_sign_verify_detached.
+ *   MPC_SECP256K1     secp256k1 through libsecp256k1's public API only:
+ *                     FROST(secp256k1, SHA-256) and the BIP340 variant.
+ *
+ * Shamir sharing, Feldman commitments, the DKG, refresh and resharing are
+ * written once against this interface.
+ *
+ * Representation.  mpc_scalar and mpc_elem are plain values (copy them with
+ * `=`).  Their content depends on the group; only the functions below look
+ * inside.  Both types are 32-byte aligned (they may hold libdecaf values):
+ * heap arrays come from mpc_scalars_alloc / mpc_elems_alloc.
+ *
+ * Encodings (the ones RFC 9591 uses for each group):
+ *   scalars   32 bytes; little-endian for ristretto255 and Ed25519,
+ *             big-endian for secp256k1; always canonical (< the order).
+ *   elements  ristretto255: 32 bytes (RFC 9496); Ed25519: 32 bytes
+ *             (RFC 8032 compressed); secp256k1: 33 bytes (SEC1 compressed).
+ *
+ * Identity.  Decoding refuses the identity (SH_ERR_IDENTITY) in every group:
+ * RFC 9591 forbids it in public keys, commitments and signatures, and so do
+ * we in Feldman commitments and shares' verification keys.  Arithmetic may
+ * still produce it (a sum of inverse points, a zero scalar) and handles it
+ * correctly; mpc_elem_encode writes it as all-zero bytes and returns
+ * SH_ERR_IDENTITY so callers that must not emit it can tell.
+ *
+ * Constant time.  Scalar arithmetic (except mpc_scalar_invert_vartime),
+ * mpc_elem_mul and mpc_elem_mul_base run in time independent of the scalar
+ * values: use them for secrets.  Everything ending in _vartime takes public
+ * inputs only.  (For secp256k1, mpc_elem_mul_vartime is
+ * secp256k1_ec_pubkey_tweak_mul, variable time; mpc_elem_mul goes through
+ * secp256k1_ecdh, constant time.)
+ *
+ * Errors: 0 or a negative SH_ERR_* code.  Passing a scalar or element of
+ * one group to the functions of another is a bug and is not detected.
+ */
+#ifndef SHROUD_MPC_GROUP_H
+#define SHROUD_MPC_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <secp256k1.h>
+#include "util/err.h"
+#include "util/rng.h"
+#include "zk/group.h"
+
+typedef enum mpc_group_id {
+    MPC_RISTRETTO255 = 1,
+    MPC_ED25519 = 2,
+    MPC_SECP256K1 = 3
+} mpc_group_id;
+
+#define MPC_SCALAR_BYTES 32
+#define MPC_ELEM_MAX_BYTES 33      /* the largest element encoding (secp256k1) */
+
+/* An element of Z/q for the group's prime order q. */
+typedef union mpc_scalar {
+    zk_scalar r;                   /* ristretto255 */
+    uint8_t b[MPC_SCALAR_BYTES];   /* Ed25519 (LE) and secp256k1 (BE), canonical */
+} mpc_scalar;
+
+/* A group element. */
+typedef struct mpc_elem {
+    union {
+        zk_point r;                /* ristretto255 */
+        uint8_t ed[32];            /* Ed25519: the canonical encoding */
+        secp256k1_pubkey k;        /* secp256k1, unless inf */
+    } u;
+    uint8_t inf;                   /* secp256k1: the point at infinity */
+} mpc_elem;
+
+typedef struct mpc_group mpc_group;
+
+/* A group instance (holds the libsecp256k1 context for MPC_SECP256K1).
+ * rng, when not NULL, seeds libsecp256k1's side-channel blinding; it is
+ * only used during the call.  NULL for an unknown id or out of memory.
+ * An instance is immutable after creation and may be shared by any number
+ * of protocol instances (but not used from two threads at once). */
+mpc_group *mpc_group_new(mpc_group_id id, sh_rng *rng);
+void mpc_group_free(mpc_group *g);            /* NULL-safe */
+
+mpc_group_id mpc_group_id_of(const mpc_group *g);
+/* "ristretto255", "ed25519", "secp256k1" */
+const char *mpc_group_name(const mpc_group *g);
+/* The id for one of those names; 0 if none. */
+mpc_group_id mpc_group_id_by_name(const char *name);
+/* Encoded element size: 32, 32 or 33. */
+size_t mpc_group_elem_bytes(const mpc_group *g);
+/* The libsecp256k1 context (MPC_SECP256K1 only, NULL otherwise): for
+ * callers that need the library's own functions, e.g. schnorrsig_verify. */
+const secp256k1_context *mpc_group_secp256k1_ctx(const mpc_group *g);
+
+/* ---- scalars ------------------------------------------------------------ */
+
+void mpc_scalar_zero(const mpc_group *g, mpc_scalar *out);
+void mpc_scalar_one(const mpc_group *g, mpc_scalar *out);
+void mpc_scalar_from_u64(const mpc_group *g, mpc_scalar *out, uint64_t v);
+/* Canonical decoding of MPC_SCALAR_BYTES bytes: SH_ERR_NONCANONICAL unless
+ * the value is below the order.  Zero is accepted. */
+int mpc_scalar_decode(const mpc_group *g, mpc_scalar *out, const uint8_t *in) SH_WUR;
+void mpc_scalar_encode(const mpc_group *g, uint8_t *out, const mpc_scalar *s);
+/* The integer in[0..len) (in the group's byte order) modulo the order; any
+ * len from 0 to 64.  SH_ERR_ARG above 64. */
+int mpc_scalar_reduce(const mpc_group *g, mpc_scalar *out, const uint8_t *in,
+                      size_t len) SH_WUR;
+/* Uniform over the nonzero scalars. */
+void mpc_scalar_random(const mpc_group *g, mpc_scalar *out, sh_rng *rng);
+void mpc_scalar_add(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                    const mpc_scalar *b);
+void mpc_scalar_sub(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                    const mpc_scalar *b);
+void mpc_scalar_mul(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                    const mpc_scalar *b);
+void mpc_scalar_neg(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a);
+/* Constant-time inverse; SH_ERR_ZERO (out zero) for a zero scalar. */
+int mpc_scalar_invert(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a) SH_WUR;
+/* Inverses of n PUBLIC scalars at the price of about one inversion
+ * (Montgomery's trick); in and out may be the same array.  SH_ERR_ZERO if
+ * any is zero (out then unspecified), SH_ERR_NOMEM. */
+int mpc_scalar_batch_invert_vartime(const mpc_group *g, mpc_scalar *out,
+                                    const mpc_scalar *in, size_t n) SH_WUR;
+/* 1 if equal, 0 otherwise; constant time. */
+int mpc_scalar_eq(const mpc_group *g, const mpc_scalar *a, const mpc_scalar *b);
+int mpc_scalar_is_zero(const mpc_group *g, const mpc_scalar *a);
+/* out = flag ? b : a, constant time (flag is 0 or 1). */
+void mpc_scalar_cmov(mpc_scalar *out, const mpc_scalar *a, const mpc_scalar *b, int flag);
+void mpc_scalar_wipe(mpc_scalar *s);
+
+/* ---- elements ----------------------------------------------------------- */
+
+void mpc_elem_identity(const mpc_group *g, mpc_elem *out);
+/* The standard generator (RFC 9496 / RFC 8032 base point / SEC2 G). */
+void mpc_elem_base(const mpc_group *g, mpc_elem *out);
+/* Strict decoding of mpc_group_elem_bytes(g) bytes: SH_ERR_POINT for an
+ * invalid or non-canonical encoding (and, for Ed25519, any point outside
+ * the prime-order subgroup), SH_ERR_IDENTITY for the identity. */
+int mpc_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in) SH_WUR;
+/* Writes mpc_group_elem_bytes(g) bytes.  0, or SH_ERR_IDENTITY for the
+ * identity (written as zero bytes). */
+int mpc_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e);
+void mpc_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
+void mpc_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
+void mpc_elem_neg(const mpc_group *g, mpc_elem *out, const mpc_elem *a);
+/* 1 if equal, 0 otherwise. */
+int mpc_elem_eq(const mpc_group *g, const mpc_elem *a, const mpc_elem *b);
+int mpc_elem_is_identity(const mpc_group *g, const mpc_elem *a);
+/* out = s * B, constant time in s. */
+void mpc_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar *s);
+/* out = s * p, constant time in s (p public). */
+void mpc_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p, const mpc_scalar *s);
+/* out = s * p for PUBLIC s and p. */
+void mpc_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
+                          const mpc_scalar *s);
+/* out = sum_i s[i] * p[i] for PUBLIC inputs (zk_msm for ristretto255).
+ * n = 0 gives the identity.  SH_ERR_NOMEM. */
+int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
+                         const mpc_elem *p, size_t n) SH_WUR;
+
+/* ---- arrays ------------------------------------------------------------- */
+
+/* 32-byte aligned, zeroed arrays; NULL on overflow or allocation failure.
+ * The _free functions wipe the n entries and are NULL-safe. */
+mpc_scalar *mpc_scalars_alloc(size_t n);
+void mpc_scalars_free(mpc_scalar *s, size_t n);
+mpc_elem *mpc_elems_alloc(size_t n);
+void mpc_elems_free(mpc_elem *e, size_t n);
+
+#endif
