@@ -75,7 +75,7 @@ void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
     int has_ratio = ctx->baseline != NULL && ctx->baseline_ns > 0
                     && strcmp(ctx->baseline, name) != 0;
     if (ctx->json) {
-        fprintf(ctx->out, "{\"suite\":\"%s\",\"name\":\"%s\",\"n\":%llu,\"ns\":%.1f,\"per\":\"%s\","
+        fprintf(ctx->out, "{\"bench\":\"%s\",\"name\":\"%s\",\"n\":%llu,\"ns\":%.1f,\"per\":\"%s\","
                 "\"clock\":\"%s\"", ctx->suite, name, (unsigned long long)n, ns, per,
                 ctx->elapsed ? "wall" : "cpu");
         if (has_ratio)

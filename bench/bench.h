@@ -2,7 +2,7 @@
  *
  * Each figure is printed either as an aligned human line or, with --json,
  * as one JSON object a line:
- *   {"suite":"zk","name":"msm","n":10000,"ns":6123.4,"per":"point","clock":"cpu",
+ *   {"bench":"zk","name":"msm","n":10000,"ns":6123.4,"per":"point","clock":"cpu",
  *    "baseline":"scalarmul","ratio":0.101, ...extra fields}
  * "ratio" is ns divided by the suite's baseline figure measured earlier in
  * the same run, so that figures stay comparable on a noisy shared machine.
