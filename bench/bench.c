@@ -95,6 +95,12 @@ void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
     fflush(ctx->out);
 }
 
+void bench_set_baseline(bench_ctx *ctx, const char *name, double ns)
+{
+    ctx->baseline = name;
+    ctx->baseline_ns = ns;
+}
+
 void bench_report_baseline(bench_ctx *ctx, const char *name, uint64_t n, double ns,
                            const char *per)
 {

@@ -60,8 +60,13 @@ void bench_report(const bench_ctx *ctx, const char *name, uint64_t n, double ns,
 void bench_report_baseline(bench_ctx *ctx, const char *name, uint64_t n, double ns,
                            const char *per);
 
+/* Make `name`, measured at ns, the baseline of the figures that follow
+ * (suites with one baseline per group, such as mpc). */
+void bench_set_baseline(bench_ctx *ctx, const char *name, double ns);
+
 /* Suites, each printing its figures. */
 int bench_suite_zk(bench_ctx *ctx);
+int bench_suite_shuffle(bench_ctx *ctx);
 
 /* Parts of the zk suite, one file each. */
 void bench_zk_group(bench_ctx *ctx);

@@ -40,6 +40,8 @@ int cli_cmd_bench(int argc, char **argv)
     }
     if (strcmp(suite, "zk") == 0)
         return bench_suite_zk(&ctx) == 0 ? 0 : 1;
+    if (strcmp(suite, "shuffle") == 0)
+        return bench_suite_shuffle(&ctx) == 0 ? 0 : 1;
     fprintf(stderr, "shroud bench: unknown suite '%s' (suites: zk)\n", suite);
     return 2;
 }

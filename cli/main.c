@@ -16,6 +16,11 @@ static void usage(FILE *f)
           "  bench SUITE [--json]     measure performance (suites: zk)\n"
           "        [--elapsed]        wall-clock time instead of process CPU time\n"
           "        [--seconds S]      minimum measuring time per figure (default 0.2)\n"
+          "  bench shuffle [--json]   the verifiable shuffle (long: N up to 100000)\n"
+          "  shuffle gen --n N --width W --seed S --out DIR [--threads T]\n"
+          "                           write a key, a batch, its shuffle and the proof\n"
+          "  shuffle verify DIR [--threads T]\n"
+          "                           re-verify a shuffle from those files alone\n"
           "\n"
           "See README.md and docs/ for more.\n", f);
 }
@@ -43,6 +48,8 @@ int main(int argc, char **argv)
         return cli_cmd_bench(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)
         return cli_cmd_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "shuffle") == 0)
+        return cli_cmd_shuffle(argc - 2, argv + 2);
     fprintf(stderr, "shroud: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;

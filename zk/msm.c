@@ -580,3 +580,55 @@ void zk_msm_naive(zk_point *out, const zk_scalar *scalars, const zk_point *point
     }
     *out = acc;
 }
+
+/* ---- split over a thread pool ------------------------------------------ */
+
+/* Below this many points per chunk, splitting costs more than it saves. */
+#define MSM_POOL_MIN_CHUNK 1024
+
+typedef struct msm_pool_job {
+    const zk_scalar *scalars;
+    const zk_point *points;
+    size_t n, chunks;
+    zk_point *partial;
+    int *rc;
+} msm_pool_job;
+
+static void msm_pool_task(void *arg, size_t t)
+{
+    msm_pool_job *j = arg;
+    size_t lo = j->n * t / j->chunks, hi = j->n * (t + 1) / j->chunks;
+    j->rc[t] = zk_msm(&j->partial[t], j->scalars + lo, j->points + lo, hi - lo);
+}
+
+int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                size_t n, sh_pool *pool)
+{
+    size_t chunks = sh_pool_threads(pool);
+    if (chunks > n / MSM_POOL_MIN_CHUNK)
+        chunks = n / MSM_POOL_MIN_CHUNK;
+    if (chunks <= 1)
+        return zk_msm(out, scalars, points, n);
+    if (out == NULL || scalars == NULL || points == NULL)
+        return SH_ERR_ARG;
+    zk_point *partial = msm_alloc_points(chunks);
+    int *rc = calloc(chunks, sizeof *rc);
+    if (partial == NULL || rc == NULL) {
+        free(partial);
+        free(rc);
+        return SH_ERR_NOMEM;
+    }
+    msm_pool_job job = { scalars, points, n, chunks, partial, rc };
+    int r = sh_pool_run(pool, chunks, msm_pool_task, &job);
+    for (size_t t = 0; t < chunks && r == 0; t++)
+        r = rc[t];
+    if (r == 0) {
+        zk_point acc = partial[0];
+        for (size_t t = 1; t < chunks; t++)
+            zk_point_add(&acc, &acc, &partial[t]);
+        *out = acc;
+    }
+    free(partial);
+    free(rc);
+    return r;
+}

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "zk/group.h"
+#include "util/pool.h"
 
 /* Widest Pippenger window (bits); digits are then int16 and buckets 2^14. */
 #define ZK_MSM_MAX_WINDOW 15
@@ -39,5 +40,13 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
                   size_t n) SH_WUR;
 int zk_msm_pippenger(zk_point *out, const zk_scalar *scalars, const zk_point *points,
                      size_t n, unsigned window) SH_WUR;
+
+/* zk_msm split over a thread pool (util/pool.h): the points are cut into
+ * consecutive chunks, one zk_msm per chunk on the pool, and the partial sums
+ * are added in chunk order.  The result is the same group element for any
+ * pool and thread count (NULL pool: exactly zk_msm).  Same errors as
+ * zk_msm. */
+int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                size_t n, sh_pool *pool) SH_WUR;
 
 #endif

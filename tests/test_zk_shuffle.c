@@ -1,0 +1,347 @@
+/* tests/test_zk_shuffle.c -- the shuffle, its proof on honest inputs, the
+ * wire format of batches, the generators, threads and cascades
+ * (zk/shuffle.h).  Tamperings are in test_zk_shuffle_tamper.c. */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zk/shuffle.h"
+#include "testutil.h"
+
+static sh_rng *rng;
+static zk_scalar sk;
+static zk_elem pk;
+static const zk_shuffle_ctx ctx = { 7, 3, 1 };
+static const uint8_t seed[32] = "shroud test generators seed.....";
+
+static void setup(void)
+{
+    cr_assert(sodium_init() >= 0);
+    rng = tu_rng(11);
+    zk_point p;
+    zk_elgamal_keygen(&sk, &p, rng);
+    zk_elem_set(&pk, &p);
+}
+
+static void teardown(void)
+{
+    sh_rng_free(rng);
+}
+
+TestSuite(shuffle, .init = setup, .fini = teardown);
+
+/* A batch of n fresh encryptions of random messages m[n*w] (may be NULL). */
+static void make_batch(zk_shuffle_batch *b, zk_point *m, size_t n, size_t w)
+{
+    cr_assert_eq(zk_shuffle_batch_alloc(b, n, w), 0);
+    zk_point *msg = zk_points_alloc(n * w);
+    zk_elgamal_ct *ct = zk_aligned_alloc(n * w, sizeof *ct);
+    cr_assert(msg != NULL && ct != NULL);
+    tu_random_points(rng, msg, n * w);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(zk_elgamal_encrypt(ct + i * w, NULL, &pk.p, msg + i * w, w, rng), 0);
+    zk_shuffle_batch_set(b, ct, NULL);
+    if (m != NULL)
+        memcpy(m, msg, n * w * sizeof *msg);
+    free(msg);
+    free(ct);
+}
+
+static int cmp_enc(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+/* The decryptions of b, sorted encodings (n*w*32 bytes, caller frees). */
+static uint8_t *decrypt_sorted(const zk_shuffle_batch *b)
+{
+    size_t m = b->n * b->w;
+    uint8_t *out = malloc(32 * m);
+    for (size_t i = 0; i < m; i++) {
+        zk_point d;
+        cr_assert_eq(zk_elgamal_decrypt(&d, &sk, &b->ct[i], 1), 0);
+        zk_point_encode(out + 32 * i, &d);
+    }
+    qsort(out, m, 32, cmp_enc);
+    return out;
+}
+
+static void roundtrip(size_t n, size_t w, sh_pool *pool)
+{
+    zk_shuffle_batch in, out;
+    zk_shuffle_secret sec;
+    zk_shuffle_gens g;
+    make_batch(&in, NULL, n, w);
+    cr_assert_eq(zk_shuffle_gens_init(&g, seed, n, pool), 0);
+    cr_assert_eq(zk_shuffle(&out, &sec, &pk, &in, rng, pool), 0);
+    size_t len = zk_shuffle_proof_size(n, w);
+    uint8_t *proof = malloc(len);
+    cr_assert_eq(zk_shuffle_prove(proof, len, &g, &pk, &ctx, &in, &out, &sec, rng, pool), 0);
+    zk_shuffle_report rep;
+    int rc = zk_shuffle_verify(proof, len, &g, &pk, &ctx, &in, &out, pool, &rep);
+    cr_assert_eq(rc, 0, "n %zu w %zu: rc %d check %s index %zu", n, w, rc,
+                 zk_shuffle_check_name(rep.check), rep.index);
+    cr_assert_eq(rep.check, ZK_SHUFFLE_OK);
+    /* The output decrypts to the same multiset of messages. */
+    if (w == 1) {
+        uint8_t *a = decrypt_sorted(&in), *b = decrypt_sorted(&out);
+        cr_assert_eq(memcmp(a, b, 32 * n), 0);
+        free(a);
+        free(b);
+    }
+    free(proof);
+    zk_shuffle_secret_free(&sec);
+    zk_shuffle_gens_free(&g);
+    zk_shuffle_batch_free(&in);
+    zk_shuffle_batch_free(&out);
+}
+
+Test(shuffle, honest_width1)
+{
+    size_t ns[] = { 1, 2, 3, 10, 1000 };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        roundtrip(ns[i], 1, NULL);
+}
+
+Test(shuffle, honest_width3)
+{
+    size_t ns[] = { 1, 2, 3, 10, 1000 };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        roundtrip(ns[i], 3, NULL);
+}
+
+Test(shuffle, honest_width7)
+{
+    size_t ns[] = { 1, 2, 3, 10, 1000 };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        roundtrip(ns[i], 7, NULL);
+}
+
+Test(shuffle, honest_threads)
+{
+    sh_pool *pool = sh_pool_new(3);
+    cr_assert_not_null(pool);
+    roundtrip(500, 2, pool);
+    sh_pool_free(pool);
+}
+
+/* The width-w plaintexts move together: decrypting the output gives the
+ * input's vectors, permuted. */
+Test(shuffle, permutes_vectors)
+{
+    const size_t n = 20, w = 3;
+    zk_shuffle_batch in, out;
+    zk_shuffle_secret sec;
+    zk_point m[60], d[3];
+    make_batch(&in, m, n, w);
+    cr_assert_eq(zk_shuffle(&out, &sec, &pk, &in, rng, NULL), 0);
+    int moved = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t o = sec.perm[j];
+        moved += o != j;
+        cr_assert_eq(zk_elgamal_decrypt(d, &sk, &out.ct[o * w], w), 0);
+        for (size_t l = 0; l < w; l++)
+            cr_assert(zk_point_eq(&d[l], &m[j * w + l]));
+        /* re-encrypted: no component is unchanged */
+        cr_assert_neq(memcmp(out.enc + 64 * o * w, in.enc + 64 * j * w, 64), 0);
+    }
+    cr_assert_gt(moved, 0);
+    zk_shuffle_secret_free(&sec);
+    zk_shuffle_batch_free(&in);
+    zk_shuffle_batch_free(&out);
+}
+
+/* Chi-square smoke test of the permutation: where element 0..n-1 lands,
+ * over many draws, for n = 5 (25 cells). */
+Test(shuffle, permutation_uniform)
+{
+    enum { N = 5, DRAWS = 20000 };
+    unsigned count[N][N] = { { 0 } };
+    uint32_t perm[N];
+    for (int d = 0; d < DRAWS; d++) {
+        zk_shuffle_permutation(perm, N, rng);
+        unsigned seen = 0;
+        for (int i = 0; i < N; i++) {
+            cr_assert_lt(perm[i], N);
+            seen |= 1u << perm[i];
+            count[i][perm[i]]++;
+        }
+        cr_assert_eq(seen, (1u << N) - 1);
+    }
+    double expect = (double)DRAWS / N, chi = 0;
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            chi += (count[i][j] - expect) * (count[i][j] - expect) / expect;
+    /* 16 degrees of freedom (rows and columns fixed): p = 0.001 at 39.3 */
+    cr_assert_lt(chi, 39.3, "chi-square %f", chi);
+}
+
+/* Same proof bytes and verdict for 1, 2 and 4 threads (same rng seed). */
+Test(shuffle, threads_identical)
+{
+    const size_t n = 300, w = 2;
+    uint8_t *proofs[3];
+    zk_shuffle_batch outs[3];
+    unsigned threads[3] = { 1, 2, 4 };
+    size_t len = zk_shuffle_proof_size(n, w);
+    zk_shuffle_batch in;
+    make_batch(&in, NULL, n, w);
+    for (int i = 0; i < 3; i++) {
+        sh_pool *pool = sh_pool_new(threads[i]);
+        sh_rng *r = tu_rng(99);
+        zk_shuffle_gens g;
+        zk_shuffle_secret sec;
+        cr_assert_eq(zk_shuffle_gens_init(&g, seed, n, pool), 0);
+        cr_assert_eq(zk_shuffle(&outs[i], &sec, &pk, &in, r, pool), 0);
+        proofs[i] = malloc(len);
+        cr_assert_eq(zk_shuffle_prove(proofs[i], len, &g, &pk, &ctx, &in, &outs[i], &sec, r,
+                                      pool), 0);
+        cr_assert_eq(zk_shuffle_verify(proofs[i], len, &g, &pk, &ctx, &in, &outs[i], pool,
+                                       NULL), 0);
+        proofs[i][len - 1] ^= 1;   /* a non-canonical or wrong last k_F */
+        cr_assert_neq(zk_shuffle_verify(proofs[i], len, &g, &pk, &ctx, &in, &outs[i], pool,
+                                        NULL), 0);
+        proofs[i][len - 1] ^= 1;
+        zk_shuffle_secret_free(&sec);
+        zk_shuffle_gens_free(&g);
+        sh_rng_free(r);
+        sh_pool_free(pool);
+    }
+    for (int i = 1; i < 3; i++) {
+        cr_assert_eq(memcmp(outs[0].enc, outs[i].enc, 64 * n * w), 0);
+        cr_assert_eq(memcmp(proofs[0], proofs[i], len), 0, "threads %u", threads[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        free(proofs[i]);
+        zk_shuffle_batch_free(&outs[i]);
+    }
+    zk_shuffle_batch_free(&in);
+}
+
+Test(shuffle, cascade)
+{
+    enum { K = 3 };
+    const size_t n = 50, w = 2;
+    zk_shuffle_batch b[K + 1];
+    uint8_t *proofs[K];
+    size_t lens[K];
+    zk_shuffle_ctx cx[K];
+    zk_shuffle_gens g;
+    sh_pool *pool = sh_pool_new(2);
+    make_batch(&b[0], NULL, n, w);
+    cr_assert_eq(zk_shuffle_gens_init(&g, seed, n, NULL), 0);
+    for (int i = 0; i < K; i++) {
+        zk_shuffle_secret sec;
+        cx[i] = ctx;
+        cx[i].shuffler = (uint64_t)i;
+        lens[i] = zk_shuffle_proof_size(n, w);
+        proofs[i] = malloc(lens[i]);
+        cr_assert_eq(zk_shuffle(&b[i + 1], &sec, &pk, &b[i], rng, pool), 0);
+        cr_assert_eq(zk_shuffle_prove(proofs[i], lens[i], &g, &pk, &cx[i], &b[i], &b[i + 1],
+                                      &sec, rng, pool), 0);
+        zk_shuffle_secret_free(&sec);
+    }
+    size_t bad = 99;
+    cr_assert_eq(zk_shuffle_verify_cascade((const uint8_t *const *)proofs, lens, K, &g, &pk,
+                                           cx, b, pool, &bad), 0);
+    cr_assert_eq(bad, K);
+    /* Swap the contexts of two steps: the second proof fails. */
+    cx[1].shuffler = 5;
+    cr_assert_eq(zk_shuffle_verify_cascade((const uint8_t *const *)proofs, lens, K, &g, &pk,
+                                           cx, b, pool, &bad), SH_ERR_VERIFY);
+    cr_assert_eq(bad, 1);
+    cx[1].shuffler = 1;
+    /* A proof of step 2 presented for step 3 fails at step 3. */
+    uint8_t *third = proofs[2];
+    proofs[2] = proofs[1];
+    cr_assert_eq(zk_shuffle_verify_cascade((const uint8_t *const *)proofs, lens, K, &g, &pk,
+                                           cx, b, pool, &bad), SH_ERR_VERIFY);
+    cr_assert_eq(bad, 2);
+    cr_assert_eq(zk_shuffle_verify_cascade((const uint8_t *const *)proofs, lens, 0, &g, &pk,
+                                           cx, b, pool, &bad), SH_ERR_RANGE);
+    free(proofs[0]);
+    free(proofs[1]);
+    free(third);
+    for (int i = 0; i <= K; i++)
+        zk_shuffle_batch_free(&b[i]);
+    zk_shuffle_gens_free(&g);
+    sh_pool_free(pool);
+}
+
+Test(shuffle, batch_wire_format)
+{
+    zk_shuffle_batch in, d;
+    make_batch(&in, NULL, 4, 3);
+    size_t len = zk_shuffle_batch_size(4, 3);
+    cr_assert_eq(len, 6 + 64 * 12);
+    uint8_t *buf = malloc(len + 1);
+    cr_assert_eq(zk_shuffle_batch_encode(buf, len, &in), 0);
+    cr_assert_eq(buf[0], 4);
+    cr_assert_eq(buf[4], 3);
+    size_t bad = 0;
+    cr_assert_eq(zk_shuffle_batch_decode(&d, buf, len, &bad, NULL), 0);
+    cr_assert_eq(d.n, 4);
+    cr_assert_eq(d.w, 3);
+    cr_assert(tu_ct_equal(d.ct, in.ct, 12));
+    zk_shuffle_batch_free(&d);
+    cr_assert_eq(zk_shuffle_batch_decode(&d, buf, len - 1, &bad, NULL), SH_ERR_TRUNCATED);
+    cr_assert_eq(zk_shuffle_batch_decode(&d, buf, 5, &bad, NULL), SH_ERR_TRUNCATED);
+    buf[len] = 0;
+    cr_assert_eq(zk_shuffle_batch_decode(&d, buf, len + 1, &bad, NULL), SH_ERR_TRAILING);
+    /* an invalid point in component 5, C2 */
+    uint8_t save = buf[6 + 64 * 5 + 32];
+    memset(buf + 6 + 64 * 5 + 32, 0xff, 1);
+    buf[6 + 64 * 5 + 32 + 31] ^= 0x80;
+    int rc = zk_shuffle_batch_decode(&d, buf, len, &bad, NULL);
+    cr_assert(rc == SH_ERR_POINT || rc == SH_ERR_NONCANONICAL);
+    cr_assert_eq(bad, 5);
+    cr_assert_null(d.ct);
+    buf[6 + 64 * 5 + 32] = save;
+    buf[6 + 64 * 5 + 32 + 31] ^= 0x80;
+    /* empty batch, zero width */
+    uint8_t hdr[6] = { 0, 0, 0, 0, 1, 0 };
+    cr_assert_eq(zk_shuffle_batch_decode(&d, hdr, 6, &bad, NULL), SH_ERR_RANGE);
+    hdr[0] = 1;
+    hdr[4] = 0;
+    cr_assert_eq(zk_shuffle_batch_decode(&d, hdr, 6, &bad, NULL), SH_ERR_RANGE);
+    free(buf);
+    zk_shuffle_batch_free(&in);
+}
+
+/* The generators: one RFC 9496 MAP of the first 32 bytes of
+ * SHA-512(DST || seed || u64le(i)); MAP is half of the one-way map, which
+ * libsodium's from_hash implements: from_hash(a || b) = MAP(a) + MAP(b). */
+Test(shuffle, generators)
+{
+    zk_shuffle_gens g;
+    cr_assert_eq(zk_shuffle_gens_init(&g, seed, 3, NULL), 0);
+    uint8_t h[64], want[32], got[32], idx[8] = { 2 }, ab[64];
+    crypto_hash_sha512_state st;
+    crypto_hash_sha512_init(&st);
+    crypto_hash_sha512_update(&st, (const uint8_t *)ZK_SHUFFLE_GENS_DST,
+                              strlen(ZK_SHUFFLE_GENS_DST));
+    crypto_hash_sha512_update(&st, seed, 32);
+    crypto_hash_sha512_update(&st, idx, 8);
+    crypto_hash_sha512_final(&st, h);
+    /* MAP(a) = from_hash(a || b) - MAP(b) for b = the hash of index 1 ... */
+    zk_point mb, sum;
+    zk_point_from_hash(&sum, h);   /* MAP(a) + MAP(b) with a||b = h */
+    decaf_255_point_from_hash_nonuniform(&mb.v, h + 32);
+    zk_point_sub(&sum, &sum, &mb);
+    zk_point_encode(want, &sum);
+    zk_point_encode(got, &g.h[2]);
+    cr_assert_eq(memcmp(want, got, 32), 0);
+    /* ... and libsodium agrees that from_hash(a || b) is the sum. */
+    memcpy(ab, h, 64);
+    uint8_t lib[32];
+    crypto_core_ristretto255_from_hash(lib, ab);
+    zk_point_add(&sum, &sum, &mb);
+    zk_point_encode(got, &sum);
+    cr_assert_eq(memcmp(lib, got, 32), 0);
+    /* distinct, not the identity */
+    cr_assert_not(zk_point_eq(&g.h[0], &g.h[1]));
+    cr_assert_not(zk_point_is_identity(&g.h[0]));
+    zk_shuffle_gens_free(&g);
+    cr_assert_eq(zk_shuffle_gens_init(&g, seed, 0, NULL), SH_ERR_RANGE);
+}
