@@ -37,7 +37,12 @@
  * values: use them for secrets.  Everything ending in _vartime takes public
  * inputs only.  (For secp256k1, mpc_elem_mul_vartime is
  * secp256k1_ec_pubkey_tweak_mul, variable time; mpc_elem_mul goes through
- * secp256k1_ecdh, constant time.)
+ * secp256k1_ecdh, constant time.  Its product is then turned back into a
+ * secp256k1_pubkey by secp256k1_ec_pubkey_parse, which is variable time in
+ * the product's coordinates: the scalar is protected, the product only as
+ * much as a public value -- fine for partial decryptions and commitments,
+ * not for a Diffie-Hellman secret.  The public API has no constant-time
+ * route from coordinates to a pubkey.)
  *
  * Errors: 0 or a negative SH_ERR_* code.  Passing a scalar or element of
  * one group to the functions of another is a bug and is not detected.
@@ -141,7 +146,10 @@ void mpc_elem_identity(const mpc_group *g, mpc_elem *out);
 void mpc_elem_base(const mpc_group *g, mpc_elem *out);
 /* Strict decoding of mpc_group_elem_bytes(g) bytes: SH_ERR_POINT for an
  * invalid or non-canonical encoding (and, for Ed25519, any point outside
- * the prime-order subgroup), SH_ERR_IDENTITY for the identity. */
+ * the prime-order subgroup), SH_ERR_IDENTITY for the identity and for the
+ * all-zero bytes mpc_elem_encode writes for it (for Ed25519 those are not
+ * the identity's RFC 8032 encoding 01 00..00, which is refused too, but a
+ * point of order 4).  On any error *out is the identity. */
 int mpc_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in) SH_WUR;
 /* Writes mpc_group_elem_bytes(g) bytes.  0, or SH_ERR_IDENTITY for the
  * identity (written as zero bytes). */

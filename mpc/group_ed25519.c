@@ -1,0 +1,372 @@
+/* mpc/group_ed25519.c -- MPC_ED25519: the prime-order subgroup of
+ * edwards25519 through libsodium's public API only.
+ *
+ * Scalars are their canonical 32-byte little-endian encodings (< L) and go
+ * through crypto_core_ed25519_scalar_*, which are constant time.  Elements
+ * are their canonical RFC 8032 encodings; the identity is (0, 1), encoded
+ * 0x01 || 31 zero bytes.  Element arithmetic is crypto_core_ed25519_add/sub
+ * (each decodes its inputs and encodes the result, so about three field
+ * inversions per operation: fine for the few additions of a protocol, not
+ * for bulk work), multiplication is crypto_scalarmult_ed25519_noclamp and
+ * crypto_scalarmult_ed25519_base_noclamp (both constant time in the
+ * scalar).  libsodium has no public variable-time multiplication for an
+ * arbitrary point, so mul_vartime and msm_vartime use the constant-time one.
+ *
+ * libsodium behaviours relied on (1.0.18; checked by tests/test_mpc_group_ed25519.c):
+ *  - crypto_scalarmult_ed25519_{,base_}noclamp return -1 when the result
+ *    is the identity (zero scalar), and the non-base one also for a
+ *    small-order input point such as the identity.  Neither ever reaches
+ *    the library: a zero scalar is replaced by 1 and the identity selected
+ *    by mask, the identity point is answered before the call.
+ *  - crypto_core_ed25519_is_valid_point rejects non-canonical encodings
+ *    (y >= p), every small-order point (including non-canonical encodings
+ *    of them and the "negative zero" x = 0 encodings) and points outside
+ *    the prime-order subgroup.
+ *  - crypto_core_ed25519_scalar_invert returns -1 for zero.
+ */
+#include "mpc/group.h"
+#include "mpc/group_impl.h"
+#include "util/ct.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#define ED_BYTES 32
+
+/* The identity (0, 1): y = 1, sign bit of x clear. */
+static const uint8_t ED_IDENTITY[ED_BYTES] = { 1 };
+
+/* RFC 8032 base point B: y = 4/5. */
+static const uint8_t ED_BASE[ED_BYTES] = {
+    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66
+};
+
+/* ---- scalars ---------------------------------------------------------- */
+
+static void e_scalar_zero(const mpc_group *g, mpc_scalar *out)
+{
+    (void)g;
+    memset(out->b, 0, MPC_SCALAR_BYTES);
+}
+
+static void e_scalar_from_u64(const mpc_group *g, mpc_scalar *out, uint64_t v)
+{
+    (void)g;
+    memset(out->b, 0, MPC_SCALAR_BYTES);
+    for (int i = 0; i < 8; i++)
+        out->b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void e_scalar_one(const mpc_group *g, mpc_scalar *out)
+{
+    e_scalar_from_u64(g, out, 1);
+}
+
+/* 1 if the 32 little-endian bytes are below L, in constant time: reducing
+ * a canonical value leaves it unchanged and changes every other one. */
+static unsigned e_is_canonical(const uint8_t in[ED_BYTES])
+{
+    uint8_t wide[64] = { 0 }, red[ED_BYTES];
+    memcpy(wide, in, ED_BYTES);
+    crypto_core_ed25519_scalar_reduce(red, wide);
+    unsigned ok = (unsigned)(sodium_memcmp(red, in, ED_BYTES) == 0);
+    sodium_memzero(wide, sizeof wide);
+    sodium_memzero(red, sizeof red);
+    return ok;
+}
+
+/* The zero scalar on failure, selected without a branch; only the
+ * success bit (the function's public result) is declassified. */
+static int e_scalar_decode(const mpc_group *g, mpc_scalar *out, const uint8_t *in)
+{
+    (void)g;
+    static const uint8_t zero[ED_BYTES] = { 0 };
+    unsigned ok = e_is_canonical(in);
+    mpc_ct_select(out->b, zero, in, ED_BYTES, ok);
+    sh_ct_declassify(&ok, sizeof ok);
+    return ok ? SH_OK : SH_ERR_NONCANONICAL;
+}
+
+static void e_scalar_encode(const mpc_group *g, uint8_t *out, const mpc_scalar *s)
+{
+    (void)g;
+    memmove(out, s->b, MPC_SCALAR_BYTES);
+}
+
+/* Little-endian: zero-pad to the 64 bytes crypto_core_ed25519_scalar_reduce
+ * takes. */
+static void e_scalar_reduce(const mpc_group *g, mpc_scalar *out, const uint8_t *in,
+                            size_t len)
+{
+    (void)g;
+    uint8_t wide[64] = { 0 };
+    if (len > 0)
+        memcpy(wide, in, len);
+    crypto_core_ed25519_scalar_reduce(out->b, wide);
+    sodium_memzero(wide, sizeof wide);
+}
+
+/* Rejection sampling: 253-bit candidates (L is just above 2^252, so about
+ * half are accepted), retried while >= L or zero.  Only the accept bit of
+ * each candidate is made public. */
+static void e_scalar_random(const mpc_group *g, mpc_scalar *out, sh_rng *rng)
+{
+    (void)g;
+    for (;;) {
+        sh_rng_bytes(rng, out->b, MPC_SCALAR_BYTES);
+        out->b[31] &= 0x1f;
+        unsigned ok = e_is_canonical(out->b) & (unsigned)!sodium_is_zero(out->b, ED_BYTES);
+        sh_ct_declassify(&ok, sizeof ok);
+        if (ok)
+            return;
+    }
+}
+
+static void e_scalar_add(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                         const mpc_scalar *b)
+{
+    (void)g;
+    crypto_core_ed25519_scalar_add(out->b, a->b, b->b);
+}
+
+static void e_scalar_sub(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                         const mpc_scalar *b)
+{
+    (void)g;
+    crypto_core_ed25519_scalar_sub(out->b, a->b, b->b);
+}
+
+static void e_scalar_mul(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
+                         const mpc_scalar *b)
+{
+    (void)g;
+    crypto_core_ed25519_scalar_mul(out->b, a->b, b->b);
+}
+
+static void e_scalar_neg(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a)
+{
+    (void)g;
+    crypto_core_ed25519_scalar_negate(out->b, a->b);
+}
+
+/* libsodium computes a^(L-2) (0 for 0) and returns -1 exactly when a is
+ * zero; the output is forced to zero then anyway, without a branch. */
+static int e_scalar_invert(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a)
+{
+    (void)g;
+    static const uint8_t zero[ED_BYTES] = { 0 };
+    uint8_t r[ED_BYTES];
+    int rc = crypto_core_ed25519_scalar_invert(r, a->b);
+    unsigned fail = (unsigned)(rc != 0);
+    mpc_ct_select(out->b, r, zero, ED_BYTES, fail);
+    sodium_memzero(r, sizeof r);
+    sh_ct_declassify(&fail, sizeof fail);
+    return fail ? SH_ERR_ZERO : SH_OK;
+}
+
+static int e_scalar_eq(const mpc_group *g, const mpc_scalar *a, const mpc_scalar *b)
+{
+    (void)g;
+    return sodium_memcmp(a->b, b->b, MPC_SCALAR_BYTES) == 0;
+}
+
+static int e_scalar_is_zero(const mpc_group *g, const mpc_scalar *a)
+{
+    (void)g;
+    return sodium_is_zero(a->b, MPC_SCALAR_BYTES);
+}
+
+/* ---- elements --------------------------------------------------------- */
+
+static void e_set(mpc_elem *out, const uint8_t enc[ED_BYTES])
+{
+    memmove(out->u.ed, enc, ED_BYTES);
+    out->inf = 0;
+}
+
+static void e_elem_identity(const mpc_group *g, mpc_elem *out)
+{
+    (void)g;
+    e_set(out, ED_IDENTITY);
+}
+
+static void e_elem_base(const mpc_group *g, mpc_elem *out)
+{
+    (void)g;
+    e_set(out, ED_BASE);
+}
+
+/* Two encodings of "the identity" are refused with SH_ERR_IDENTITY: the
+ * real one, 0x01 || 0^31, and the all-zero bytes mpc_elem_encode writes for
+ * it (which would otherwise decode as a point of order 4 and fail as
+ * SH_ERR_POINT), so that encode and decode agree on the identity in every
+ * group.  Everything else must pass crypto_core_ed25519_is_valid_point. */
+static int e_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in)
+{
+    (void)g;
+    if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, ED_IDENTITY, ED_BYTES) == 0) {
+        e_set(out, ED_IDENTITY);
+        return SH_ERR_IDENTITY;
+    }
+    if (!crypto_core_ed25519_is_valid_point(in)) {
+        e_set(out, ED_IDENTITY);
+        return SH_ERR_POINT;
+    }
+    e_set(out, in);
+    return SH_OK;
+}
+
+static int e_elem_is_identity(const mpc_group *g, const mpc_elem *a)
+{
+    (void)g;
+    return sodium_memcmp(a->u.ed, ED_IDENTITY, ED_BYTES) == 0;
+}
+
+static int e_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e)
+{
+    if (e_elem_is_identity(g, e)) {
+        memset(out, 0, ED_BYTES);
+        return SH_ERR_IDENTITY;
+    }
+    memmove(out, e->u.ed, ED_BYTES);
+    return SH_OK;
+}
+
+/* crypto_core_ed25519_add/sub fail only for inputs that are not points on
+ * the curve; elements always hold valid encodings (the identity included),
+ * so the result code carries no information here. */
+static void e_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
+                       const mpc_elem *b)
+{
+    (void)g;
+    uint8_t r[ED_BYTES];
+    (void)crypto_core_ed25519_add(r, a->u.ed, b->u.ed);
+    e_set(out, r);
+}
+
+static void e_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
+                       const mpc_elem *b)
+{
+    (void)g;
+    uint8_t r[ED_BYTES];
+    (void)crypto_core_ed25519_sub(r, a->u.ed, b->u.ed);
+    e_set(out, r);
+}
+
+static void e_elem_neg(const mpc_group *g, mpc_elem *out, const mpc_elem *a)
+{
+    (void)g;
+    uint8_t r[ED_BYTES];
+    (void)crypto_core_ed25519_sub(r, ED_IDENTITY, a->u.ed);
+    e_set(out, r);
+}
+
+static int e_elem_eq(const mpc_group *g, const mpc_elem *a, const mpc_elem *b)
+{
+    (void)g;
+    return sodium_memcmp(a->u.ed, b->u.ed, ED_BYTES) == 0;   /* canonical encodings */
+}
+
+/* Never hands libsodium a zero scalar: s = 0 is replaced by 1 (by mask)
+ * and the identity selected afterwards.  libsodium's multiplications end
+ * with `if (result is the identity || scalar is zero) return -1`, a branch
+ * on the secret result; with a nonzero scalar below L and a prime-order
+ * point that branch always goes the same way, so not even "s = 0" leaks
+ * (tests/ctime/valgrind.supp explains the suppression this still needs). */
+static void e_nonzero(uint8_t x[ED_BYTES], const mpc_scalar *s, unsigned *sz)
+{
+    static const uint8_t one[ED_BYTES] = { 1 };
+    *sz = (unsigned)sodium_is_zero(s->b, ED_BYTES);
+    mpc_ct_select(x, s->b, one, ED_BYTES, *sz);
+}
+
+/* s*B, constant time in s.  rc is 0 for every nonzero scalar below L; it
+ * is folded into the mask rather than trusted. */
+static void e_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar *s)
+{
+    (void)g;
+    uint8_t r[ED_BYTES], x[ED_BYTES];
+    unsigned sz;
+    e_nonzero(x, s, &sz);
+    int rc = crypto_scalarmult_ed25519_base_noclamp(r, x);
+    mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
+    out->inf = 0;
+    sodium_memzero(r, sizeof r);
+    sodium_memzero(x, sizeof x);
+}
+
+/* s*P, constant time in s.  The identity P (public) is answered directly:
+ * libsodium refuses small-order inputs, and every other element is a
+ * prime-order point it accepts. */
+static void e_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
+                       const mpc_scalar *s)
+{
+    if (e_elem_is_identity(g, p)) {
+        e_set(out, ED_IDENTITY);
+        return;
+    }
+    uint8_t r[ED_BYTES], x[ED_BYTES];
+    unsigned sz;
+    e_nonzero(x, s, &sz);
+    int rc = crypto_scalarmult_ed25519_noclamp(r, x, p->u.ed);
+    mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
+    out->inf = 0;
+    sodium_memzero(r, sizeof r);
+    sodium_memzero(x, sizeof x);
+}
+
+static void e_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
+                               const mpc_scalar *s)
+{
+    e_elem_mul(g, out, p, s);
+}
+
+/* A sum of single products (public inputs), skipping zero terms. */
+static int e_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
+                              const mpc_elem *p, size_t n)
+{
+    mpc_elem acc, t;
+    e_set(&acc, ED_IDENTITY);
+    for (size_t i = 0; i < n; i++) {
+        if (e_scalar_is_zero(g, &s[i]) || e_elem_is_identity(g, &p[i]))
+            continue;
+        e_elem_mul(g, &t, &p[i], &s[i]);
+        e_elem_add(g, &acc, &acc, &t);
+    }
+    *out = acc;
+    return SH_OK;
+}
+
+const mpc_group_ops mpc_ed25519_ops = {
+    .id = MPC_ED25519,
+    .name = "ed25519",
+    .elem_bytes = ED_BYTES,
+    .scalar_zero = e_scalar_zero,
+    .scalar_one = e_scalar_one,
+    .scalar_from_u64 = e_scalar_from_u64,
+    .scalar_decode = e_scalar_decode,
+    .scalar_encode = e_scalar_encode,
+    .scalar_reduce = e_scalar_reduce,
+    .scalar_random = e_scalar_random,
+    .scalar_add = e_scalar_add,
+    .scalar_sub = e_scalar_sub,
+    .scalar_mul = e_scalar_mul,
+    .scalar_neg = e_scalar_neg,
+    .scalar_invert = e_scalar_invert,
+    .scalar_eq = e_scalar_eq,
+    .scalar_is_zero = e_scalar_is_zero,
+    .elem_identity = e_elem_identity,
+    .elem_base = e_elem_base,
+    .elem_decode = e_elem_decode,
+    .elem_encode = e_elem_encode,
+    .elem_add = e_elem_add,
+    .elem_sub = e_elem_sub,
+    .elem_neg = e_elem_neg,
+    .elem_eq = e_elem_eq,
+    .elem_is_identity = e_elem_is_identity,
+    .elem_mul_base = e_elem_mul_base,
+    .elem_mul = e_elem_mul,
+    .elem_mul_vartime = e_elem_mul_vartime,
+    .elem_msm_vartime = e_elem_msm_vartime,
+};

@@ -1,0 +1,396 @@
+/* tests/test_mpc_group_ed25519.c -- MPC_ED25519 against libsodium itself
+ * (scalar and point operations, crypto_sign keys and signatures) and the
+ * adversarial encodings its decoder must refuse: the eight small-order
+ * points, their non-canonical encodings, mixed-order points P + T, and
+ * y >= p. */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "mpc/group.h"
+#include "testutil.h"
+
+#define ROUNDS 100
+
+static sh_rng *rng;
+static mpc_group *g;
+
+static void setup(void)
+{
+    cr_assert(sodium_init() >= 0);
+    rng = tu_rng(41);
+    g = mpc_group_new(MPC_ED25519, rng);
+    cr_assert_not_null(g);
+}
+
+static void teardown(void)
+{
+    mpc_group_free(g);
+    sh_rng_free(rng);
+}
+
+TestSuite(mpc_ed25519, .init = setup, .fini = teardown);
+
+static const uint8_t IDENTITY[32] = { 1 };
+
+static void random_scalar(mpc_scalar *s, uint8_t enc[32])
+{
+    mpc_scalar_random(g, s, rng);
+    mpc_scalar_encode(g, enc, s);
+}
+
+static void random_point(mpc_elem *p, uint8_t enc[32])
+{
+    mpc_scalar s;
+    mpc_scalar_random(g, &s, rng);
+    mpc_elem_mul_base(g, p, &s);
+    cr_assert_eq(mpc_elem_encode(g, enc, p), 0);
+}
+
+Test(mpc_ed25519, base_point_is_rfc8032)
+{
+    mpc_elem b;
+    uint8_t enc[32], want[32], one[32] = { 1 };
+    mpc_elem_base(g, &b);
+    cr_assert_eq(mpc_elem_encode(g, enc, &b), 0);
+    cr_assert_eq(crypto_scalarmult_ed25519_base_noclamp(want, one), 0);
+    cr_assert_arr_eq(enc, want, 32);
+    tu_hex(want, 32, "5866666666666666666666666666666666666666666666666666666666666666");
+    cr_assert_arr_eq(enc, want, 32);
+}
+
+Test(mpc_ed25519, scalar_ops_match_libsodium)
+{
+    for (int i = 0; i < ROUNDS; i++) {
+        mpc_scalar a, b, r;
+        uint8_t ea[32], eb[32], got[32], want[32], wide[64];
+        random_scalar(&a, ea);
+        random_scalar(&b, eb);
+        mpc_scalar_add(g, &r, &a, &b);
+        mpc_scalar_encode(g, got, &r);
+        crypto_core_ed25519_scalar_add(want, ea, eb);
+        cr_assert_arr_eq(got, want, 32);
+        mpc_scalar_sub(g, &r, &a, &b);
+        mpc_scalar_encode(g, got, &r);
+        crypto_core_ed25519_scalar_sub(want, ea, eb);
+        cr_assert_arr_eq(got, want, 32);
+        mpc_scalar_mul(g, &r, &a, &b);
+        mpc_scalar_encode(g, got, &r);
+        crypto_core_ed25519_scalar_mul(want, ea, eb);
+        cr_assert_arr_eq(got, want, 32);
+        cr_assert_eq(mpc_scalar_invert(g, &r, &a), 0);
+        mpc_scalar_encode(g, got, &r);
+        cr_assert_eq(crypto_core_ed25519_scalar_invert(want, ea), 0);
+        cr_assert_arr_eq(got, want, 32);
+        sh_rng_bytes(rng, wide, sizeof wide);
+        cr_assert_eq(mpc_scalar_reduce(g, &r, wide, 64), 0);
+        mpc_scalar_encode(g, got, &r);
+        crypto_core_ed25519_scalar_reduce(want, wide);
+        cr_assert_arr_eq(got, want, 32);
+        /* and it agrees with ristretto255's scalar field (same L) */
+        cr_assert_eq(crypto_core_ristretto255_scalar_invert(want, ea), 0);
+        cr_assert_eq(mpc_scalar_invert(g, &r, &a), 0);
+        mpc_scalar_encode(g, got, &r);
+        cr_assert_arr_eq(got, want, 32);
+    }
+}
+
+/* The libsodium behaviour the backend relies on, checked directly. */
+Test(mpc_ed25519, libsodium_behaviour_relied_on)
+{
+    uint8_t zero[32] = { 0 }, out[32], p[32];
+    mpc_elem e;
+    random_point(&e, p);
+    cr_assert_eq(crypto_scalarmult_ed25519_base_noclamp(out, zero), -1);
+    cr_assert_eq(crypto_scalarmult_ed25519_noclamp(out, zero, p), -1);
+    uint8_t one[32] = { 1 };
+    cr_assert_eq(crypto_scalarmult_ed25519_noclamp(out, one, IDENTITY), -1);
+    cr_assert_eq(crypto_core_ed25519_scalar_invert(out, zero), -1);
+    cr_assert_eq(crypto_core_ed25519_is_valid_point(IDENTITY), 0);
+    /* add/sub take the identity */
+    cr_assert_eq(crypto_core_ed25519_add(out, p, IDENTITY), 0);
+    cr_assert_arr_eq(out, p, 32);
+    cr_assert_eq(crypto_core_ed25519_sub(out, p, p), 0);
+    cr_assert_arr_eq(out, IDENTITY, 32);
+}
+
+Test(mpc_ed25519, points_match_libsodium)
+{
+    for (int i = 0; i < ROUNDS; i++) {
+        mpc_scalar a, b;
+        mpc_elem pa, pb, r;
+        uint8_t ea[32], eb[32], qa[32], qb[32], got[32], want[32];
+        random_scalar(&a, ea);
+        random_scalar(&b, eb);
+        mpc_elem_mul_base(g, &pa, &a);
+        mpc_elem_mul_base(g, &pb, &b);
+        cr_assert_eq(mpc_elem_encode(g, qa, &pa), 0);
+        cr_assert_eq(mpc_elem_encode(g, qb, &pb), 0);
+        cr_assert_eq(crypto_scalarmult_ed25519_base_noclamp(want, ea), 0);
+        cr_assert_arr_eq(qa, want, 32);
+        mpc_elem_add(g, &r, &pa, &pb);
+        cr_assert_eq(mpc_elem_encode(g, got, &r), 0);
+        cr_assert_eq(crypto_core_ed25519_add(want, qa, qb), 0);
+        cr_assert_arr_eq(got, want, 32);
+        mpc_elem_sub(g, &r, &pa, &pb);
+        cr_assert_eq(mpc_elem_encode(g, got, &r), 0);
+        cr_assert_eq(crypto_core_ed25519_sub(want, qa, qb), 0);
+        cr_assert_arr_eq(got, want, 32);
+        mpc_elem_mul(g, &r, &pa, &b);
+        cr_assert_eq(mpc_elem_encode(g, got, &r), 0);
+        cr_assert_eq(crypto_scalarmult_ed25519_noclamp(want, eb, qa), 0);
+        cr_assert_arr_eq(got, want, 32);
+        cr_assert(crypto_core_ed25519_is_valid_point(got));
+    }
+}
+
+/* The Ed25519 public key of crypto_sign is (clamped SHA-512(seed)[0..32])
+ * * B; the clamped value is below 2^255 but not always below L, so it goes
+ * through reduce. */
+Test(mpc_ed25519, sign_keypair_is_mul_base_of_clamped_secret)
+{
+    for (int i = 0; i < 50; i++) {
+        uint8_t seed[32], pk[32], sk[64], h[64], enc[32];
+        sh_rng_bytes(rng, seed, sizeof seed);
+        cr_assert_eq(crypto_sign_seed_keypair(pk, sk, seed), 0);
+        crypto_hash_sha512(h, seed, sizeof seed);
+        h[0] &= 248;
+        h[31] &= 127;
+        h[31] |= 64;
+        mpc_scalar s;
+        mpc_elem a, d;
+        cr_assert_eq(mpc_scalar_reduce(g, &s, h, 32), 0);
+        mpc_elem_mul_base(g, &a, &s);
+        cr_assert_eq(mpc_elem_encode(g, enc, &a), 0);
+        cr_assert_arr_eq(enc, pk, 32);
+        cr_assert_eq(mpc_elem_decode(g, &d, pk), 0);
+        cr_assert(mpc_elem_eq(g, &d, &a));
+    }
+}
+
+/* A crypto_sign signature (R, S) satisfies S*B = R + k*A with
+ * k = SHA-512(R || A || M) mod L, in our arithmetic; and a signature made
+ * with our arithmetic passes crypto_sign_verify_detached. */
+Test(mpc_ed25519, signatures_interoperate_with_crypto_sign)
+{
+    for (int i = 0; i < 30; i++) {
+        uint8_t seed[32], pk[32], sk[64], sig[64], msg[40], h[64];
+        sh_rng_bytes(rng, seed, sizeof seed);
+        sh_rng_bytes(rng, msg, sizeof msg);
+        cr_assert_eq(crypto_sign_seed_keypair(pk, sk, seed), 0);
+        cr_assert_eq(crypto_sign_detached(sig, NULL, msg, sizeof msg, sk), 0);
+
+        mpc_elem R, A, lhs, rhs;
+        mpc_scalar S, k;
+        cr_assert_eq(mpc_elem_decode(g, &R, sig), 0);
+        cr_assert_eq(mpc_elem_decode(g, &A, pk), 0);
+        cr_assert_eq(mpc_scalar_decode(g, &S, sig + 32), 0);
+        crypto_hash_sha512_state st;
+        crypto_hash_sha512_init(&st);
+        crypto_hash_sha512_update(&st, sig, 32);
+        crypto_hash_sha512_update(&st, pk, 32);
+        crypto_hash_sha512_update(&st, msg, sizeof msg);
+        crypto_hash_sha512_final(&st, h);
+        cr_assert_eq(mpc_scalar_reduce(g, &k, h, 64), 0);
+        mpc_elem_mul_base(g, &lhs, &S);
+        mpc_elem_mul_vartime(g, &rhs, &A, &k);
+        mpc_elem_add(g, &rhs, &rhs, &R);
+        cr_assert(mpc_elem_eq(g, &lhs, &rhs));
+
+        /* our own signature: x = reduce(clamped h), r random, S = r + k x */
+        uint8_t hs[64], enc[32], own[64];
+        crypto_hash_sha512(hs, seed, 32);
+        hs[0] &= 248;
+        hs[31] &= 127;
+        hs[31] |= 64;
+        mpc_scalar x, r;
+        cr_assert_eq(mpc_scalar_reduce(g, &x, hs, 32), 0);
+        mpc_scalar_random(g, &r, rng);
+        mpc_elem_mul_base(g, &R, &r);
+        cr_assert_eq(mpc_elem_encode(g, own, &R), 0);
+        crypto_hash_sha512_init(&st);
+        crypto_hash_sha512_update(&st, own, 32);
+        crypto_hash_sha512_update(&st, pk, 32);
+        crypto_hash_sha512_update(&st, msg, sizeof msg);
+        crypto_hash_sha512_final(&st, h);
+        cr_assert_eq(mpc_scalar_reduce(g, &k, h, 64), 0);
+        mpc_scalar_mul(g, &S, &k, &x);
+        mpc_scalar_add(g, &S, &S, &r);
+        mpc_scalar_encode(g, enc, &S);
+        memcpy(own + 32, enc, 32);
+        cr_assert_eq(crypto_sign_verify_detached(own, msg, sizeof msg, pk), 0);
+        own[40] ^= 1;
+        cr_assert_neq(crypto_sign_verify_detached(own, msg, sizeof msg, pk), 0);
+    }
+}
+
+/* ---- adversarial decoding --------------------------------------------------- */
+
+/* The eight points of order dividing 8, canonical encodings: the identity,
+ * (0, -1) of order 2, (+-sqrt(-1), 0) of order 4, and four of order 8
+ * (the list libsodium and others blacklist; checked below by computing
+ * 8T = O with crypto_core_ed25519_add, which does not check the
+ * subgroup). */
+static const char *SMALL_ORDER[8] = {
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+};
+
+static unsigned torsion_order(const uint8_t t[32])
+{
+    uint8_t acc[32];
+    memcpy(acc, t, 32);
+    for (unsigned k = 1; k <= 8; k++) {
+        if (memcmp(acc, IDENTITY, 32) == 0)
+            return k;
+        cr_assert_eq(crypto_core_ed25519_add(acc, acc, t), 0);
+    }
+    return 0;
+}
+
+Test(mpc_ed25519, small_order_points_rejected)
+{
+    static const unsigned orders[8] = { 1, 2, 4, 4, 8, 8, 8, 8 };
+    for (int i = 0; i < 8; i++) {
+        uint8_t t[32];
+        mpc_elem e;
+        tu_hex(t, 32, SMALL_ORDER[i]);
+        cr_assert_eq(torsion_order(t), orders[i], "point %d has order %u", i, torsion_order(t));
+        int rc = mpc_elem_decode(g, &e, t);
+        /* the identity, and the all-zero bytes that encode() writes for it,
+         * are SH_ERR_IDENTITY; every other small-order point SH_ERR_POINT */
+        int want = (i == 0 || i == 2) ? SH_ERR_IDENTITY : SH_ERR_POINT;
+        cr_assert_eq(rc, want, "small-order point %d: %d", i, rc);
+        cr_assert(mpc_elem_is_identity(g, &e));
+    }
+}
+
+/* P + T for a prime-order P and each nonzero torsion point T: on the curve
+ * but outside the prime-order subgroup. */
+Test(mpc_ed25519, mixed_order_points_rejected)
+{
+    for (int round = 0; round < 10; round++) {
+        mpc_elem p, e;
+        uint8_t enc[32];
+        random_point(&p, enc);
+        for (int i = 1; i < 8; i++) {
+            uint8_t t[32], m[32];
+            tu_hex(t, 32, SMALL_ORDER[i]);
+            cr_assert_eq(crypto_core_ed25519_add(m, enc, t), 0);
+            cr_assert_eq(mpc_elem_decode(g, &e, m), SH_ERR_POINT, "P + T%d accepted", i);
+            cr_assert(mpc_elem_is_identity(g, &e));
+        }
+        cr_assert_eq(mpc_elem_decode(g, &e, enc), 0);
+    }
+}
+
+/* Non-canonical encodings: y = p + k (k = 0..18) with either sign bit, and
+ * x = 0 with the sign bit set.  Several are aliases of curve points (y = k
+ * on the curve), which a decoder that reduced y mod p would take.  None of
+ * those points lies in the prime-order subgroup (no prime-order point has
+ * y < 19), so for Ed25519 the subgroup check would catch them too; the
+ * test pins the rejection whichever check does it. */
+Test(mpc_ed25519, noncanonical_encodings_rejected)
+{
+    int aliases = 0, prime_order = 0;
+    for (unsigned k = 0; k < 19; k++) {
+        for (unsigned sign = 0; sign < 2; sign++) {
+            uint8_t nc[32], c[32];
+            mpc_elem e;
+            /* p + k = 2^255 - 19 + k, little-endian, plus the sign bit */
+            memset(nc, 0xff, 32);
+            nc[0] = (uint8_t)(0xed + k);
+            nc[31] = (uint8_t)(0x7f | (sign << 7));
+            cr_assert_eq(mpc_elem_decode(g, &e, nc), SH_ERR_POINT, "y = p + %u, sign %u", k, sign);
+            cr_assert_eq(crypto_core_ed25519_is_valid_point(nc), 0);
+            memset(c, 0, 32);
+            c[0] = (uint8_t)k;
+            c[31] = (uint8_t)(sign << 7);
+            uint8_t sum[32];
+            if (crypto_core_ed25519_add(sum, c, IDENTITY) == 0)   /* on the curve */
+                aliases++;
+            prime_order += crypto_core_ed25519_is_valid_point(c);
+        }
+    }
+    cr_assert_gt(aliases, 0, "no y < 19 is on the curve: the test would be vacuous");
+    cr_assert_eq(prime_order, 0);   /* the fact stated above */
+    /* x = 0 with the sign bit set: "-0" for the identity and for (0, -1) */
+    uint8_t nz[32] = { 1 };
+    nz[31] = 0x80;
+    mpc_elem e;
+    cr_assert_eq(mpc_elem_decode(g, &e, nz), SH_ERR_POINT);
+    uint8_t m1[32];
+    memset(m1, 0xff, 32);
+    m1[0] = 0xec;
+    cr_assert_eq(mpc_elem_decode(g, &e, m1), SH_ERR_POINT);   /* sign bit set */
+}
+
+/* Off-curve: y for which (y^2 - 1) / (d y^2 + 1) is not a square.  About
+ * half of all y; pick some by asking libsodium's decoder and check that the
+ * same bytes with either sign fail ours. */
+Test(mpc_ed25519, off_curve_rejected)
+{
+    int seen = 0;
+    for (int i = 0; i < 200 && seen < 20; i++) {
+        uint8_t y[32];
+        sh_rng_bytes(rng, y, 32);
+        y[31] &= 0x3f;             /* canonical */
+        uint8_t sq[32];
+        /* crypto_core_ed25519_add fails exactly for off-curve inputs */
+        if (crypto_core_ed25519_add(sq, y, IDENTITY) == 0)
+            continue;
+        seen++;
+        mpc_elem e;
+        cr_assert_eq(mpc_elem_decode(g, &e, y), SH_ERR_POINT);
+        y[31] |= 0x80;
+        cr_assert_eq(mpc_elem_decode(g, &e, y), SH_ERR_POINT);
+    }
+    cr_assert_geq(seen, 10);
+}
+
+/* Scalar decoding is strict: L, L + 1, and the encodings with high bits
+ * that libsodium's own functions would silently reduce or mask. */
+Test(mpc_ed25519, scalar_decode_strict)
+{
+    uint8_t s[32];
+    mpc_scalar d;
+    memcpy(s, tu_L, 32);
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), SH_ERR_NONCANONICAL);
+    s[0]++;
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), SH_ERR_NONCANONICAL);
+    memcpy(s, tu_L, 32);
+    s[0]--;
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), 0);
+    memset(s, 0, 32);
+    s[31] = 0x80;              /* 2^255 */
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), SH_ERR_NONCANONICAL);
+    s[31] = 0x20;              /* 2^253 */
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), SH_ERR_NONCANONICAL);
+    s[31] = 0x0f;              /* below 2^252 < L */
+    cr_assert_eq(mpc_scalar_decode(g, &d, s), 0);
+}
+
+Test(mpc_ed25519, mul_of_small_and_large_scalars)
+{
+    /* s in {1, 2, L-1, L-2} and random points: checks the top-bit handling
+     * of the scalar path (libsodium clears bit 255, never set for s < L) */
+    mpc_elem p, r, want;
+    uint8_t enc[32];
+    random_point(&p, enc);
+    mpc_scalar s, one;
+    mpc_scalar_one(g, &one);
+    mpc_scalar_neg(g, &s, &one);              /* L - 1 */
+    mpc_elem_mul(g, &r, &p, &s);
+    mpc_elem_neg(g, &want, &p);
+    cr_assert(mpc_elem_eq(g, &r, &want));
+    mpc_elem_mul_base(g, &r, &s);
+    mpc_elem_base(g, &want);
+    mpc_elem_neg(g, &want, &want);
+    cr_assert(mpc_elem_eq(g, &r, &want));
+}
