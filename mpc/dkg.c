@@ -1,0 +1,671 @@
+/* mpc/dkg.c -- the DKG state machine: configuration, the four rounds,
+ * retransmission and the accessors.  The decision lives in mpc/dkg_judge.c,
+ * the cryptography in mpc/dkg_crypto.c, the wire format in mpc/dkg_msg.c;
+ * docs/dkg.md is the specification. */
+#include "mpc/dkg_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "util/mp.h"
+
+#define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
+#define RETRANSMIT_ROUNDS 6      /* retransmission stops at t0 + 6 rounds */
+
+void mpc_dkg_faults_none(mpc_dkg_faults *f)
+{
+    memset(f, 0, sizeof *f);
+    f->bad_share_to = SH_PEER_NONE;
+    f->false_complaint_against = SH_PEER_NONE;
+    f->withhold_share_from = SH_PEER_NONE;
+}
+
+/* ---- sending ------------------------------------------------------------- */
+
+static int arm_rto(mpc_dkg *k)
+{
+    if (k->rto_timer != SH_TIMER_NONE || k->stopped)
+        return 0;
+    uint64_t now = sh_drv_now(k->d);
+    if (now >= k->t0 + RETRANSMIT_ROUNDS * k->round_ns)
+        return 0;
+    return sh_drv_timer_set(k->d, k->rto_ns, TAG_RTO, &k->rto_timer);
+}
+
+static int queue_one(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
+{
+    if (k->n_out == k->cap_out) {
+        size_t ncap = k->cap_out ? 2 * k->cap_out : 64;
+        dkg_out *v = realloc(k->out, ncap * sizeof *v);
+        if (v == NULL)
+            return SH_ERR_NOMEM;
+        k->out = v;
+        k->cap_out = ncap;
+    }
+    dkg_out *o = &k->out[k->n_out];
+    o->data = malloc(len);
+    if (o->data == NULL)
+        return SH_ERR_NOMEM;
+    memcpy(o->data, data, len);
+    o->len = len;
+    o->to = to;
+    o->acked = 0;
+    mpc_dkg_hash(o->digest, data, len);
+    k->n_out++;
+    return sh_drv_send(k->d, to, data, len);
+}
+
+int dkg_send(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
+{
+    int rc = 0;
+    if (to != SH_PEER_NONE) {
+        rc = queue_one(k, to, data, len);
+    } else {
+        for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
+            if (p != k->d->self && dkg_is_member(k, p))
+                rc = queue_one(k, p, data, len);
+    }
+    return rc == 0 ? arm_rto(k) : rc;
+}
+
+static int send_ack(mpc_dkg *k, sh_peer_id to, const uint8_t *msg, size_t len)
+{
+    mpc_dkg_msg a;
+    memset(&a, 0, sizeof a);
+    a.type = MPC_DKG_MSG_ACK;
+    mpc_dkg_hash(a.digest, msg, len);
+    uint8_t *p;
+    size_t n;
+    int rc = dkg_encode_own(k, &a, &p, &n);
+    if (rc == 0) {
+        rc = sh_drv_send(k->d, to, p, n);
+        free(p);
+    }
+    return rc;
+}
+
+/* ---- round timers ------------------------------------------------------------ */
+
+static int arm_round(mpc_dkg *k)
+{
+    sh_drv_timer_cancel(k->d, k->round_timer);
+    k->round_timer = SH_TIMER_NONE;
+    if (k->stage < ST_DEAL || k->stage > MAX_STAGE_DEADLINE)
+        return 0;
+    uint64_t deadline = k->t0 + (uint64_t)k->stage * k->round_ns;
+    uint64_t now = sh_drv_now(k->d);
+    return sh_drv_timer_set(k->d, deadline > now ? deadline - now : 0, (uint64_t)k->stage,
+                            &k->round_timer);
+}
+
+static int advance(mpc_dkg *k);
+
+/* ---- round 1: DEAL ------------------------------------------------------------ */
+
+/* Build our DEAL for polynomial `poly` (NULL for a non-dealer). */
+static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len)
+{
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_DEAL;
+    memcpy(m.E, k->E_self->enc, 32);
+    int rc = 0;
+    mpc_elem *C = NULL;
+    if (poly != NULL) {
+        C = mpc_elems_alloc(k->t);
+        m.commit = malloc((size_t)k->t * k->eb);
+        if (C == NULL || m.commit == NULL) {
+            rc = SH_ERR_NOMEM;
+            goto done;
+        }
+        mpc_feldman_commit(k->g, C, poly, k->t);
+        if (k->faults.bad_commitment) {
+            mpc_elem B;
+            uint32_t j = k->t - 1;
+            mpc_elem_base(k->g, &B);
+            mpc_elem_add(k->g, &C[j], &C[j], &B);
+        }
+        m.has_commit = 1;
+        m.n_commit = k->t_c;
+        for (uint32_t i = 0; i < k->t_c; i++)
+            (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
+        if (k->mode == MPC_DKG_FRESH) {
+            m.pop_len = k->eb + MPC_SCALAR_BYTES;
+            dkg_pop_prove(k, m.pop, k->d->self, &C[0], &poly[0]);
+            if (k->faults.bad_pop)
+                m.pop[m.pop_len - 1] ^= 1;
+        }
+    }
+    rc = dkg_encode_own(k, &m, out, len);
+done:
+    mpc_elems_free(C, k->t);
+    free(m.commit);
+    return rc;
+}
+
+/* Record a DEAL (ours or a peer's, signature checked) from peer p. */
+static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
+                     const mpc_dkg_msg *m)
+{
+    dkg_peer *q = &k->peer[p];
+    if (q->r1 != NULL) {
+        if (sodium_memcmp(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES) != 0 && !q->r1_alt.present) {
+            q->r1_alt.present = 1;
+            memcpy(q->r1_alt.h, m->h, MPC_DKG_HASH_BYTES);
+            memcpy(q->r1_alt.sig, m->sig, MPC_DKG_SIG_BYTES);
+            return sh_drv_reject(k->d, p, SH_ERR_VERIFY, "dkg: equivocating deal");
+        }
+        return 0;   /* a retransmission */
+    }
+    q->r1 = malloc(len);
+    if (q->r1 == NULL)
+        return SH_ERR_NOMEM;
+    memcpy(q->r1, msg, len);
+    q->r1_len = len;
+    q->r1_echo.present = 1;
+    memcpy(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES);
+    memcpy(q->r1_echo.sig, m->sig, MPC_DKG_SIG_BYTES);
+    q->E = zk_aligned_alloc(1, sizeof *q->E);
+    q->C = dkg_is_dealer(k, p) ? mpc_elems_alloc(k->t) : NULL;
+    if (q->E == NULL || (dkg_is_dealer(k, p) && q->C == NULL))
+        return SH_ERR_NOMEM;
+    int rc = dkg_deal_check(k, m, q->E, q->C);
+    if (rc == SH_ERR_NOMEM)
+        return rc;
+    q->r1_state = rc == 0 ? 1 : -1;
+    if (rc != 0 && p != k->d->self)
+        return sh_drv_reject(k->d, p, rc, "dkg: invalid deal");
+    return 0;
+}
+
+static int dkg_start(void *self)
+{
+    mpc_dkg *k = self;
+    const sh_driver *d = k->d;
+    int rc;
+    for (sh_peer_id p = 0; p < k->n_peers; p++)
+        if ((rc = sh_drv_peer_key(d, p, k->pk[p])) != 0)
+            return rc;
+    uint8_t pk[32];
+    crypto_sign_ed25519_sk_to_pk(pk, k->sk);
+    if (sodium_memcmp(pk, k->pk[d->self], 32) != 0)
+        return SH_ERR_ARG;
+    k->t0 = sh_drv_now(d);
+    k->stage = ST_DEAL;
+    if (k->faults.silent)
+        return 0;
+
+    /* the encryption key and our polynomial */
+    zk_point P;
+    zk_scalar_random_nonzero(&k->sec->e, d->rng);
+    zk_point_mul_base(&P, &k->sec->e);
+    zk_elem_set(k->E_self, &P);
+    uint32_t di = k->dealer_of[d->self];
+    if (di != UINT32_MAX) {
+        mpc_scalar zero;
+        mpc_scalar_zero(k->g, &zero);
+        const mpc_scalar *secret = k->mode == MPC_DKG_FRESH ? NULL
+                                 : k->mode == MPC_DKG_REFRESH ? &zero : &k->sec->old_share;
+        if ((rc = mpc_poly_random(k->g, k->poly, k->t, secret, d->rng)) != 0)
+            return rc;
+        if (k->faults.equivocate &&
+            (rc = mpc_poly_random(k->g, k->poly2, k->t, secret, d->rng)) != 0)
+            return rc;
+    }
+    uint8_t *m1 = NULL, *m2 = NULL;
+    size_t l1 = 0, l2 = 0;
+    mpc_dkg_msg dm;
+    rc = build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1);
+    if (rc == 0 && k->faults.equivocate && di != UINT32_MAX)
+        rc = build_deal(k, k->poly2, &m2, &l2);
+    if (rc == 0 && (rc = mpc_dkg_msg_decode(&dm, m1, l1, &k->lim)) == 0) {
+        rc = take_deal(k, d->self, m1, l1, &dm);
+        mpc_dkg_msg_clear(&dm);
+    }
+    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
+        if (p != d->self && dkg_is_member(k, p))
+            rc = m2 != NULL && (p & 1) ? dkg_send(k, p, m2, l2) : dkg_send(k, p, m1, l1);
+    free(m1);
+    k->deal2 = m2;
+    k->deal2_len = l2;
+    if (rc == 0)
+        rc = arm_round(k);
+    return rc == 0 ? advance(k) : rc;
+}
+
+/* ---- round 2: SHARE ------------------------------------------------------------ */
+
+static int send_shares(mpc_dkg *k)
+{
+    uint32_t di = k->dealer_of[k->d->self];
+    const dkg_peer *me = &k->peer[k->d->self];
+    if (di == UINT32_MAX || k->faults.silent || me->r1 == NULL)
+        return 0;
+    mpc_dkg_echo echo2;
+    memset(&echo2, 0, sizeof echo2);
+    if (k->faults.equivocate) {
+        /* the hash and signature of the second deal */
+        mpc_dkg_msg dm;
+        int rc = mpc_dkg_msg_decode(&dm, k->deal2, k->deal2_len, &k->lim);
+        if (rc != 0)
+            return rc;
+        echo2.present = 1;
+        memcpy(echo2.h, dm.h, 32);
+        memcpy(echo2.sig, dm.sig, 64);
+        mpc_dkg_msg_clear(&dm);
+    }
+    mpc_scalar x, s, one;
+    mpc_scalar_one(k->g, &one);
+    uint8_t sb[MPC_SCALAR_BYTES];
+    int rc = 0;
+    for (uint32_t j = 0; j < k->n_holders && rc == 0; j++) {
+        sh_peer_id to = k->holder_peer[j];
+        int alt = k->faults.equivocate && (to & 1);
+        mpc_scalar_from_u64(k->g, &x, (uint64_t)j + 1);
+        mpc_poly_eval(k->g, &s, alt ? k->poly2 : k->poly, k->t, &x);
+        if (to == k->d->self) {
+            k->got[di] = s;
+            k->got_ok[di] = 1;
+            continue;
+        }
+        if (k->peer[to].r1_state != 1 || to == k->faults.withhold_share_from)
+            continue;   /* no key to encrypt to: the holder will claim its share */
+        if (to == k->faults.bad_share_to)
+            mpc_scalar_add(k->g, &s, &s, &one);
+        mpc_dkg_msg m;
+        memset(&m, 0, sizeof m);
+        m.type = MPC_DKG_MSG_SHARE;
+        m.to = to;
+        memcpy(m.E_to, k->peer[to].E->enc, 32);
+        m.deal = alt ? echo2 : me->r1_echo;
+        zk_point K;
+        zk_point_mul(&K, &k->peer[to].E->p, &k->sec->e);
+        mpc_scalar_encode(k->g, sb, &s);
+        dkg_share_seal(k, m.ct, sb, &K, k->d->self, to, k->E_self->enc, m.E_to);
+        zk_point_wipe(&K);
+        uint8_t *p;
+        size_t n;
+        if ((rc = dkg_encode_own(k, &m, &p, &n)) == 0) {
+            rc = dkg_send(k, to, p, n);
+            free(p);
+        }
+    }
+    mpc_scalar_wipe(&s);
+    sodium_memzero(sb, sizeof sb);
+    return rc;
+}
+
+static int on_share(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, size_t len,
+                    mpc_dkg_msg *m)
+{
+    if (!dkg_is_dealer(k, from))
+        return sh_drv_reject(k->d, from, SH_ERR_STATE, "dkg: share from a non-dealer");
+    if (m->to != k->d->self || !dkg_is_holder(k, k->d->self))
+        return sh_drv_reject(k->d, from, SH_ERR_ARG, "dkg: share for another party");
+    dkg_peer *q = &k->peer[from];
+    if (q->r2 != NULL) {
+        if (q->r2_len == len && memcmp(q->r2, msg, len) == 0)
+            return 0;
+        return sh_drv_reject(k->d, from, SH_ERR_VERIFY, "dkg: conflicting share");
+    }
+    if (k->stage > ST_SHARE)
+        return 0;   /* too late to matter: our view is out */
+    q->r2 = malloc(len);
+    if (q->r2 == NULL)
+        return SH_ERR_NOMEM;
+    memcpy(q->r2, msg, len);
+    q->r2_len = len;
+    q->r2m = *m;        /* SHARE owns no heap arrays */
+    memset(m, 0, sizeof *m);
+    return 0;
+}
+
+/* ---- rounds 3 and 4 ------------------------------------------------------------ */
+
+/* Keep a VIEW or ANSWER: the bytes (owned) and their decoding, which points
+ * into them. */
+static int keep(mpc_dkg *k, uint8_t **slot, size_t *slot_len, mpc_dkg_msg *dm,
+                uint8_t *bytes, size_t len)
+{
+    int rc = mpc_dkg_msg_decode(dm, bytes, len, &k->lim);
+    if (rc != 0) {
+        free(bytes);
+        return rc == SH_ERR_NOMEM ? rc : SH_ERR_INTERNAL;
+    }
+    *slot = bytes;
+    *slot_len = len;
+    return 0;
+}
+
+static int copy_bytes(const uint8_t *msg, size_t len, uint8_t **out)
+{
+    *out = malloc(len ? len : 1);
+    if (*out == NULL)
+        return SH_ERR_NOMEM;
+    memcpy(*out, msg, len);
+    return 0;
+}
+
+static int enter_view(mpc_dkg *k)
+{
+    k->stage = ST_VIEW;
+    uint8_t *p;
+    size_t n;
+    dkg_peer *me = &k->peer[k->d->self];
+    int rc = dkg_build_view(k, &p, &n);
+    if (rc == 0)
+        rc = dkg_send(k, SH_PEER_NONE, p, n);
+    if (rc == 0)
+        rc = keep(k, &me->r3, &me->r3_len, &me->r3m, p, n);
+    else
+        free(p);
+    return rc == 0 ? arm_round(k) : rc;
+}
+
+static int send_confirm(mpc_dkg *k);
+
+static int decide(mpc_dkg *k)
+{
+    sh_drv_timer_cancel(k->d, k->round_timer);
+    k->round_timer = SH_TIMER_NONE;
+    int rc = dkg_decide(k);
+    if (rc == 0 && k->stage == ST_DONE)
+        rc = send_confirm(k);
+    return rc;
+}
+
+static int enter_answer(mpc_dkg *k)
+{
+    k->stage = ST_ANSWER;
+    uint8_t *claim = calloc(k->n_peers, 1);
+    if (claim == NULL)
+        return SH_ERR_NOMEM;
+    int rc = 0, any = 0;
+    for (uint32_t i = 0; i < k->n_dealers && rc == 0; i++) {
+        k->required[i] = dkg_claimants(k, i, claim) > 0;
+        any |= k->required[i];
+        if (!k->required[i] || k->dealer_peer[i] != k->d->self || k->faults.no_answer ||
+            k->peer[k->d->self].r1 == NULL)
+            continue;
+        uint8_t *p;
+        size_t n;
+        dkg_peer *me = &k->peer[k->d->self];
+        if ((rc = dkg_build_answer(k, claim, &p, &n)) != 0)
+            break;
+        rc = dkg_send(k, SH_PEER_NONE, p, n);
+        if (rc == 0)
+            rc = keep(k, &me->r4, &me->r4_len, &me->r4m, p, n);
+        else
+            free(p);
+    }
+    free(claim);
+    if (rc != 0)
+        return rc;
+    return any ? arm_round(k) : decide(k);
+}
+
+/* Move on as far as the messages we hold allow. */
+static int advance(mpc_dkg *k)
+{
+    int rc = 0;
+    for (;;) {
+        int ready = 1;
+        switch (k->stage) {
+        case ST_DEAL:
+            for (sh_peer_id p = 0; p < k->n_peers && ready; p++)
+                ready = k->peer[p].r1 != NULL || !dkg_is_member(k, p);
+            if (!ready)
+                return 0;
+            k->stage = ST_SHARE;
+            if ((rc = send_shares(k)) != 0 || (rc = arm_round(k)) != 0)
+                return rc;
+            break;
+        case ST_SHARE:
+            for (uint32_t i = 0; i < k->n_dealers && ready && dkg_is_holder(k, k->d->self); i++) {
+                const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+                ready = k->dealer_peer[i] == k->d->self || q->r1_state != 1 || q->r2 != NULL;
+            }
+            if (!ready)
+                return 0;
+            if ((rc = enter_view(k)) != 0)
+                return rc;
+            break;
+        case ST_VIEW:
+            for (sh_peer_id p = 0; p < k->n_peers && ready; p++)
+                ready = k->peer[p].r3 != NULL || !dkg_is_member(k, p);
+            if (!ready)
+                return 0;
+            if ((rc = enter_answer(k)) != 0)
+                return rc;
+            break;
+        case ST_ANSWER:
+            for (uint32_t i = 0; i < k->n_dealers && ready; i++)
+                ready = !k->required[i] || k->peer[k->dealer_peer[i]].r4 != NULL;
+            if (!ready)
+                return 0;
+            return decide(k);
+        default:
+            return 0;
+        }
+    }
+}
+
+/* ---- confirmations --------------------------------------------------------------- */
+
+static int count_confirms(mpc_dkg *k)
+{
+    if (k->stage != ST_DONE || k->erasable)
+        return 0;
+    uint32_t c = 0;
+    for (uint32_t j = 0; j < k->n_holders; j++) {
+        const dkg_peer *q = &k->peer[k->holder_peer[j]];
+        c += q->has_confirm && memcmp(q->confirm, k->outcome, MPC_DKG_HASH_BYTES) == 0;
+    }
+    k->n_confirm = c;
+    if (c < k->erase_quorum)
+        return 0;
+    k->erasable = 1;
+    return sh_drv_deliver(k->d, MPC_DKG_RES_CONFIRMED, k->outcome, MPC_DKG_HASH_BYTES);
+}
+
+static int send_confirm(mpc_dkg *k)
+{
+    if (!dkg_is_holder(k, k->d->self))
+        return count_confirms(k);
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_CONFIRM;
+    memcpy(m.digest, k->outcome, MPC_DKG_HASH_BYTES);
+    uint8_t *p;
+    size_t n;
+    int rc = dkg_encode_own(k, &m, &p, &n);
+    if (rc != 0)
+        return rc;
+    rc = dkg_send(k, SH_PEER_NONE, p, n);
+    free(p);
+    dkg_peer *me = &k->peer[k->d->self];
+    me->has_confirm = 1;
+    memcpy(me->confirm, k->outcome, MPC_DKG_HASH_BYTES);
+    return rc == 0 ? count_confirms(k) : rc;
+}
+
+/* ---- input handlers ----------------------------------------------------------------- */
+
+static int on_ack(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
+{
+    for (size_t i = 0; i < k->n_out; i++) {
+        dkg_out *o = &k->out[i];
+        if (o->to == from && !o->acked && memcmp(o->digest, m->digest, 32) == 0) {
+            o->acked = 1;
+            free(o->data);
+            o->data = NULL;
+        }
+    }
+    return 0;
+}
+
+static int on_view_or_answer(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, size_t len,
+                             const mpc_dkg_msg *m)
+{
+    dkg_peer *q = &k->peer[from];
+    int view = m->type == MPC_DKG_MSG_VIEW;
+    uint8_t **slot = view ? &q->r3 : &q->r4;
+    size_t *slot_len = view ? &q->r3_len : &q->r4_len;
+    if (*slot != NULL) {
+        if (*slot_len == len && memcmp(*slot, msg, len) == 0)
+            return 0;
+        return sh_drv_reject(k->d, from, SH_ERR_VERIFY,
+                             view ? "dkg: conflicting view" : "dkg: conflicting answer");
+    }
+    /* the decision's inputs are fixed at the deadlines */
+    if ((view && k->stage >= ST_ANSWER) || k->stage >= ST_DONE)
+        return 0;
+    int rc = view ? dkg_view_check(k, from, m) : dkg_answer_check(k, from, m);
+    if (rc == SH_ERR_NOMEM)
+        return rc;
+    if (rc != 0)
+        return sh_drv_reject(k->d, from, rc, view ? "dkg: invalid view" : "dkg: invalid answer");
+    uint8_t *bytes;
+    if ((rc = copy_bytes(msg, len, &bytes)) != 0)
+        return rc;
+    return keep(k, slot, slot_len, view ? &q->r3m : &q->r4m, bytes, len);
+}
+
+static int on_confirm(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
+{
+    if (!dkg_is_holder(k, from))
+        return sh_drv_reject(k->d, from, SH_ERR_STATE, "dkg: confirm from a non-holder");
+    dkg_peer *q = &k->peer[from];
+    if (q->has_confirm)
+        return memcmp(q->confirm, m->digest, 32) == 0
+                   ? 0 : sh_drv_reject(k->d, from, SH_ERR_VERIFY, "dkg: conflicting confirm");
+    q->has_confirm = 1;
+    memcpy(q->confirm, m->digest, 32);
+    return count_confirms(k);
+}
+
+static const char *decode_reason(int rc)
+{
+    switch (rc) {
+    case SH_ERR_VERSION: return "dkg: unknown version";
+    case SH_ERR_OVERSIZE: return "dkg: oversize message";
+    case SH_ERR_TRUNCATED: return "dkg: truncated message";
+    default: return "dkg: malformed message";
+    }
+}
+
+static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_t len)
+{
+    mpc_dkg *k = self;
+    const sh_driver *d = k->d;
+    if (from >= k->n_peers || from == d->self)
+        return SH_ERR_ARG;
+    if (k->stopped || k->faults.silent || k->stage == ST_INIT)
+        return 0;
+    if (!dkg_is_member(k, from))
+        return sh_drv_reject(d, from, SH_ERR_STATE, "dkg: not a member");
+    uint64_t version, type;
+    int rc = sh_mp_peek_envelope(msg, len, &version, &type);
+    if (rc != 0)
+        return sh_drv_reject(d, from, rc, decode_reason(rc));
+    if (version != MPC_DKG_VERSION)
+        return sh_drv_reject(d, from, SH_ERR_VERSION, "dkg: unknown version");
+    if (type > UINT32_MAX || mpc_dkg_msg_max_len((uint32_t)type, &k->lim) == 0)
+        return sh_drv_reject(d, from, SH_ERR_TYPE, "dkg: unknown message type");
+    mpc_dkg_msg m;
+    if ((rc = mpc_dkg_msg_decode(&m, msg, len, &k->lim)) != 0)
+        return rc == SH_ERR_NOMEM ? rc : sh_drv_reject(d, from, rc, decode_reason(rc));
+    if (sodium_memcmp(m.sid, k->sid, MPC_DKG_SID_BYTES) != 0)
+        rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: wrong session");
+    else if (m.from != from)
+        rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: sender mismatch");
+    else if (m.type == MPC_DKG_MSG_ACK)
+        rc = on_ack(k, from, &m);
+    else if (mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, m.h, m.sig) != 0)
+        rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: bad signature");
+    else if ((rc = send_ack(k, from, msg, len)) == 0) {
+        switch (m.type) {
+        case MPC_DKG_MSG_DEAL:
+            if (k->stage < ST_VIEW || k->peer[from].r1 != NULL)
+                rc = take_deal(k, from, msg, len, &m);
+            break;
+        case MPC_DKG_MSG_SHARE:
+            rc = on_share(k, from, msg, len, &m);
+            break;
+        case MPC_DKG_MSG_VIEW:
+        case MPC_DKG_MSG_ANSWER:
+            rc = on_view_or_answer(k, from, msg, len, &m);
+            break;
+        default:
+            rc = on_confirm(k, from, &m);
+            break;
+        }
+        if (rc == 0)
+            rc = advance(k);
+    }
+    mpc_dkg_msg_clear(&m);
+    return rc;
+}
+
+static int dkg_on_timer(void *self, sh_timer_id id, uint64_t tag)
+{
+    mpc_dkg *k = self;
+    if (k->stopped)
+        return 0;
+    if (tag == TAG_RTO) {
+        if (id != k->rto_timer)
+            return 0;
+        k->rto_timer = SH_TIMER_NONE;
+        int rc = 0, pending = 0;
+        for (size_t i = 0; i < k->n_out && rc == 0; i++) {
+            if (k->out[i].acked)
+                continue;
+            pending = 1;
+            rc = sh_drv_send(k->d, k->out[i].to, k->out[i].data, k->out[i].len);
+        }
+        return rc == 0 && pending ? arm_rto(k) : rc;
+    }
+    if (id != k->round_timer || tag != (uint64_t)k->stage)
+        return 0;
+    k->round_timer = SH_TIMER_NONE;
+    int rc;
+    switch (k->stage) {
+    case ST_DEAL:
+        k->stage = ST_SHARE;
+        if ((rc = send_shares(k)) == 0)
+            rc = arm_round(k);
+        break;
+    case ST_SHARE:
+        rc = enter_view(k);
+        break;
+    case ST_VIEW:
+        rc = enter_answer(k);
+        break;
+    case ST_ANSWER:
+        rc = decide(k);
+        break;
+    default:
+        rc = 0;
+        break;
+    }
+    return rc == 0 ? advance(k) : rc;
+}
+
+static void dkg_stop(void *self)
+{
+    mpc_dkg *k = self;
+    sh_drv_timer_cancel(k->d, k->round_timer);
+    sh_drv_timer_cancel(k->d, k->rto_timer);
+    k->round_timer = k->rto_timer = SH_TIMER_NONE;
+    k->stopped = 1;
+}
+
+const sh_proto_ops mpc_dkg_ops = {
+    .name = DKG_MOD,
+    .start = dkg_start,
+    .on_message = dkg_on_message,
+    .on_timer = dkg_on_timer,
+    .stop = dkg_stop,
+    .free = dkg_free,
+};

@@ -1,0 +1,265 @@
+/* mpc/dkg_crypto.c -- the cryptography of the DKG (docs/dkg.md,
+ * "Cryptography"): the proof of possession (a Schnorr proof over any
+ * mpc_group), share encryption under a ristretto255 ECDH key, the DLEQ
+ * proof of a complaint, and the content check of a DEAL. */
+#include "mpc/dkg_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "util/ct.h"
+#include "zk/dleq.h"
+#include "zk/transcript.h"
+
+#define POP_DOMAIN "shroud-dkg-pop-v1"
+#define SHARE_DOMAIN "shroud-dkg-share-v1"         /* 19 bytes */
+#define COMPLAINT_DOMAIN "shroud-dkg-complaint-v1"
+
+/* ---- proof of possession ------------------------------------------------ */
+
+static void pop_statement(const mpc_dkg *k, zk_transcript *t, uint32_t dealer,
+                          const uint8_t *c0, size_t eb)
+{
+    zk_transcript_init(t, POP_DOMAIN);
+    zk_transcript_append_u64(t, "group", (uint64_t)mpc_group_id_of(k->g));
+    zk_transcript_append(t, "sid", k->sid, MPC_DKG_SID_BYTES);
+    zk_transcript_append_u64(t, "dealer", dealer);
+    zk_transcript_append(t, "X", c0, eb);
+}
+
+static void challenge(const mpc_group *g, zk_transcript *t, const char *label, mpc_scalar *c)
+{
+    uint8_t h[ZK_TRANSCRIPT_CHALLENGE_BYTES];
+    zk_transcript_challenge_bytes(t, label, h);
+    /* 64 bytes reduce in every group (mpc_scalar_reduce takes up to 64) */
+    if (mpc_scalar_reduce(g, c, h, sizeof h) != 0)
+        mpc_scalar_zero(g, c);
+    sodium_memzero(h, sizeof h);
+}
+
+void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_elem *C0,
+                   const mpc_scalar *a0)
+{
+    const mpc_group *g = k->g;
+    uint8_t c0[MPC_ELEM_MAX_BYTES], buf[MPC_SCALAR_BYTES];
+    zk_transcript t, f;
+    mpc_scalar nonce, c, s;
+    mpc_elem R;
+    int zero;
+
+    (void)mpc_elem_encode(g, c0, C0);
+    pop_statement(k, &t, dealer, c0, k->eb);
+    /* The hedged nonce of docs/proofs.md: the statement, the secret and
+     * fresh randomness. */
+    do {
+        f = t;
+        mpc_scalar_encode(g, buf, a0);
+        zk_transcript_append(&f, "nonce-secret", buf, sizeof buf);
+        sh_rng_bytes(k->d->rng, buf, sizeof buf);
+        zk_transcript_append(&f, "nonce-rng", buf, sizeof buf);
+        challenge(g, &f, "nonce", &nonce);
+        zero = mpc_scalar_is_zero(g, &nonce);
+        sh_ct_declassify(&zero, sizeof zero);
+    } while (zero);
+    mpc_elem_mul_base(g, &R, &nonce);
+    (void)mpc_elem_encode(g, pop, &R);
+    zk_transcript_append(&t, "R", pop, k->eb);
+    challenge(g, &t, "c", &c);
+    mpc_scalar_mul(g, &s, &c, a0);
+    mpc_scalar_add(g, &s, &s, &nonce);
+    mpc_scalar_encode(g, pop + k->eb, &s);
+
+    mpc_scalar_wipe(&nonce);
+    mpc_scalar_wipe(&s);
+    zk_transcript_wipe(&f);
+    zk_transcript_wipe(&t);
+    sodium_memzero(buf, sizeof buf);
+}
+
+int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const mpc_elem *C0)
+{
+    const mpc_group *g = k->g;
+    uint8_t c0[MPC_ELEM_MAX_BYTES], r[MPC_ELEM_MAX_BYTES];
+    zk_transcript t;
+    mpc_scalar sc[2], c;
+    mpc_elem pt[2], R;
+
+    int rc = mpc_scalar_decode(g, &sc[0], pop + k->eb);
+    if (rc != 0)
+        return rc;
+    if (mpc_elem_encode(g, c0, C0) != 0)
+        return SH_ERR_IDENTITY;
+    pop_statement(k, &t, dealer, c0, k->eb);
+    zk_transcript_append(&t, "R", pop, k->eb);
+    challenge(g, &t, "c", &c);
+    /* R' = s*B - c*C0 must encode to the R of the proof (an identity R'
+     * encodes as zero bytes with an error: rejected). */
+    mpc_scalar_neg(g, &sc[1], &c);
+    mpc_elem_base(g, &pt[0]);
+    pt[1] = *C0;
+    if ((rc = mpc_elem_msm_vartime(g, &R, sc, pt, 2)) != 0)
+        return rc;
+    if (mpc_elem_encode(g, r, &R) != 0)
+        return SH_ERR_VERIFY;
+    return sodium_memcmp(r, pop, k->eb) == 0 ? 0 : SH_ERR_VERIFY;
+}
+
+/* ---- share encryption ----------------------------------------------------- */
+
+/* ad = SHARE_DOMAIN || sid || u32be(from) || u32be(to); the key is
+ * BLAKE2b-256 keyed by enc(K) over ad || E_from || E_to. */
+#define AD_BYTES (19 + MPC_DKG_SID_BYTES + 8)
+
+static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
+                      const zk_point *K, uint32_t from, uint32_t to,
+                      const uint8_t E_from[32], const uint8_t E_to[32])
+{
+    uint8_t kb[ZK_POINT_BYTES];
+    crypto_generichash_state st;
+    memcpy(ad, SHARE_DOMAIN, 19);
+    memcpy(ad + 19, k->sid, MPC_DKG_SID_BYTES);
+    for (int i = 0; i < 4; i++) {
+        ad[19 + MPC_DKG_SID_BYTES + i] = (uint8_t)(from >> (24 - 8 * i));
+        ad[19 + MPC_DKG_SID_BYTES + 4 + i] = (uint8_t)(to >> (24 - 8 * i));
+    }
+    zk_point_encode(kb, K);
+    crypto_generichash_init(&st, kb, sizeof kb, 32);
+    crypto_generichash_update(&st, ad, AD_BYTES);
+    crypto_generichash_update(&st, E_from, 32);
+    crypto_generichash_update(&st, E_to, 32);
+    crypto_generichash_final(&st, key, 32);
+    sodium_memzero(kb, sizeof kb);
+    sodium_memzero(&st, sizeof st);
+}
+
+/* Each key encrypts one message (it is unique to the session, the pair and
+ * both keys), so the nonce is fixed. */
+static const uint8_t zero_nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+
+void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
+                    const uint8_t share[MPC_SCALAR_BYTES], const zk_point *K,
+                    uint32_t from, uint32_t to, const uint8_t E_from[32],
+                    const uint8_t E_to[32])
+{
+    uint8_t key[32], ad[AD_BYTES];
+    share_key(k, key, ad, K, from, to, E_from, E_to);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, share, MPC_SCALAR_BYTES, ad,
+                                               sizeof ad, NULL, zero_nonce, key);
+    sodium_memzero(key, sizeof key);
+}
+
+int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
+                   const uint8_t ct[MPC_DKG_CT_BYTES], const zk_point *K, uint32_t from,
+                   uint32_t to, const uint8_t E_from[32], const uint8_t E_to[32])
+{
+    uint8_t key[32], ad[AD_BYTES];
+    share_key(k, key, ad, K, from, to, E_from, E_to);
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(share, NULL, NULL, ct,
+                                                        MPC_DKG_CT_BYTES, ad, sizeof ad,
+                                                        zero_nonce, key);
+    sodium_memzero(key, sizeof key);
+    return rc == 0 ? 0 : SH_ERR_VERIFY;
+}
+
+/* ---- complaints ------------------------------------------------------------ */
+
+static void complaint_transcript(const mpc_dkg *k, zk_transcript *t, uint32_t from,
+                                 uint32_t to)
+{
+    zk_transcript_init(t, COMPLAINT_DOMAIN);
+    zk_transcript_append(t, "sid", k->sid, MPC_DKG_SID_BYTES);
+    zk_transcript_append_u64(t, "dealer", from);
+    zk_transcript_append_u64(t, "holder", to);
+}
+
+void dkg_complaint_prove(const mpc_dkg *k, uint8_t proof[MPC_DKG_DLEQ_BYTES],
+                         uint32_t from, uint32_t to, const zk_elem *E_from,
+                         const zk_elem *E_to, const zk_elem *K, const zk_scalar *e)
+{
+    zk_transcript t;
+    complaint_transcript(k, &t, from, to);
+    if (zk_dleq_prove(proof, &t, NULL, E_from, E_to, K, e, k->d->rng) != 0)
+        memset(proof, 0, MPC_DKG_DLEQ_BYTES);   /* unreachable: arguments are set */
+    zk_transcript_wipe(&t);
+}
+
+int dkg_complaint_verify(const mpc_dkg *k, const uint8_t proof[MPC_DKG_DLEQ_BYTES],
+                         uint32_t from, uint32_t to, const zk_elem *E_from,
+                         const zk_elem *E_to, const zk_elem *K)
+{
+    zk_transcript t;
+    complaint_transcript(k, &t, from, to);
+    return zk_dleq_verify(proof, &t, NULL, E_from, E_to, K);
+}
+
+/* ---- deals ----------------------------------------------------------------- */
+
+int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C)
+{
+    zk_elem e_tmp;
+    int rc = zk_elem_decode_nonidentity(E != NULL ? E : &e_tmp, m->E);
+    if (rc != 0)
+        return rc;
+    uint32_t di = k->dealer_of[m->from];
+    if (di == UINT32_MAX)
+        return m->has_commit || m->pop_len > 0 ? SH_ERR_FORMAT : 0;
+    if (!m->has_commit || m->n_commit != k->t_c)
+        return SH_ERR_LENGTH;
+    if ((k->mode == MPC_DKG_FRESH) != (m->pop_len > 0))
+        return SH_ERR_FORMAT;
+    mpc_elem *c = C != NULL ? C : mpc_elems_alloc(k->t);
+    if (c == NULL)
+        return SH_ERR_NOMEM;
+    uint32_t off = k->t - k->t_c;     /* 1 in REFRESH: C_0 is the identity */
+    if (off == 1)
+        mpc_elem_identity(k->g, &c[0]);
+    for (uint32_t i = 0; i < k->t_c && rc == 0; i++)
+        rc = mpc_elem_decode(k->g, &c[off + i], m->commit + (size_t)i * k->eb);
+    if (rc == 0 && k->mode == MPC_DKG_FRESH)
+        rc = dkg_pop_verify(k, m->pop, m->from, &c[0]);
+    if (rc == 0 && k->mode == MPC_DKG_RESHARE && !mpc_elem_eq(k->g, &c[0], &k->Y_old[di]))
+        rc = SH_ERR_VERIFY;
+    if (C == NULL)
+        mpc_elems_free(c, k->t);
+    return rc;
+}
+
+/* ---- embedded messages ----------------------------------------------------- */
+
+int dkg_embedded_decode(const mpc_dkg *k, mpc_dkg_msg *m, const uint8_t *p, size_t len,
+                        uint32_t type, sh_peer_id from)
+{
+    int rc = mpc_dkg_msg_decode(m, p, len, &k->lim);
+    if (rc != 0)
+        return rc;
+    if (m->type != type || m->from != from)
+        rc = SH_ERR_FORMAT;
+    else if (sodium_memcmp(m->sid, k->sid, MPC_DKG_SID_BYTES) != 0)
+        rc = SH_ERR_VERIFY;
+    else
+        rc = mpc_dkg_sig_verify(k->pk[from], k->sid, type, m->h, m->sig);
+    if (rc != 0)
+        mpc_dkg_msg_clear(m);
+    return rc;
+}
+
+int dkg_encode_own(const mpc_dkg *k, mpc_dkg_msg *m, uint8_t **out, size_t *len)
+{
+    sh_buf b;
+    sh_buf_init(&b);
+    memcpy(m->sid, k->sid, MPC_DKG_SID_BYTES);
+    m->from = k->d->self;
+    int rc = mpc_dkg_msg_encode(&b, m, k->eb, k->sk);
+    if (rc == 0) {
+        *out = malloc(b.len);
+        if (*out == NULL)
+            rc = SH_ERR_NOMEM;
+        else {
+            memcpy(*out, b.data, b.len);
+            *len = b.len;
+        }
+    }
+    sh_buf_free(&b);
+    return rc;
+}

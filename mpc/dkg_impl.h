@@ -1,0 +1,218 @@
+/* mpc/dkg_impl.h -- internal: the state of a DKG instance and the functions
+ * shared by mpc/dkg.c (the state machine), mpc/dkg_judge.c (the decision)
+ * and mpc/dkg_crypto.c (proofs, share encryption, deal checks).
+ * Not part of the public interface: include mpc/dkg.h. */
+#ifndef SHROUD_MPC_DKG_IMPL_H
+#define SHROUD_MPC_DKG_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mpc/dkg.h"
+#include "mpc/dkg_msg.h"
+#include "zk/group.h"
+
+#define DKG_MOD "dkg"
+
+/* Stages: the round this party is in. */
+enum {
+    ST_INIT = 0,
+    ST_DEAL = 1,      /* DEAL sent, collecting DEALs */
+    ST_SHARE = 2,     /* SHAREs sent, collecting SHAREs */
+    ST_VIEW = 3,      /* VIEW sent, collecting VIEWs */
+    ST_ANSWER = 4,    /* waiting for ANSWERs */
+    ST_DONE = 5,
+    ST_ABORTED = 6
+};
+
+#define TAG_RTO 100
+
+/* An echo pair seen for a dealer while judging. */
+typedef struct dkg_pair {
+    const uint8_t *h, *sig;
+} dkg_pair;
+
+/* What a party holds from (or about) one peer. */
+typedef struct dkg_peer {
+    /* round 1: the first validly signed DEAL, its echo pair, and its check */
+    uint8_t *r1;
+    size_t r1_len;
+    mpc_dkg_echo r1_echo;
+    int r1_state;             /* 0 none, 1 valid, -1 signed but invalid */
+    zk_elem *E;               /* valid DEAL: the encryption key (aligned alloc) */
+    mpc_elem *C;              /* valid dealer DEAL: t_c commitments, C_0 first */
+    mpc_dkg_echo r1_alt;      /* a second, different signed DEAL hash received */
+    /* round 2: the SHARE this dealer sent us */
+    uint8_t *r2;
+    size_t r2_len;
+    mpc_dkg_msg r2m;
+    /* round 3 and 4 */
+    uint8_t *r3;
+    size_t r3_len;
+    mpc_dkg_msg r3m;
+    uint8_t *r4;
+    size_t r4_len;
+    mpc_dkg_msg r4m;
+    /* CONFIRM */
+    int has_confirm;
+    uint8_t confirm[MPC_DKG_HASH_BYTES];
+} dkg_peer;
+
+/* One message in flight to one peer, resent until acknowledged. */
+typedef struct dkg_out {
+    sh_peer_id to;
+    uint8_t *data;
+    size_t len;
+    uint8_t digest[MPC_DKG_HASH_BYTES];
+    int acked;
+} dkg_out;
+
+/* Secrets, in one wiped block (zk_aligned_alloc). */
+typedef struct dkg_secrets {
+    zk_scalar e;              /* encryption key */
+    mpc_scalar old_share;
+    mpc_scalar share;         /* the result */
+} dkg_secrets;
+
+/* One blame entry. */
+typedef struct dkg_blame {
+    sh_peer_id party;
+    mpc_dkg_reason reason;
+    /* evidence: byte strings (owned copies), docs/dkg.md "Blame" */
+    uint32_t n_ev;
+    uint8_t *ev[4];
+    size_t ev_len[4];
+} dkg_blame;
+
+struct mpc_dkg {
+    const sh_driver *d;
+    const mpc_group *g;
+    mpc_dkg_mode mode;
+    uint8_t sid[MPC_DKG_SID_BYTES];
+    uint8_t *sk;              /* sodium_malloc, 64 bytes */
+    uint8_t (*pk)[32];        /* peer identity keys, from the driver at start */
+    uint32_t n_peers, n_dealers, n_holders, t, t_old;
+    uint32_t t_c;             /* commitments per deal as decoded: t (t-1 in REFRESH) */
+    sh_peer_id *dealer_peer, *holder_peer;
+    uint32_t *dealer_of, *holder_of;   /* per peer: index or UINT32_MAX */
+    mpc_elem *old_commit;     /* REFRESH: t, RESHARE: t_old */
+    mpc_elem *Y_old;          /* RESHARE: per dealer, the old verification key */
+    size_t eb;                /* element bytes */
+    mpc_dkg_limits lim;
+    uint64_t round_ns, rto_ns;
+    uint32_t erase_quorum;
+    mpc_dkg_faults faults;
+    int faulty;
+
+    dkg_secrets *sec;
+    mpc_scalar *poly;         /* our dealing: t coefficients (dealers) */
+    mpc_scalar *poly2;        /* faults.equivocate: the second polynomial */
+    uint8_t *deal2;           /* faults.equivocate: the second DEAL */
+    size_t deal2_len;
+    mpc_scalar *got;          /* per dealer: the share we received, if got_ok */
+    uint8_t *got_ok;
+    zk_elem *E_self;
+    int has_old_share, share_exported;
+
+    dkg_peer *peer;
+    dkg_out *out;
+    size_t n_out, cap_out;
+
+    uint8_t *required;        /* per dealer: must answer in round 4 */
+    int stage, stopped;
+    uint64_t t0;
+    sh_timer_id round_timer, rto_timer;
+
+    /* the outcome */
+    uint8_t *qual;            /* per dealer: 1 if qualified */
+    mpc_elem *A;              /* t aggregate commitments */
+    mpc_elem *vshare;         /* per holder */
+    uint8_t outcome[MPC_DKG_HASH_BYTES];
+    dkg_blame *blame;         /* per peer: reason 0 if not blamed */
+    uint32_t n_confirm;
+    int erasable;
+};
+
+/* ---- mpc/dkg_crypto.c ----------------------------------------------------- */
+
+/* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
+ * the group and the dealer: pop = enc(R) || enc(s). */
+void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_elem *C0,
+                   const mpc_scalar *a0);
+int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
+                   const mpc_elem *C0) SH_WUR;
+
+/* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
+ * under K = e_from * E_to = e_to * E_from. */
+void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
+                    const uint8_t share[MPC_SCALAR_BYTES], const zk_point *K,
+                    uint32_t from, uint32_t to, const uint8_t E_from[32],
+                    const uint8_t E_to[32]);
+int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
+                   const uint8_t ct[MPC_DKG_CT_BYTES], const zk_point *K, uint32_t from,
+                   uint32_t to, const uint8_t E_from[32], const uint8_t E_to[32]) SH_WUR;
+
+/* The complaint proof: log_B(E_to) = log_{E_from}(K), by the recipient. */
+void dkg_complaint_prove(const mpc_dkg *k, uint8_t proof[MPC_DKG_DLEQ_BYTES],
+                         uint32_t from, uint32_t to, const zk_elem *E_from,
+                         const zk_elem *E_to, const zk_elem *K, const zk_scalar *e);
+int dkg_complaint_verify(const mpc_dkg *k, const uint8_t proof[MPC_DKG_DLEQ_BYTES],
+                         uint32_t from, uint32_t to, const zk_elem *E_from,
+                         const zk_elem *E_to, const zk_elem *K) SH_WUR;
+
+/* Check the content of a DEAL from peer `from` (signature already checked):
+ * 0 and, when not NULL, *E and C[0..t) (the full vector, C_0 = identity in
+ * REFRESH) set; SH_ERR_* for an invalid deal. */
+int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C) SH_WUR;
+
+/* Decode and signature-check a message embedded as evidence: it must be of
+ * `type`, for this session, from peer `from` with a valid signature. */
+int dkg_embedded_decode(const mpc_dkg *k, mpc_dkg_msg *m, const uint8_t *p, size_t len,
+                        uint32_t type, sh_peer_id from) SH_WUR;
+
+/* Encode m, signed with our key, into a fresh heap copy. */
+int dkg_encode_own(const mpc_dkg *k, mpc_dkg_msg *m, uint8_t **out, size_t *len) SH_WUR;
+
+/* ---- mpc/dkg_rounds.c ----------------------------------------------------- */
+
+int dkg_is_holder(const mpc_dkg *k, sh_peer_id p);
+int dkg_is_dealer(const mpc_dkg *k, sh_peer_id p);
+/* A dealer or a holder: the parties of the protocol among the peers. */
+int dkg_is_member(const mpc_dkg *k, sh_peer_id p);
+/* Round 3: check the shares received (one batched MSM), build our signed
+ * VIEW with its claims.  Sets got[] / got_ok[]. */
+int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len) SH_WUR;
+/* Check a received VIEW / ANSWER completely (every embedded message and
+ * signature): 0, or the error to reject it with. */
+int dkg_view_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_WUR;
+int dkg_answer_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_WUR;
+/* Round 4: our DEAL again and the shares of the claimants among holders. */
+int dkg_build_answer(mpc_dkg *k, const uint8_t *claim, uint8_t **out, size_t *len) SH_WUR;
+/* 0 if (h, sig) is a valid DEAL signature of peer p (cached for the pairs
+ * we already hold). */
+int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig) SH_WUR;
+
+/* ---- mpc/dkg_judge.c ------------------------------------------------------ */
+
+/* Which peers must a dealer answer in round 4?  claim[x] = 1 for every peer
+ * x whose VIEW has no DEAL from `dealer` or claims a missing share from it.
+ * Returns the number of claimants. */
+uint32_t dkg_claimants(const mpc_dkg *k, uint32_t dealer, uint8_t *claim);
+/* The decision: Q, blame, aggregate commitments, own share, outcome.  Sets
+ * the stage to ST_DONE or ST_ABORTED and delivers the result. */
+int dkg_decide(mpc_dkg *k) SH_WUR;
+void dkg_blame_clear(dkg_blame *b);
+
+/* ---- mpc/dkg_setup.c ------------------------------------------------------ */
+
+void dkg_free(void *self);
+/* An instance that is no party (no driver, no secrets): only for checking
+ * evidence with the functions above.  Free with dkg_free. */
+int dkg_verifier_new(const mpc_dkg_cfg *cfg, uint32_t n_peers, const uint8_t (*keys)[32],
+                     mpc_dkg **out) SH_WUR;
+
+/* ---- mpc/dkg.c ------------------------------------------------------------ */
+
+/* Queue m (signed) for `to`, or for every other peer if to == SH_PEER_NONE. */
+int dkg_send(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len) SH_WUR;
+
+#endif

@@ -1,0 +1,140 @@
+/* mpc/dkg_msg.h -- the wire format of the DKG (docs/dkg.md, "Messages").
+ *
+ * Every message is a strict msgpack array (docs/msgpack.md)
+ *     [1, type, sid, from, fields..., sig]
+ * where sid is the 32-byte session id, from the sender's peer id and sig an
+ * Ed25519 signature (64 bytes, always the last element, so always the last
+ * 66 bytes: c4 40 and the signature) over
+ *     "shroud-dkg-sig-v1" || sid || u8(type) || h,
+ *     h = BLAKE2b-256(the message bytes without their last 66 bytes).
+ * ACK is the one unsigned message.  Signing h rather than the bytes lets a
+ * (h, sig) pair of a DEAL travel alone as an echo and as evidence.
+ *
+ * Decoding checks the size limit of the type before parsing, then every
+ * field's type, length and range against mpc_dkg_limits; it does not check
+ * signatures (the caller has the keys) or group elements (the caller has
+ * the group).  Decoded messages may point into the input bytes (noted per
+ * field) and own heap arrays freed by mpc_dkg_msg_clear.
+ */
+#ifndef SHROUD_MPC_DKG_MSG_H
+#define SHROUD_MPC_DKG_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util/buf.h"
+#include "util/err.h"
+#include "mpc/group.h"
+
+#define MPC_DKG_VERSION 1
+
+#define MPC_DKG_MSG_DEAL 1
+#define MPC_DKG_MSG_SHARE 2
+#define MPC_DKG_MSG_VIEW 3
+#define MPC_DKG_MSG_ANSWER 4
+#define MPC_DKG_MSG_CONFIRM 5
+#define MPC_DKG_MSG_ACK 6
+
+#define MPC_DKG_CLAIM_MISSING 1
+#define MPC_DKG_CLAIM_BAD_SHARE 2
+#define MPC_DKG_CLAIM_BAD_DEAL 3
+#define MPC_DKG_CLAIM_EQUIVOCATION 4
+
+#define MPC_DKG_HASH_BYTES 32
+#define MPC_DKG_SIG_BYTES 64
+#define MPC_DKG_SIG_TAIL 66                 /* c4 40 + the signature */
+#define MPC_DKG_KEY_BYTES 32                /* ristretto255 encodings: E, K */
+#define MPC_DKG_CT_BYTES 48                 /* 32-byte share + 16-byte tag */
+#define MPC_DKG_DLEQ_BYTES 96
+#define MPC_DKG_POP_MAX (MPC_ELEM_MAX_BYTES + MPC_SCALAR_BYTES)
+#define MPC_DKG_SIG_INPUT_BYTES (17 + 32 + 1 + 32)
+
+/* What a receiver knows before decoding: sizes and counts of the session. */
+typedef struct mpc_dkg_limits {
+    size_t elem_bytes;          /* mpc_group_elem_bytes */
+    uint32_t n_peers;           /* from < n_peers */
+    uint32_t n_dealers;         /* VIEW: exactly this many echo entries */
+    uint32_t n_holders;         /* ANSWER reveals: holder index < n_holders */
+    uint32_t max_commit;        /* DEAL: at most this many commitments */
+} mpc_dkg_limits;
+
+/* One echo entry: a signed DEAL hash (present = 0: nil, "I hold no DEAL"). */
+typedef struct mpc_dkg_echo {
+    uint8_t present;
+    uint8_t h[MPC_DKG_HASH_BYTES];
+    uint8_t sig[MPC_DKG_SIG_BYTES];
+} mpc_dkg_echo;
+
+typedef struct mpc_dkg_claim {
+    uint32_t kind;              /* MPC_DKG_CLAIM_* */
+    uint32_t dealer;            /* dealer index */
+    const uint8_t *r1;          /* BAD_SHARE, BAD_DEAL: the dealer's DEAL (into the input) */
+    size_t r1_len;
+    const uint8_t *r2;          /* BAD_SHARE: the dealer's SHARE to the claimant (into the input) */
+    size_t r2_len;
+    uint8_t K[MPC_DKG_KEY_BYTES];       /* BAD_SHARE: e_J * E_D */
+    uint8_t dleq[MPC_DKG_DLEQ_BYTES];   /* BAD_SHARE: log_B E_J = log_{E_D} K */
+    mpc_dkg_echo other;         /* EQUIVOCATION: a second signed DEAL hash */
+} mpc_dkg_claim;
+
+typedef struct mpc_dkg_msg {
+    uint32_t type;
+    uint8_t sid[32];
+    uint32_t from;
+    uint8_t h[MPC_DKG_HASH_BYTES];      /* decode: hash of the signed prefix */
+    uint8_t sig[MPC_DKG_SIG_BYTES];
+    /* DEAL */
+    uint8_t E[MPC_DKG_KEY_BYTES];
+    int has_commit;
+    uint32_t n_commit;
+    uint8_t *commit;            /* n_commit * elem_bytes (owned) */
+    size_t pop_len;             /* 0: nil */
+    uint8_t pop[MPC_DKG_POP_MAX];
+    /* SHARE */
+    uint32_t to;
+    uint8_t E_to[MPC_DKG_KEY_BYTES];
+    mpc_dkg_echo deal;          /* the dealer's own signed DEAL hash (present) */
+    uint8_t ct[MPC_DKG_CT_BYTES];
+    /* VIEW */
+    uint32_t n_view;
+    mpc_dkg_echo *view;         /* owned */
+    uint32_t n_claims;
+    mpc_dkg_claim *claims;      /* owned (their r1/r2 point into the input) */
+    /* ANSWER */
+    const uint8_t *r1;          /* into the input */
+    size_t r1_len;
+    uint32_t n_reveal;
+    uint32_t *reveal_idx;       /* owned, strictly increasing holder indices */
+    uint8_t *reveal_share;      /* owned, n_reveal * 32 (scalar encodings) */
+    /* CONFIRM: the outcome hash; ACK: the BLAKE2b-256 of the acknowledged message */
+    uint8_t digest[MPC_DKG_HASH_BYTES];
+} mpc_dkg_msg;
+
+/* The largest accepted encoding of a message of `type` (0 for an unknown type). */
+size_t mpc_dkg_msg_max_len(uint32_t type, const mpc_dkg_limits *lim);
+
+/* Decode msg[0..len): SH_ERR_VERSION, SH_ERR_TYPE (unknown type), the
+ * errors of util/mp.h, SH_ERR_RANGE (an index out of range), SH_ERR_FORMAT
+ * (a structural rule of docs/dkg.md, e.g. reveals not increasing),
+ * SH_ERR_NOMEM.  On success call mpc_dkg_msg_clear. */
+int mpc_dkg_msg_decode(mpc_dkg_msg *out, const uint8_t *msg, size_t len,
+                       const mpc_dkg_limits *lim) SH_WUR;
+void mpc_dkg_msg_clear(mpc_dkg_msg *m);
+
+/* Append the encoding of m to out (which is reset first).  Signed types
+ * are signed with sk (64-byte libsodium Ed25519 key) unless sk is NULL, in
+ * which case m->sig is written as is (for tests that forge messages); m->h
+ * receives the hash.  SH_ERR_ARG for an unknown type, SH_ERR_NOMEM. */
+int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes,
+                       const uint8_t *sk) SH_WUR;
+
+/* The signature over (sid, type, h), and its check against a 32-byte
+ * Ed25519 public key: 0 or SH_ERR_VERIFY. */
+void mpc_dkg_sign(uint8_t sig[MPC_DKG_SIG_BYTES], const uint8_t *sk, const uint8_t sid[32],
+                  uint32_t type, const uint8_t h[MPC_DKG_HASH_BYTES]);
+int mpc_dkg_sig_verify(const uint8_t pk[32], const uint8_t sid[32], uint32_t type,
+                       const uint8_t h[MPC_DKG_HASH_BYTES],
+                       const uint8_t sig[MPC_DKG_SIG_BYTES]) SH_WUR;
+/* BLAKE2b-256 of p[0..len). */
+void mpc_dkg_hash(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t *p, size_t len);
+
+#endif

@@ -1,0 +1,294 @@
+/* mpc/dkg_rounds.c -- rounds 3 and 4 of the DKG: checking the shares
+ * received (one batched MSM) and building the VIEW with its claims, the
+ * complete check of received VIEWs and ANSWERs, and building an ANSWER.
+ * docs/dkg.md, "Round 3" and "Round 4". */
+#include "mpc/dkg_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+int dkg_is_holder(const mpc_dkg *k, sh_peer_id p)
+{
+    return p < k->n_peers && k->holder_of[p] != UINT32_MAX;
+}
+
+int dkg_is_dealer(const mpc_dkg *k, sh_peer_id p)
+{
+    return p < k->n_peers && k->dealer_of[p] != UINT32_MAX;
+}
+
+int dkg_is_member(const mpc_dkg *k, sh_peer_id p)
+{
+    return dkg_is_holder(k, p) || dkg_is_dealer(k, p);
+}
+
+int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig)
+{
+    const dkg_peer *q = &k->peer[p];
+    const mpc_dkg_echo *known[2] = { &q->r1_echo, &q->r1_alt };
+    for (int i = 0; i < 2; i++)
+        if (known[i]->present && memcmp(known[i]->h, h, MPC_DKG_HASH_BYTES) == 0 &&
+            memcmp(known[i]->sig, sig, MPC_DKG_SIG_BYTES) == 0)
+            return 0;
+    return mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, h, sig);
+}
+
+/* ---- round 3: our view ---------------------------------------------------- */
+
+enum { SH_NONE = 0, SH_MISSING, SH_BAD, SH_EQUIV, SH_CAND };
+
+/* Decrypt and decode the share dealer i sent us: SH_CAND with *s set,
+ * SH_MISSING, SH_EQUIV or SH_BAD. */
+static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
+{
+    const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+    if (q->r2 == NULL)
+        return SH_MISSING;
+    if (memcmp(q->r2m.deal.h, q->r1_echo.h, MPC_DKG_HASH_BYTES) != 0)
+        return SH_EQUIV;
+    /* encrypted to a key that is not ours: unusable, so we claim it */
+    if (memcmp(q->r2m.E_to, k->E_self->enc, 32) != 0)
+        return SH_MISSING;
+    zk_point K;
+    uint8_t b[MPC_SCALAR_BYTES];
+    zk_point_mul(&K, &q->E->p, &k->sec->e);
+    int st = SH_BAD;
+    if (dkg_share_open(k, b, q->r2m.ct, &K, k->dealer_peer[i], k->d->self, q->E->enc,
+                       k->E_self->enc) == 0 &&
+        mpc_scalar_decode(k->g, s, b) == 0)
+        st = SH_CAND;
+    zk_point_wipe(&K);
+    sodium_memzero(b, sizeof b);
+    return st;
+}
+
+/* The complaint about dealer i's share. */
+static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
+{
+    sh_peer_id D = k->dealer_peer[i];
+    const dkg_peer *q = &k->peer[D];
+    zk_point K;
+    zk_elem Kel;
+    zk_point_mul(&K, &q->E->p, &k->sec->e);
+    zk_elem_set(&Kel, &K);
+    c->kind = MPC_DKG_CLAIM_BAD_SHARE;
+    c->dealer = i;
+    c->r1 = q->r1;
+    c->r1_len = q->r1_len;
+    c->r2 = q->r2;
+    c->r2_len = q->r2_len;
+    memcpy(c->K, Kel.enc, sizeof c->K);
+    dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, &Kel, &k->sec->e);
+    zk_point_wipe(&K);
+}
+
+/* Verify the candidate shares (st[i] == SH_CAND) with one MSM; mark the
+ * bad ones SH_BAD (each checked alone only when the batch fails). */
+static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
+{
+    uint32_t m = 0;
+    const mpc_elem **C = calloc(k->n_dealers ? k->n_dealers : 1, sizeof *C);
+    uint32_t *idx = calloc(k->n_dealers ? k->n_dealers : 1, sizeof *idx);
+    mpc_scalar *sh = mpc_scalars_alloc(k->n_dealers ? k->n_dealers : 1);
+    int rc = 0;
+    if (C == NULL || idx == NULL || sh == NULL) {
+        rc = SH_ERR_NOMEM;
+        goto done;
+    }
+    for (uint32_t i = 0; i < k->n_dealers; i++)
+        if (st[i] == SH_CAND) {
+            C[m] = k->peer[k->dealer_peer[i]].C;
+            sh[m] = cand[i];
+            idx[m++] = i;
+        }
+    mpc_scalar x;
+    mpc_scalar_from_u64(k->g, &x, (uint64_t)k->holder_of[k->d->self] + 1);
+    rc = mpc_feldman_verify_batch(k->g, C, k->t, m, &x, sh, k->d->rng, NULL);
+    if (rc == SH_ERR_VERIFY) {
+        rc = 0;
+        for (uint32_t j = 0; j < m && rc == 0; j++) {
+            int r1 = mpc_feldman_verify(k->g, C[j], k->t, &x, &sh[j]);
+            if (r1 == SH_ERR_VERIFY)
+                st[idx[j]] = SH_BAD;
+            else
+                rc = r1;
+        }
+    }
+done:
+    free(C);
+    free(idx);
+    mpc_scalars_free(sh, k->n_dealers ? k->n_dealers : 1);
+    return rc;
+}
+
+int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
+{
+    const uint32_t nd = k->n_dealers;
+    const int holder = dkg_is_holder(k, k->d->self);
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_VIEW;
+    m.n_view = nd;
+    m.view = calloc(nd ? nd : 1, sizeof *m.view);
+    m.claims = calloc(nd ? 4 * (size_t)nd : 1, sizeof *m.claims);
+    uint8_t *st = calloc(nd ? nd : 1, 1);
+    mpc_scalar *cand = mpc_scalars_alloc(nd ? nd : 1);
+    int rc = 0;
+    if (m.view == NULL || m.claims == NULL || st == NULL || cand == NULL) {
+        rc = SH_ERR_NOMEM;
+        goto done;
+    }
+    for (uint32_t i = 0; i < nd; i++) {
+        sh_peer_id D = k->dealer_peer[i];
+        const dkg_peer *q = &k->peer[D];
+        if (q->r1 != NULL)
+            m.view[i] = q->r1_echo;
+        if (holder && D != k->d->self && q->r1_state == 1)
+            st[i] = (uint8_t)open_share(k, i, &cand[i]);
+    }
+    if (holder && (rc = verify_candidates(k, st, cand)) != 0)
+        goto done;
+    for (uint32_t i = 0; i < nd; i++) {
+        if (st[i] == SH_CAND) {
+            k->got[i] = cand[i];
+            k->got_ok[i] = 1;
+            if (k->dealer_peer[i] == k->faults.false_complaint_against)
+                st[i] = SH_BAD;
+        }
+    }
+    for (uint32_t i = 0; i < nd; i++) {
+        const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+        mpc_dkg_claim *c = &m.claims[m.n_claims];
+        if (st[i] == SH_MISSING) {
+            c->kind = MPC_DKG_CLAIM_MISSING;
+            c->dealer = i;
+            c = &m.claims[++m.n_claims];
+        }
+        if (st[i] == SH_BAD) {
+            make_complaint(k, c, i);
+            c = &m.claims[++m.n_claims];
+        }
+        if (q->r1_state == -1) {
+            c->kind = MPC_DKG_CLAIM_BAD_DEAL;
+            c->dealer = i;
+            c->r1 = q->r1;
+            c->r1_len = q->r1_len;
+            c = &m.claims[++m.n_claims];
+        }
+        if (q->r1_alt.present || st[i] == SH_EQUIV) {
+            c->kind = MPC_DKG_CLAIM_EQUIVOCATION;
+            c->dealer = i;
+            c->other = q->r1_alt.present ? q->r1_alt : q->r2m.deal;
+            m.n_claims++;
+        }
+    }
+    rc = dkg_encode_own(k, &m, out, len);
+done:
+    free(m.view);
+    free(m.claims);
+    free(st);
+    mpc_scalars_free(cand, nd ? nd : 1);
+    return rc;
+}
+
+/* ---- checking received views and answers ------------------------------------ */
+
+static int check_claim(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_claim *c)
+{
+    sh_peer_id D = k->dealer_peer[c->dealer];
+    mpc_dkg_msg e;
+    int rc;
+    switch (c->kind) {
+    case MPC_DKG_CLAIM_MISSING:
+        return dkg_is_holder(k, from) && D != from ? 0 : SH_ERR_FORMAT;
+    case MPC_DKG_CLAIM_BAD_SHARE: {
+        if (!dkg_is_holder(k, from) || D == from)
+            return SH_ERR_FORMAT;
+        if ((rc = dkg_embedded_decode(k, &e, c->r1, c->r1_len, MPC_DKG_MSG_DEAL, D)) != 0)
+            return rc;
+        mpc_dkg_msg_clear(&e);
+        if ((rc = dkg_embedded_decode(k, &e, c->r2, c->r2_len, MPC_DKG_MSG_SHARE, D)) != 0)
+            return rc;
+        if (e.to != from || (rc = dkg_pair_ok(k, D, e.deal.h, e.deal.sig)) != 0)
+            rc = rc != 0 ? rc : SH_ERR_FORMAT;
+        mpc_dkg_msg_clear(&e);
+        if (rc != 0)
+            return rc;
+        zk_elem K;
+        return zk_elem_decode_nonidentity(&K, c->K);
+    }
+    case MPC_DKG_CLAIM_BAD_DEAL:
+        if ((rc = dkg_embedded_decode(k, &e, c->r1, c->r1_len, MPC_DKG_MSG_DEAL, D)) != 0)
+            return rc;
+        mpc_dkg_msg_clear(&e);
+        return 0;
+    default:
+        return dkg_pair_ok(k, D, c->other.h, c->other.sig);
+    }
+}
+
+int dkg_view_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
+{
+    int rc;
+    if (m->n_view != k->n_dealers)
+        return SH_ERR_LENGTH;
+    for (uint32_t i = 0; i < m->n_view; i++)
+        if (m->view[i].present &&
+            (rc = dkg_pair_ok(k, k->dealer_peer[i], m->view[i].h, m->view[i].sig)) != 0)
+            return rc;
+    for (uint32_t i = 0; i < m->n_claims; i++)
+        if ((rc = check_claim(k, from, &m->claims[i])) != 0)
+            return rc;
+    return 0;
+}
+
+int dkg_answer_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
+{
+    if (!dkg_is_dealer(k, from))
+        return SH_ERR_STATE;
+    mpc_dkg_msg e;
+    int rc = dkg_embedded_decode(k, &e, m->r1, m->r1_len, MPC_DKG_MSG_DEAL, from);
+    if (rc == 0)
+        mpc_dkg_msg_clear(&e);
+    return rc;
+}
+
+/* ---- round 4: our answer ---------------------------------------------------- */
+
+int dkg_build_answer(mpc_dkg *k, const uint8_t *claim, uint8_t **out, size_t *len)
+{
+    const dkg_peer *me = &k->peer[k->d->self];
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_ANSWER;
+    m.r1 = me->r1;
+    m.r1_len = me->r1_len;
+    m.reveal_idx = calloc(k->n_holders, sizeof *m.reveal_idx);
+    m.reveal_share = calloc(k->n_holders, 32);
+    int rc = 0;
+    if (m.reveal_idx == NULL || m.reveal_share == NULL) {
+        rc = SH_ERR_NOMEM;
+        goto done;
+    }
+    mpc_scalar x, s;
+    for (uint32_t j = 0; j < k->n_holders; j++) {
+        if (!claim[k->holder_peer[j]])
+            continue;
+        /* A share the protocol makes public: the claimant said it has none. */
+        mpc_scalar_from_u64(k->g, &x, (uint64_t)j + 1);
+        mpc_poly_eval(k->g, &s, k->poly, k->t, &x);
+        m.reveal_idx[m.n_reveal] = j;
+        mpc_scalar_encode(k->g, m.reveal_share + 32 * (size_t)m.n_reveal, &s);
+        m.n_reveal++;
+    }
+    mpc_scalar_wipe(&s);
+    rc = dkg_encode_own(k, &m, out, len);
+done:
+    free(m.reveal_idx);
+    if (m.reveal_share != NULL) {
+        sodium_memzero(m.reveal_share, (size_t)k->n_holders * 32);
+        free(m.reveal_share);
+    }
+    return rc;
+}

@@ -1,0 +1,338 @@
+/* mpc/shamir.c -- Shamir sharing, Lagrange interpolation and Feldman VSS
+ * over any mpc_group (mpc/shamir.h is the contract).
+ *
+ * Secrets (coefficients, shares) only meet constant-time scalar arithmetic
+ * and mpc_elem_mul_base; identifiers, Lagrange coefficients and commitments
+ * are public and may take the variable-time paths (batch inversion, MSM).
+ */
+#include "mpc/shamir.h"
+
+#include <string.h>
+#include <sodium.h>
+
+#include "util/ct.h"
+
+/* Batch weights: 128 bits each (docs/proofs.md explains why that is enough:
+ * a bad batch passes with probability at most 2^-128). */
+#define WEIGHT_BYTES 16
+
+/* ---- polynomials -------------------------------------------------------- */
+
+int mpc_poly_random(const mpc_group *g, mpc_scalar *coeffs, uint32_t t,
+                    const mpc_scalar *secret, sh_rng *rng)
+{
+    if (t < 1 || t > MPC_MAX_PARTIES)
+        return SH_ERR_RANGE;
+    if (g == NULL || coeffs == NULL || rng == NULL)
+        return SH_ERR_ARG;
+    for (uint32_t i = 0; i < t; i++)
+        mpc_scalar_random(g, &coeffs[i], rng);
+    if (secret != NULL)
+        coeffs[0] = *secret;
+    return 0;
+}
+
+void mpc_poly_eval(const mpc_group *g, mpc_scalar *out, const mpc_scalar *coeffs,
+                   uint32_t t, const mpc_scalar *x)
+{
+    mpc_scalar acc;
+    mpc_scalar_zero(g, &acc);
+    /* Horner from the top coefficient: t multiplications and additions
+     * whatever the values, so constant time in the coefficients. */
+    for (uint32_t i = t; i-- > 0;) {
+        mpc_scalar_mul(g, &acc, &acc, x);
+        mpc_scalar_add(g, &acc, &acc, &coeffs[i]);
+    }
+    *out = acc;
+    mpc_scalar_wipe(&acc);
+}
+
+int mpc_shamir_split(const mpc_group *g, mpc_scalar *shares, mpc_elem *commitments,
+                     const mpc_scalar *secret, uint32_t t, uint32_t n, sh_rng *rng)
+{
+    if (t < 1 || t > n || n > MPC_MAX_PARTIES)
+        return SH_ERR_RANGE;
+    if (g == NULL || shares == NULL || secret == NULL || rng == NULL)
+        return SH_ERR_ARG;
+    mpc_scalar *coeffs = mpc_scalars_alloc(t);
+    if (coeffs == NULL)
+        return SH_ERR_NOMEM;
+    int rc = mpc_poly_random(g, coeffs, t, secret, rng);
+    if (rc == 0) {
+        mpc_scalar x;
+        for (uint32_t i = 0; i < n; i++) {
+            mpc_scalar_from_u64(g, &x, (uint64_t)i + 1);
+            mpc_poly_eval(g, &shares[i], coeffs, t, &x);
+        }
+        if (commitments != NULL)
+            mpc_feldman_commit(g, commitments, coeffs, t);
+    }
+    mpc_scalars_free(coeffs, t);
+    return rc;
+}
+
+/* ---- Lagrange ----------------------------------------------------------- */
+
+/* SH_ERR_ARG unless ids[0..k) are nonzero and pairwise distinct (public). */
+static int check_ids(const mpc_group *g, const mpc_scalar *ids, size_t k)
+{
+    if (k == 0 || ids == NULL)
+        return SH_ERR_ARG;
+    for (size_t i = 0; i < k; i++) {
+        if (mpc_scalar_is_zero(g, &ids[i]))
+            return SH_ERR_ARG;
+        for (size_t j = 0; j < i; j++)
+            if (mpc_scalar_eq(g, &ids[i], &ids[j]))
+                return SH_ERR_ARG;
+    }
+    return 0;
+}
+
+/* The numerator prod_{j != i} (x - id_j) for every i (prefix and suffix
+ * products, so no division: x may equal an identifier), into num[0..k);
+ * the denominators prod_{j != i} (id_i - id_j) into den[0..k) when i
+ * ranges over [lo, hi) only (den indexed from lo). */
+static void lagrange_parts(const mpc_group *g, mpc_scalar *num, mpc_scalar *den,
+                           const mpc_scalar *ids, size_t k, const mpc_scalar *x,
+                           size_t lo, size_t hi, mpc_scalar *diff)
+{
+    mpc_scalar zero, acc, d;
+    mpc_scalar_zero(g, &zero);
+    if (x == NULL)
+        x = &zero;
+    for (size_t j = 0; j < k; j++)
+        mpc_scalar_sub(g, &diff[j], x, &ids[j]);
+    /* num[i] = prefix(i) * suffix(i + 1) */
+    mpc_scalar_one(g, &acc);
+    for (size_t i = 0; i < k; i++) {
+        if (i >= lo && i < hi)
+            num[i - lo] = acc;
+        mpc_scalar_mul(g, &acc, &acc, &diff[i]);
+    }
+    mpc_scalar_one(g, &acc);
+    for (size_t i = k; i-- > 0;) {
+        if (i >= lo && i < hi)
+            mpc_scalar_mul(g, &num[i - lo], &num[i - lo], &acc);
+        mpc_scalar_mul(g, &acc, &acc, &diff[i]);
+    }
+    for (size_t i = lo; i < hi; i++) {
+        mpc_scalar_one(g, &den[i - lo]);
+        for (size_t j = 0; j < k; j++) {
+            if (j == i)
+                continue;
+            mpc_scalar_sub(g, &d, &ids[i], &ids[j]);
+            mpc_scalar_mul(g, &den[i - lo], &den[i - lo], &d);
+        }
+    }
+}
+
+int mpc_lagrange_coeffs(const mpc_group *g, mpc_scalar *out, const mpc_scalar *ids,
+                        size_t k, const mpc_scalar *x)
+{
+    if (g == NULL || out == NULL)
+        return SH_ERR_ARG;
+    int rc = check_ids(g, ids, k);
+    if (rc != 0)
+        return rc;
+    if (k > SIZE_MAX / 2)
+        return SH_ERR_NOMEM;
+    mpc_scalar *tmp = mpc_scalars_alloc(2 * k);   /* den[0..k), diff[k..2k) */
+    if (tmp == NULL)
+        return SH_ERR_NOMEM;
+    lagrange_parts(g, out, tmp, ids, k, x, 0, k, tmp + k);
+    rc = mpc_scalar_batch_invert_vartime(g, tmp, tmp, k);
+    if (rc == 0)
+        for (size_t i = 0; i < k; i++)
+            mpc_scalar_mul(g, &out[i], &out[i], &tmp[i]);
+    mpc_scalars_free(tmp, 2 * k);
+    /* Distinct ids make every denominator nonzero. */
+    return rc == SH_ERR_ZERO ? SH_ERR_INTERNAL : rc;
+}
+
+int mpc_lagrange_coeff(const mpc_group *g, mpc_scalar *out, const mpc_scalar *ids,
+                       size_t k, size_t i, const mpc_scalar *x)
+{
+    if (g == NULL || out == NULL || i >= k)
+        return SH_ERR_ARG;
+    int rc = check_ids(g, ids, k);
+    if (rc != 0)
+        return rc;
+    mpc_scalar *diff = mpc_scalars_alloc(k);
+    if (diff == NULL)
+        return SH_ERR_NOMEM;
+    mpc_scalar num, den;
+    lagrange_parts(g, &num, &den, ids, k, x, i, i + 1, diff);
+    mpc_scalars_free(diff, k);
+    rc = mpc_scalar_batch_invert_vartime(g, &den, &den, 1);
+    if (rc != 0)
+        return rc == SH_ERR_ZERO ? SH_ERR_INTERNAL : rc;
+    mpc_scalar_mul(g, out, &num, &den);
+    return 0;
+}
+
+int mpc_shamir_combine(const mpc_group *g, mpc_scalar *secret, const mpc_scalar *ids,
+                       const mpc_scalar *shares, size_t k)
+{
+    if (g == NULL || secret == NULL || shares == NULL)
+        return SH_ERR_ARG;
+    int rc = check_ids(g, ids, k);
+    if (rc != 0)
+        return rc;
+    mpc_scalar *lambda = mpc_scalars_alloc(k);
+    if (lambda == NULL)
+        return SH_ERR_NOMEM;
+    rc = mpc_lagrange_coeffs(g, lambda, ids, k, NULL);
+    if (rc == 0) {
+        mpc_scalar acc, term;
+        mpc_scalar_zero(g, &acc);
+        for (size_t i = 0; i < k; i++) {
+            mpc_scalar_mul(g, &term, &lambda[i], &shares[i]);
+            mpc_scalar_add(g, &acc, &acc, &term);
+        }
+        *secret = acc;
+        mpc_scalar_wipe(&acc);
+        mpc_scalar_wipe(&term);
+    }
+    mpc_scalars_free(lambda, k);
+    return rc;
+}
+
+/* ---- Feldman ------------------------------------------------------------ */
+
+void mpc_feldman_commit(const mpc_group *g, mpc_elem *C, const mpc_scalar *coeffs,
+                        uint32_t t)
+{
+    for (uint32_t j = 0; j < t; j++)
+        mpc_elem_mul_base(g, &C[j], &coeffs[j]);
+}
+
+/* pw[j] = x^j for j < t (public). */
+static void powers(const mpc_group *g, mpc_scalar *pw, uint32_t t, const mpc_scalar *x)
+{
+    if (t == 0)
+        return;
+    mpc_scalar_one(g, &pw[0]);
+    for (uint32_t j = 1; j < t; j++)
+        mpc_scalar_mul(g, &pw[j], &pw[j - 1], x);
+}
+
+int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
+                     const mpc_scalar *x)
+{
+    if (g == NULL || out == NULL || (t > 0 && (C == NULL || x == NULL)))
+        return SH_ERR_ARG;
+    if (t > MPC_MAX_PARTIES)
+        return SH_ERR_RANGE;
+    if (t == 0) {
+        mpc_elem_identity(g, out);
+        return 0;
+    }
+    mpc_scalar *pw = mpc_scalars_alloc(t);
+    if (pw == NULL)
+        return SH_ERR_NOMEM;
+    powers(g, pw, t, x);
+    int rc = mpc_elem_msm_vartime(g, out, pw, C, t);
+    mpc_scalars_free(pw, t);
+    return rc;
+}
+
+int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
+                       const mpc_scalar *x, const mpc_scalar *share)
+{
+    if (g == NULL || share == NULL)
+        return SH_ERR_ARG;
+    mpc_elem expect, got;
+    int rc = mpc_feldman_eval(g, &expect, C, t, x);
+    if (rc != 0)
+        return rc;
+    mpc_elem_mul_base(g, &got, share);   /* constant time: the share is secret */
+    /* share*B is public: the holder's verification key, which the
+     * commitments already determine (and for a bad share, a value of no
+     * use).  Only the scalar must stay hidden. */
+    sh_ct_declassify(&got, sizeof got);
+    return mpc_elem_eq(g, &expect, &got) ? 0 : SH_ERR_VERIFY;
+}
+
+int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
+                             size_t m, const mpc_scalar *x, const mpc_scalar *shares,
+                             sh_rng *rng, size_t *bad)
+{
+    if (bad != NULL)
+        *bad = m;
+    if (g == NULL || (m > 0 && (C == NULL || x == NULL || shares == NULL || rng == NULL)))
+        return SH_ERR_ARG;
+    if (t < 1 || t > MPC_MAX_PARTIES)
+        return SH_ERR_RANGE;
+    if (m == 0)
+        return 0;
+    if (m > SIZE_MAX / t - 1)
+        return SH_ERR_NOMEM;
+    const size_t nt = m * t;
+
+    /* With random weights w_k the m equations s_k B = sum_j x^j C_kj
+     * collapse into one:
+     *     (sum_k w_k s_k) B = sum_{k,j} (w_k x^j) C_kj.
+     * The right side is one MSM over public values; the left side involves
+     * the shares, so it is a constant-time fixed-base product instead of an
+     * MSM term. */
+    mpc_scalar *sc = mpc_scalars_alloc(nt + t + 1);
+    mpc_elem *pt = mpc_elems_alloc(nt);
+    if (sc == NULL || pt == NULL) {
+        mpc_scalars_free(sc, nt + t + 1);
+        mpc_elems_free(pt, nt);
+        return SH_ERR_NOMEM;
+    }
+    mpc_scalar *pw = sc + nt, *w = sc + nt + t;
+    powers(g, pw, t, x);
+
+    mpc_scalar agg, term;
+    uint8_t wb[WEIGHT_BYTES];
+    mpc_scalar_zero(g, &agg);
+    for (size_t k = 0; k < m; k++) {
+        sh_rng_bytes(rng, wb, sizeof wb);
+        /* 16 bytes are below 2^128 < q in either byte order: no reduction. */
+        if (mpc_scalar_reduce(g, w, wb, sizeof wb) != 0) {
+            mpc_scalars_free(sc, nt + t + 1);
+            mpc_elems_free(pt, nt);
+            return SH_ERR_INTERNAL;
+        }
+        mpc_scalar_mul(g, &term, w, &shares[k]);
+        mpc_scalar_add(g, &agg, &agg, &term);
+        for (uint32_t j = 0; j < t; j++) {
+            mpc_scalar_mul(g, &sc[k * t + j], w, &pw[j]);
+            pt[k * t + j] = C[k][j];
+        }
+    }
+    mpc_elem rhs, lhs;
+    int rc = mpc_elem_msm_vartime(g, &rhs, sc, pt, nt);
+    if (rc == 0) {
+        mpc_elem_mul_base(g, &lhs, &agg);
+        /* a combination of verification keys: public (see above) */
+        sh_ct_declassify(&lhs, sizeof lhs);
+        if (!mpc_elem_eq(g, &lhs, &rhs))
+            rc = SH_ERR_VERIFY;
+    }
+    mpc_scalar_wipe(&agg);
+    mpc_scalar_wipe(&term);
+    sodium_memzero(wb, sizeof wb);
+    mpc_scalars_free(sc, nt + t + 1);
+    mpc_elems_free(pt, nt);
+
+    if (rc == SH_ERR_VERIFY && bad != NULL) {
+        /* Name the culprit: each share alone (a failed batch is the rare,
+         * adversarial case, and then the cost is m single checks). */
+        for (size_t k = 0; k < m; k++) {
+            int r1 = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
+            if (r1 == SH_ERR_VERIFY) {
+                *bad = k;
+                return SH_ERR_VERIFY;
+            }
+            if (r1 != 0)
+                return r1;
+        }
+        /* Every share checks alone but the batch failed: impossible unless
+         * the arithmetic is broken. */
+        return SH_ERR_INTERNAL;
+    }
+    return rc;
+}

@@ -1,0 +1,373 @@
+/* tests/test_mpc_dkg_wire.c -- the DKG's messages and network behaviour:
+ * codec round trips and strictness, malformed or forged input (truncated,
+ * wrong version, wrong type, bad signature, oversize, wrong session,
+ * sender mismatch, garbage) rejected with a reason while the run goes on,
+ * random loss with jitter (reordering), duplicated messages, and a run
+ * reproducible from its seed. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "mpc/dkg.h"
+#include "mpc/dkg_msg.h"
+#include "helpers/dkg_harness.h"
+
+#define MS 1000000ULL
+
+TestSuite(dkg_wire, .timeout = 600);
+
+static mpc_dkg_limits limits(size_t eb, uint32_t n, uint32_t t)
+{
+    mpc_dkg_limits l = { .elem_bytes = eb, .n_peers = n, .n_dealers = n, .n_holders = n,
+                         .max_commit = t };
+    return l;
+}
+
+/* encode, decode, encode again: the same bytes */
+static void round_trip(mpc_dkg_msg *m, const uint8_t *sk, const mpc_dkg_limits *lim)
+{
+    sh_buf a, b;
+    sh_buf_init(&a);
+    sh_buf_init(&b);
+    cr_assert_eq(mpc_dkg_msg_encode(&a, m, lim->elem_bytes, sk), 0);
+    cr_assert_leq(a.len, mpc_dkg_msg_max_len(m->type, lim));
+    mpc_dkg_msg d;
+    cr_assert_eq(mpc_dkg_msg_decode(&d, a.data, a.len, lim), 0);
+    cr_assert_eq(d.type, m->type);
+    cr_assert_eq(d.from, m->from);
+    if (m->type != MPC_DKG_MSG_ACK) {
+        cr_assert(memcmp(d.h, m->h, 32) == 0);
+        cr_assert_eq(mpc_dkg_sig_verify(sk + 32, d.sid, d.type, d.h, d.sig), 0);
+    }
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &d, lim->elem_bytes, NULL), 0);
+    cr_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+    /* every strict prefix is refused */
+    for (size_t cut = 0; cut < a.len; cut += 1 + a.len / 40) {
+        mpc_dkg_msg e;
+        cr_assert_neq(mpc_dkg_msg_decode(&e, a.data, cut, lim), 0);
+    }
+    mpc_dkg_msg_clear(&d);
+    sh_buf_free(&a);
+    sh_buf_free(&b);
+}
+
+Test(dkg_wire, codec_round_trips)
+{
+    cr_assert(sodium_init() >= 0);
+    uint8_t pk[32], sk[64];
+    crypto_sign_keypair(pk, sk);
+    mpc_dkg_limits lim = limits(33, 5, 3);
+    mpc_dkg_msg m;
+    uint8_t commit[3 * 33], r1[200], r2[300];
+
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_DEAL;
+    m.from = 4;
+    memset(m.sid, 7, 32);
+    memset(m.E, 1, 32);
+    memset(commit, 2, sizeof commit);
+    m.has_commit = 1;
+    m.n_commit = 3;
+    m.commit = commit;
+    m.pop_len = 33 + 32;
+    round_trip(&m, sk, &lim);
+    m.has_commit = 0;
+    m.pop_len = 0;
+    round_trip(&m, sk, &lim);
+
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_SHARE;
+    m.to = 2;
+    round_trip(&m, sk, &lim);
+
+    mpc_dkg_echo view[5];
+    mpc_dkg_claim claims[4];
+    memset(view, 0, sizeof view);
+    memset(claims, 0, sizeof claims);
+    view[1].present = 1;
+    view[4].present = 1;
+    memset(r1, 3, sizeof r1);
+    memset(r2, 4, sizeof r2);
+    claims[0] = (mpc_dkg_claim){ .kind = MPC_DKG_CLAIM_MISSING, .dealer = 0 };
+    claims[1] = (mpc_dkg_claim){ .kind = MPC_DKG_CLAIM_BAD_SHARE, .dealer = 1, .r1 = r1,
+                                 .r1_len = sizeof r1, .r2 = r2, .r2_len = sizeof r2 };
+    claims[2] = (mpc_dkg_claim){ .kind = MPC_DKG_CLAIM_BAD_DEAL, .dealer = 2, .r1 = r1,
+                                 .r1_len = 10 };
+    claims[3] = (mpc_dkg_claim){ .kind = MPC_DKG_CLAIM_EQUIVOCATION, .dealer = 2 };
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_VIEW;
+    m.n_view = 5;
+    m.view = view;
+    m.n_claims = 4;
+    m.claims = claims;
+    round_trip(&m, sk, &lim);
+
+    /* claims out of order are refused */
+    sh_buf b;
+    sh_buf_init(&b);
+    mpc_dkg_claim swapped[2] = { claims[2], claims[0] };
+    m.n_claims = 2;
+    m.claims = swapped;
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+    mpc_dkg_msg d;
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_FORMAT);
+    /* a view of the wrong length is refused */
+    m.n_claims = 0;
+    m.n_view = 4;
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_LENGTH);
+
+    uint32_t idx[2] = { 0, 3 };
+    uint8_t shares[64] = { 0 };
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_ANSWER;
+    m.r1 = r1;
+    m.r1_len = sizeof r1;
+    m.n_reveal = 2;
+    m.reveal_idx = idx;
+    m.reveal_share = shares;
+    round_trip(&m, sk, &lim);
+    idx[1] = 0;   /* not increasing */
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_FORMAT);
+
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_CONFIRM;
+    round_trip(&m, sk, &lim);
+    m.type = MPC_DKG_MSG_ACK;
+    round_trip(&m, sk, &lim);
+
+    /* a peer id out of range, a wrong version */
+    m.type = MPC_DKG_MSG_CONFIRM;
+    m.from = 5;
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_RANGE);
+    m.from = 0;
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+    b.data[1] = 2;
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_VERSION);
+    b.data[1] = 1;
+    b.data[2] = 17;
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_TYPE);
+    sh_buf_free(&b);
+}
+
+/* ---- forged and malformed input during a run ------------------------------------ */
+
+Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 30);
+    dkg_h_start(&h);
+    mpc_dkg_limits lim = limits(32, 5, 3);
+
+    /* a well-formed DEAL "from" peer 1, correctly signed (we know its key) */
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_DEAL;
+    m.from = 1;
+    memcpy(m.sid, h.cfg.sid, 32);
+    mpc_elem B;
+    mpc_elem_base(h.g, &B);
+    (void)mpc_elem_encode(h.g, m.E, &B);
+    uint8_t commit[3 * 32];
+    for (int i = 0; i < 3; i++)
+        (void)mpc_elem_encode(h.g, commit + 32 * i, &B);
+    m.has_commit = 1;
+    m.n_commit = 3;
+    m.commit = commit;
+    m.pop_len = 64;
+    sh_buf good;
+    sh_buf_init(&good);
+    cr_assert_eq(mpc_dkg_msg_encode(&good, &m, 32, h.sk[1]), 0);
+
+    uint8_t buf[4096];
+    size_t n = good.len;
+    uint64_t at = MS / 2;   /* before the real DEALs arrive */
+    /* truncated */
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, good.data, n - 10), 0);
+    /* wrong version, wrong type */
+    memcpy(buf, good.data, n);
+    buf[1] = 9;
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    buf[1] = 1;
+    buf[2] = 42;
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    /* bad signature */
+    memcpy(buf, good.data, n);
+    buf[n - 1] ^= 1;
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    /* oversize: a DEAL header followed by far more than a DEAL may hold */
+    size_t big = mpc_dkg_msg_max_len(MPC_DKG_MSG_DEAL, &lim) + 100;
+    cr_assert_lt(big, sizeof buf);
+    memset(buf, 0, sizeof buf);
+    memcpy(buf, good.data, 3);
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, big), 0);
+    /* wrong session (correctly signed) */
+    sh_buf other;
+    sh_buf_init(&other);
+    m.sid[5] ^= 1;
+    cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, h.sk[1]), 0);
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
+    m.sid[5] ^= 1;
+    /* sent by 2 but claiming to be from 1 */
+    cr_assert_eq(sansio_loop_inject(h.l, 2, 0, at, good.data, n), 0);
+    /* garbage */
+    memset(buf, 0xc1, 64);
+    cr_assert_eq(sansio_loop_inject(h.l, 3, 0, at, buf, 64), 0);
+    /* a SHARE for someone else */
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_SHARE;
+    m.from = 1;
+    m.to = 3;
+    memcpy(m.sid, h.cfg.sid, 32);
+    cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, h.sk[1]), 0);
+    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
+    /* an ACK of nothing: harmless, not a rejection */
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_ACK;
+    m.from = 4;
+    memcpy(m.sid, h.cfg.sid, 32);
+    cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, NULL), 0);
+    cr_assert_eq(sansio_loop_inject(h.l, 4, 0, at, other.data, other.len), 0);
+
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, 0, 0, &Y);
+    dkg_h_check_healthy(&h);
+    static const char *const reasons[] = {
+        "dkg: truncated message", "dkg: unknown version", "dkg: unknown message type",
+        "dkg: bad signature", "dkg: oversize message", "dkg: wrong session",
+        "dkg: sender mismatch", "dkg: malformed message", "dkg: share for another party",
+    };
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        cr_assert_eq(sansio_loop_reject_count(h.l, 0, reasons[i]), 1, "%s", reasons[i]);
+    sansio_loop_stats st;
+    cr_assert_eq(sansio_loop_stats_get(h.l, 0, &st), 0);
+    cr_assert_eq(st.rejects, sizeof reasons / sizeof reasons[0]);
+    uint32_t all[5] = { 0, 1, 2, 3, 4 };
+    dkg_h_check_combine(&h, all, 3, &Y, 1);
+    sh_buf_free(&good);
+    sh_buf_free(&other);
+    dkg_h_free(&h);
+}
+
+/* ---- an unreliable network -------------------------------------------------------- */
+
+Test(dkg_wire, loss_and_reordering_are_recovered)
+{
+    for (uint8_t seed = 40; seed < 43; seed++) {
+        dkg_h h;
+        dkg_h_init(&h, MPC_RISTRETTO255, 7, 4, seed);
+        h.lcfg.loss = 0.2;
+        h.lcfg.jitter_ns = 4 * MS;   /* later rounds often overtake earlier ones */
+        h.lcfg.keep_trace = 0;
+        dkg_h_run(&h);
+        mpc_elem Y;
+        dkg_h_check_done(&h, 0, 0, &Y);
+        dkg_h_check_healthy(&h);
+        uint32_t all[7] = { 6, 5, 4, 3, 2, 1, 0 };
+        dkg_h_check_combine(&h, all, 4, &Y, 1);
+        uint64_t lost = 0;
+        for (uint32_t i = 0; i < 7; i++) {
+            sansio_loop_stats st;
+            cr_assert_eq(sansio_loop_stats_get(h.l, i, &st), 0);
+            lost += st.lost;
+            cr_assert_eq(st.rejects, 0, "node %u: %s", i, st.last_reject_reason);
+        }
+        cr_assert_gt(lost, 0);
+        dkg_h_free(&h);
+    }
+}
+
+/* Every message from 1 to 0 (and 0's own to 2) arrives three more times. */
+static dkg_h *dup_h;
+
+static int duplicate(void *arg, uint64_t time, uint32_t from, uint32_t to, const uint8_t *msg,
+                     size_t len)
+{
+    (void)arg;
+    if ((from == 1 && to == 0) || (from == 0 && to == 2))
+        for (uint64_t k = 1; k <= 3; k++)
+            cr_assert_eq(sansio_loop_inject(dup_h->l, from, to, time + k * 700000, msg, len), 0);
+    return 0;
+}
+
+Test(dkg_wire, duplicates_are_harmless)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 50);
+    dup_h = &h;
+    h.lcfg.filter = duplicate;
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, 0, 0, &Y);
+    dkg_h_check_healthy(&h);
+    for (uint32_t i = 0; i < 5; i++) {
+        sansio_loop_stats st;
+        cr_assert_eq(sansio_loop_stats_get(h.l, i, &st), 0);
+        cr_assert_eq(st.rejects, 0, "node %u: %s", i, st.last_reject_reason);
+    }
+    dkg_h_free(&h);
+}
+
+static int drop_deal_1_to_0(void *arg, uint64_t time, uint32_t from, uint32_t to,
+                            const uint8_t *msg, size_t len)
+{
+    (void)arg;
+    (void)time;
+    return from == 1 && to == 0 && len > 3 && msg[2] == MPC_DKG_MSG_DEAL;
+}
+
+Test(dkg_wire, a_deal_that_never_arrives_is_answered)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 56);
+    h.lcfg.filter = drop_deal_1_to_0;
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, 0, 0, &Y);
+    dkg_h_check_healthy(&h);
+    uint32_t hs[3] = { 0, 1, 2 };
+    dkg_h_check_combine(&h, hs, 3, &Y, 1);
+    /* node 0 waited for the round-1 deadline; without 1's key it could not
+     * seal 1's share, so 1 waited for the round-2 deadline; both said so
+     * in their views, and each revealed the other's share in round 4 */
+    for (size_t i = 0; i < sansio_loop_result_count(h.l); i++) {
+        const sansio_loop_result *r = sansio_loop_result_at(h.l, i);
+        if (r->kind != MPC_DKG_RES_DONE)
+            continue;
+        cr_assert_geq(r->time, 100 * MS);
+        cr_assert_lt(r->time, 150 * MS);
+    }
+    cr_assert_eq(sansio_loop_reject_count(h.l, 0, "dkg: invalid answer"), 0);
+    dkg_h_free(&h);
+}
+
+/* ---- determinism --------------------------------------------------------------------- */
+
+static char *trace_of(uint8_t seed)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 4, 3, 60);
+    memset(h.lcfg.seed, seed, sizeof h.lcfg.seed);
+    h.lcfg.jitter_ns = 2 * MS;
+    h.lcfg.loss = 0.1;
+    dkg_h_run(&h);
+    const char *t = sansio_loop_trace(h.l, NULL);
+    cr_assert_not_null(t);
+    char *c = strdup(t);
+    dkg_h_free(&h);
+    return c;
+}
+
+Test(dkg_wire, runs_are_reproducible_from_the_seed)
+{
+    char *a = trace_of(1), *b = trace_of(1), *c = trace_of(2);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_neq(a, c);
+    free(a);
+    free(b);
+    free(c);
+}
