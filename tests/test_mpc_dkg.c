@@ -31,14 +31,14 @@ static void honest_run(mpc_group_id gid, uint32_t n, uint32_t t, uint8_t seed)
     if (t > 1)
         dkg_h_check_combine(&h, ids, t - 1, &Y, 0);
     /* nobody waited for a deadline: three round trips and confirmations */
-    cr_assert_lt(sansio_loop_now(h.l), 50 * MS, "an honest run needs no timeout (n=%u t=%u: %llu ns)", n, t, (unsigned long long)sansio_loop_now(h.l));
+    cr_assert_lt(sim_loop_now(h.l), 50 * MS, "an honest run needs no timeout (n=%u t=%u: %llu ns)", n, t, (unsigned long long)sim_loop_now(h.l));
     for (uint32_t i = 0; i < n; i++) {
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(h.l, i, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(h.l, i, &st), 0);
         cr_assert_eq(st.rejects, 0, "node %u rejected %s", i, st.last_reject_reason);
-        cr_assert_eq(sansio_loop_count_results(h.l, i, MPC_DKG_RES_DONE), 1);
-        cr_assert_eq(sansio_loop_count_results(h.l, i, MPC_DKG_RES_CONFIRMED), 1);
-        cr_assert_eq(sansio_loop_count_results(h.l, i, MPC_DKG_RES_ABORT), 0);
+        cr_assert_eq(sim_loop_count_results(h.l, i, MPC_DKG_RES_DONE), 1);
+        cr_assert_eq(sim_loop_count_results(h.l, i, MPC_DKG_RES_CONFIRMED), 1);
+        cr_assert_eq(sim_loop_count_results(h.l, i, MPC_DKG_RES_ABORT), 0);
     }
     dkg_h_free(&h);
 }

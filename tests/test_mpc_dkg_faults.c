@@ -132,7 +132,7 @@ static void fault_run(mpc_group_id gid, uint32_t n, uint32_t t, uint64_t bad, fa
         dkg_h_check_combine(&h, honest, t - 1, &Y, 0);
     for (uint32_t p = 0; p < n; p++)
         if (!h.faulty[p])
-            cr_assert_eq(sansio_loop_count_results(h.l, p, MPC_DKG_RES_DONE), 1);
+            cr_assert_eq(sim_loop_count_results(h.l, p, MPC_DKG_RES_DONE), 1);
     dkg_h_free(&h);
 }
 
@@ -203,15 +203,15 @@ Test(dkg_faults, too_many_faulty_dealers_abort_with_the_same_blame)
         cr_assert_eq(mpc_dkg_blame_count(k), 2);
         cr_assert_eq(dkg_h_reason(&h, p, 1), MPC_DKG_BLAME_NO_ANSWER);
         cr_assert_eq(dkg_h_reason(&h, p, 2), MPC_DKG_BLAME_BAD_DEAL);
-        cr_assert_eq(sansio_loop_count_results(h.l, p, MPC_DKG_RES_ABORT), 1);
-        cr_assert_eq(sansio_loop_count_results(h.l, p, MPC_DKG_RES_DONE), 0);
+        cr_assert_eq(sim_loop_count_results(h.l, p, MPC_DKG_RES_ABORT), 1);
+        cr_assert_eq(sim_loop_count_results(h.l, p, MPC_DKG_RES_DONE), 0);
         mpc_scalar s;
         cr_assert_eq(mpc_dkg_share_export(k, &s), SH_ERR_STATE);
     }
     /* both honest parties delivered byte-identical abort results */
-    const sansio_loop_result *a = NULL, *b = NULL;
-    for (size_t i = 0; i < sansio_loop_result_count(h.l); i++) {
-        const sansio_loop_result *r = sansio_loop_result_at(h.l, i);
+    const sim_loop_result *a = NULL, *b = NULL;
+    for (size_t i = 0; i < sim_loop_result_count(h.l); i++) {
+        const sim_loop_result *r = sim_loop_result_at(h.l, i);
         if (r->kind != MPC_DKG_RES_ABORT)
             continue;
         if (r->node == 0)
@@ -255,9 +255,9 @@ static void sixteen(uint32_t nbad)
     } else {
         /* fewer than t honest dealers: every honest party aborts, blaming
          * exactly the faulty ones, with byte-identical results */
-        const sansio_loop_result *first = NULL;
-        for (size_t i = 0; i < sansio_loop_result_count(h.l); i++) {
-            const sansio_loop_result *r = sansio_loop_result_at(h.l, i);
+        const sim_loop_result *first = NULL;
+        for (size_t i = 0; i < sim_loop_result_count(h.l); i++) {
+            const sim_loop_result *r = sim_loop_result_at(h.l, i);
             cr_assert_neq(r->kind, MPC_DKG_RES_DONE);
             if (r->kind != MPC_DKG_RES_ABORT || h.faulty[r->node])
                 continue;

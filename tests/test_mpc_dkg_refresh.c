@@ -161,7 +161,7 @@ Test(dkg_refresh, old_shares_erasable_only_after_confirmations)
         dkg_h_start(&h);
         /* at the moment node 0 decides, nobody else has confirmed yet */
         while (mpc_dkg_get_state(dkg_h_node(&h, 0)) != MPC_DKG_DONE)
-            cr_assert_eq(sansio_loop_step(h.l), 1);
+            cr_assert_eq(sim_loop_step(h.l), 1);
         cr_assert(!mpc_dkg_old_share_erasable(dkg_h_node(&h, 0)));
         dkg_h_run(&h);
         mpc_elem Y;
@@ -171,7 +171,7 @@ Test(dkg_refresh, old_shares_erasable_only_after_confirmations)
             int want = quorum == 4;
             cr_assert_eq(mpc_dkg_old_share_erasable(dkg_h_node(&h, p)), want,
                          "quorum %d node %u", quorum, p);
-            cr_assert_eq(sansio_loop_count_results(h.l, p, MPC_DKG_RES_CONFIRMED),
+            cr_assert_eq(sim_loop_count_results(h.l, p, MPC_DKG_RES_CONFIRMED),
                          (size_t)want);
         }
         /* node 4 heard everyone */

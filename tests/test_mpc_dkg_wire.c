@@ -186,36 +186,36 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     size_t n = good.len;
     uint64_t at = MS / 2;   /* before the real DEALs arrive */
     /* truncated */
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, good.data, n - 10), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, good.data, n - 10), 0);
     /* wrong version, wrong type */
     memcpy(buf, good.data, n);
     buf[1] = 9;
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
     buf[1] = 1;
     buf[2] = 42;
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
     /* bad signature */
     memcpy(buf, good.data, n);
     buf[n - 1] ^= 1;
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
     /* oversize: a DEAL header followed by far more than a DEAL may hold */
     size_t big = mpc_dkg_msg_max_len(MPC_DKG_MSG_DEAL, &lim) + 100;
     cr_assert_lt(big, sizeof buf);
     memset(buf, 0, sizeof buf);
     memcpy(buf, good.data, 3);
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, buf, big), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, big), 0);
     /* wrong session (correctly signed) */
     sh_buf other;
     sh_buf_init(&other);
     m.sid[5] ^= 1;
     cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, h.sk[1]), 0);
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
     m.sid[5] ^= 1;
     /* sent by 2 but claiming to be from 1 */
-    cr_assert_eq(sansio_loop_inject(h.l, 2, 0, at, good.data, n), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 2, 0, at, good.data, n), 0);
     /* garbage */
     memset(buf, 0xc1, 64);
-    cr_assert_eq(sansio_loop_inject(h.l, 3, 0, at, buf, 64), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 3, 0, at, buf, 64), 0);
     /* a SHARE for someone else */
     memset(&m, 0, sizeof m);
     m.type = MPC_DKG_MSG_SHARE;
@@ -223,14 +223,14 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     m.to = 3;
     memcpy(m.sid, h.cfg.sid, 32);
     cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, h.sk[1]), 0);
-    cr_assert_eq(sansio_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
     /* an ACK of nothing: harmless, not a rejection */
     memset(&m, 0, sizeof m);
     m.type = MPC_DKG_MSG_ACK;
     m.from = 4;
     memcpy(m.sid, h.cfg.sid, 32);
     cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, NULL), 0);
-    cr_assert_eq(sansio_loop_inject(h.l, 4, 0, at, other.data, other.len), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 4, 0, at, other.data, other.len), 0);
 
     dkg_h_run(&h);
     mpc_elem Y;
@@ -242,9 +242,9 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
         "dkg: sender mismatch", "dkg: malformed message", "dkg: share for another party",
     };
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-        cr_assert_eq(sansio_loop_reject_count(h.l, 0, reasons[i]), 1, "%s", reasons[i]);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(h.l, 0, &st), 0);
+        cr_assert_eq(sim_loop_reject_count(h.l, 0, reasons[i]), 1, "%s", reasons[i]);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(h.l, 0, &st), 0);
     cr_assert_eq(st.rejects, sizeof reasons / sizeof reasons[0]);
     uint32_t all[5] = { 0, 1, 2, 3, 4 };
     dkg_h_check_combine(&h, all, 3, &Y, 1);
@@ -271,8 +271,8 @@ Test(dkg_wire, loss_and_reordering_are_recovered)
         dkg_h_check_combine(&h, all, 4, &Y, 1);
         uint64_t lost = 0;
         for (uint32_t i = 0; i < 7; i++) {
-            sansio_loop_stats st;
-            cr_assert_eq(sansio_loop_stats_get(h.l, i, &st), 0);
+            sim_loop_stats st;
+            cr_assert_eq(sim_loop_stats_get(h.l, i, &st), 0);
             lost += st.lost;
             cr_assert_eq(st.rejects, 0, "node %u: %s", i, st.last_reject_reason);
         }
@@ -290,7 +290,7 @@ static int duplicate(void *arg, uint64_t time, uint32_t from, uint32_t to, const
     (void)arg;
     if ((from == 1 && to == 0) || (from == 0 && to == 2))
         for (uint64_t k = 1; k <= 3; k++)
-            cr_assert_eq(sansio_loop_inject(dup_h->l, from, to, time + k * 700000, msg, len), 0);
+            cr_assert_eq(sim_loop_inject(dup_h->l, from, to, time + k * 700000, msg, len), 0);
     return 0;
 }
 
@@ -305,8 +305,8 @@ Test(dkg_wire, duplicates_are_harmless)
     dkg_h_check_done(&h, 0, 0, &Y);
     dkg_h_check_healthy(&h);
     for (uint32_t i = 0; i < 5; i++) {
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(h.l, i, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(h.l, i, &st), 0);
         cr_assert_eq(st.rejects, 0, "node %u: %s", i, st.last_reject_reason);
     }
     dkg_h_free(&h);
@@ -334,14 +334,14 @@ Test(dkg_wire, a_deal_that_never_arrives_is_answered)
     /* node 0 waited for the round-1 deadline; without 1's key it could not
      * seal 1's share, so 1 waited for the round-2 deadline; both said so
      * in their views, and each revealed the other's share in round 4 */
-    for (size_t i = 0; i < sansio_loop_result_count(h.l); i++) {
-        const sansio_loop_result *r = sansio_loop_result_at(h.l, i);
+    for (size_t i = 0; i < sim_loop_result_count(h.l); i++) {
+        const sim_loop_result *r = sim_loop_result_at(h.l, i);
         if (r->kind != MPC_DKG_RES_DONE)
             continue;
         cr_assert_geq(r->time, 100 * MS);
         cr_assert_lt(r->time, 150 * MS);
     }
-    cr_assert_eq(sansio_loop_reject_count(h.l, 0, "dkg: invalid answer"), 0);
+    cr_assert_eq(sim_loop_reject_count(h.l, 0, "dkg: invalid answer"), 0);
     dkg_h_free(&h);
 }
 
@@ -355,7 +355,7 @@ static char *trace_of(uint8_t seed)
     h.lcfg.jitter_ns = 2 * MS;
     h.lcfg.loss = 0.1;
     dkg_h_run(&h);
-    const char *t = sansio_loop_trace(h.l, NULL);
+    const char *t = sim_loop_trace(h.l, NULL);
     cr_assert_not_null(t);
     char *c = strdup(t);
     dkg_h_free(&h);

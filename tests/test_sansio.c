@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "shroud/sansio.h"
-#include "helpers/sansio_loop.h"
+#include "sim/loop.h"
 
 #define MS 1000000ULL
 
-static sansio_loop_cfg base_cfg(uint32_t n, uint8_t seed_byte)
+static sim_loop_cfg base_cfg(uint32_t n, uint8_t seed_byte)
 {
-    sansio_loop_cfg c;
+    sim_loop_cfg c;
     memset(&c, 0, sizeof c);
     c.n_nodes = n;
     memset(c.seed, seed_byte, sizeof c.seed);
@@ -308,26 +308,26 @@ static int probe_factory(void *arg, uint32_t node, const sh_driver *d, sh_proto 
     return 0;
 }
 
-static sansio_loop *probe_loop(sansio_loop_cfg *c)
+static sim_loop *probe_loop(sim_loop_cfg *c)
 {
     c->factory = probe_factory;
-    sansio_loop *l = NULL;
-    cr_assert_eq(sansio_loop_new(c, &l), 0);
+    sim_loop *l = NULL;
+    cr_assert_eq(sim_loop_new(c, &l), 0);
     return l;
 }
 
-static void run_all(sansio_loop *l)
+static void run_all(sim_loop *l)
 {
-    cr_assert_eq(sansio_loop_run(l, UINT64_MAX, 10000000), 0);
-    cr_assert_eq(sansio_loop_pending(l), 0);
+    cr_assert_eq(sim_loop_run(l, UINT64_MAX, 10000000), 0);
+    cr_assert_eq(sim_loop_pending(l), 0);
 }
 
 /* The i-th RES_TIMER result overall: its tag and time. */
-static void timer_result(const sansio_loop *l, size_t i, uint64_t *tag, uint64_t *time)
+static void timer_result(const sim_loop *l, size_t i, uint64_t *tag, uint64_t *time)
 {
     size_t seen = 0;
-    for (size_t k = 0; k < sansio_loop_result_count(l); k++) {
-        const sansio_loop_result *r = sansio_loop_result_at(l, k);
+    for (size_t k = 0; k < sim_loop_result_count(l); k++) {
+        const sim_loop_result *r = sim_loop_result_at(l, k);
         if (r->kind != RES_TIMER)
             continue;
         if (seen++ == i) {
@@ -357,9 +357,9 @@ static void hook_order(const sh_driver *d, uint32_t kind, const uint8_t *data, s
 Test(loop, timers_fire_by_deadline_then_by_order_set)
 {
     hook = hook_order;
-    sansio_loop_cfg c = base_cfg(2, 1);
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 1000, 1, NULL, 0), 0);
+    sim_loop_cfg c = base_cfg(2, 1);
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 1000, 1, NULL, 0), 0);
     run_all(l);
     for (int i = 0; i < 4; i++) {
         cr_assert_neq(ids[i], SH_TIMER_NONE);
@@ -374,11 +374,11 @@ Test(loop, timers_fire_by_deadline_then_by_order_set)
         cr_assert_eq(tag, want_tag[i], "firing %zu: tag %lu", i, (unsigned long)tag);
         cr_assert_eq(t, want_time[i]);
     }
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.timers_set, 4);
     cr_assert_eq(st.timers_fired, 4);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 static void hook_cancel(const sh_driver *d, uint32_t kind, const uint8_t *data, size_t len)
@@ -426,13 +426,13 @@ static void hook_cancel(const sh_driver *d, uint32_t kind, const uint8_t *data, 
 Test(loop, cancel_semantics)
 {
     hook = hook_cancel;
-    sansio_loop_cfg c = base_cfg(2, 1);
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 100, 2, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 200, 3, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_request(l, 1, 300, 5, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 310, 4, NULL, 0), 0);
+    sim_loop_cfg c = base_cfg(2, 1);
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 100, 2, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 200, 3, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 1, 300, 5, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 310, 4, NULL, 0), 0);
     run_all(l);
     uint64_t tags[5], times[5];
     for (size_t i = 0; i < 5; i++)
@@ -443,12 +443,12 @@ Test(loop, cancel_semantics)
     cr_assert_eq(tags[3], 10, "Y, due at the same instant as X, never fires once cancelled");
     cr_assert_eq(times[3], 210, "a zero delay fires at the same instant, after what is queued");
     cr_assert_eq(tags[4], 9, "node 0 cannot cancel node 1's timer");
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, RES_TIMER), 5);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, RES_TIMER), 5);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.timers_cancelled, 2, "only B and Y were live when cancelled");
     cr_assert_eq(st.misuse, 0, "cancelling a dead or unknown timer is not misuse");
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 static int codes[16];
@@ -483,12 +483,12 @@ Test(loop, driver_refuses_misuse)
 {
     hook = hook_misuse;
     ctor_misbehave = 1;
-    sansio_loop_cfg c = base_cfg(3, 1);
+    sim_loop_cfg c = base_cfg(3, 1);
     c.max_msg = 64;
-    sansio_loop *l = probe_loop(&c);
+    sim_loop *l = probe_loop(&c);
     cr_assert_eq(ctor_send_rc, SH_ERR_STATE, "no effects from a constructor");
     /* at t > 0, so that a delay of UINT64_MAX overflows the deadline */
-    cr_assert_eq(sansio_loop_request(l, 0, 5, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 5, 1, NULL, 0), 0);
     run_all(l);
     static const int want[14] = { SH_ERR_ARG, SH_ERR_ARG, SH_ERR_ARG, SH_ERR_ARG,
                                   SH_ERR_OVERSIZE, SH_ERR_OVERSIZE, SH_ERR_ARG,
@@ -496,27 +496,27 @@ Test(loop, driver_refuses_misuse)
                                   SH_ERR_ARG, 0, 0 };
     for (int i = 0; i < 14; i++)
         cr_assert_eq(codes[i], want[i], "call %d: got %d, want %d", i, codes[i], want[i]);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     /* constructor send + the five calls that reached the driver */
     cr_assert_eq(st.misuse, 6);
     cr_assert_eq(st.sent, 1, "only the valid send went out");
-    cr_assert_eq(sansio_loop_count_results(l, 1, RES_MSG), 1);
+    cr_assert_eq(sim_loop_count_results(l, 1, RES_MSG), 1);
 
     /* Test code calling a node's driver directly is outside any handler. */
-    const sh_driver *d = sansio_loop_driver(l, 0);
+    const sh_driver *d = sim_loop_driver(l, 0);
     sh_timer_id t;
     cr_assert_eq(sh_drv_send(d, 1, (const uint8_t *)"x", 1), SH_ERR_STATE);
     cr_assert_eq(sh_drv_timer_set(d, 1, 1, &t), SH_ERR_STATE);
     cr_assert_eq(sh_drv_deliver(d, 1, NULL, 0), SH_ERR_STATE);
     sh_drv_timer_cancel(d, 1);
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.misuse, 10);
-    cr_assert_eq(sansio_loop_pending(l), 0, "refused calls queued nothing");
-    sansio_loop_free(l);
+    cr_assert_eq(sim_loop_pending(l), 0, "refused calls queued nothing");
+    sim_loop_free(l);
 }
 
-static sansio_loop *cur_loop;
+static sim_loop *cur_loop;
 static uint64_t seen_received = 99;
 static size_t seen_results = 99;
 
@@ -527,32 +527,32 @@ static void hook_queue(const sh_driver *d, uint32_t kind, const uint8_t *data, s
     if (kind != 1)
         return;
     cr_assert_eq(sh_drv_send(d, 1, (const uint8_t *)"hi", 2), 0);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(cur_loop, 1, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(cur_loop, 1, &st), 0);
     seen_received = st.received;
-    seen_results = sansio_loop_result_count(cur_loop);
+    seen_results = sim_loop_result_count(cur_loop);
 }
 
 Test(loop, sends_are_queued_never_recursive)
 {
     hook = hook_queue;
-    sansio_loop_cfg c = base_cfg(2, 1);
+    sim_loop_cfg c = base_cfg(2, 1);
     c.latency_ns = 0;   /* even with zero latency, delivery waits its turn */
-    sansio_loop *l = probe_loop(&c);
+    sim_loop *l = probe_loop(&c);
     cur_loop = l;
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
     run_all(l);
     cr_assert_eq(seen_received, 0, "the peer ran inside the sender's handler");
     cr_assert_eq(seen_results, 0);
-    cr_assert_eq(sansio_loop_result_count(l), 1);
-    const sansio_loop_result *r = sansio_loop_result_at(l, 0);
+    cr_assert_eq(sim_loop_result_count(l), 1);
+    const sim_loop_result *r = sim_loop_result_at(l, 0);
     cr_assert_eq(r->node, 1);
     cr_assert_eq(r->kind, RES_MSG);
     cr_assert_eq(r->len, 6);
     cr_assert_eq(be32(r->data), 0, "from node 0");
     cr_assert_eq(memcmp(r->data + 4, "hi", 2), 0);
-    cr_assert_null(sansio_loop_result_at(l, 1));
-    sansio_loop_free(l);
+    cr_assert_null(sim_loop_result_at(l, 1));
+    sim_loop_free(l);
 }
 
 
@@ -563,17 +563,17 @@ static int reentry_calls;
 static void deliver_reenter(void *arg, uint32_t node, uint64_t time, uint32_t kind,
                             const uint8_t *data, size_t len)
 {
-    sansio_loop *l = *(sansio_loop **)arg;
+    sim_loop *l = *(sim_loop **)arg;
     (void)node;
     (void)data;
     (void)len;
     if (kind != RES_MSG || reentry_calls++ > 0)
         return;
-    reentry_rc[0] = sansio_loop_step(l);
-    reentry_rc[1] = sansio_loop_run(l, UINT64_MAX, 10);
-    reentry_rc[2] = sansio_loop_crash(l, 0);
+    reentry_rc[0] = sim_loop_step(l);
+    reentry_rc[1] = sim_loop_run(l, UINT64_MAX, 10);
+    reentry_rc[2] = sim_loop_crash(l, 0);
     /* queueing is allowed: it is how an application reacts to a result */
-    reentry_rc[3] = sansio_loop_request(l, 1, time, 1, NULL, 0);
+    reentry_rc[3] = sim_loop_request(l, 1, time, 1, NULL, 0);
 }
 
 static void hook_ping(const sh_driver *d, uint32_t kind, const uint8_t *data, size_t len)
@@ -586,24 +586,24 @@ static void hook_ping(const sh_driver *d, uint32_t kind, const uint8_t *data, si
 
 Test(loop, loop_refuses_reentry_from_callbacks)
 {
-    static sansio_loop *slot;
+    static sim_loop *slot;
     hook = hook_ping;
-    sansio_loop_cfg c = base_cfg(2, 1);
+    sim_loop_cfg c = base_cfg(2, 1);
     c.factory = probe_factory;
     c.on_deliver = deliver_reenter;
     c.on_deliver_arg = &slot;
-    cr_assert_eq(sansio_loop_new(&c, &slot), 0);
-    cr_assert_eq(sansio_loop_request(slot, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_new(&c, &slot), 0);
+    cr_assert_eq(sim_loop_request(slot, 0, 0, 1, NULL, 0), 0);
     run_all(slot);
     cr_assert_eq(reentry_rc[0], SH_ERR_STATE);
     cr_assert_eq(reentry_rc[1], SH_ERR_STATE);
     cr_assert_eq(reentry_rc[2], SH_ERR_STATE);
     cr_assert_eq(reentry_rc[3], 0);
-    cr_assert_eq(sansio_loop_count_results(slot, 1, RES_MSG), 1);
-    cr_assert_eq(sansio_loop_count_results(slot, 0, RES_MSG), 1,
+    cr_assert_eq(sim_loop_count_results(slot, 1, RES_MSG), 1);
+    cr_assert_eq(sim_loop_count_results(slot, 0, RES_MSG), 1,
                  "the request queued from the callback ran afterwards");
-    cr_assert_not_null(sansio_loop_proto(slot, 0), "the refused crash did nothing");
-    sansio_loop_free(slot);
+    cr_assert_not_null(sim_loop_proto(slot, 0), "the refused crash did nothing");
+    sim_loop_free(slot);
 }
 
 static uint64_t now_seen[3];
@@ -627,29 +627,29 @@ static void hook_charge(const sh_driver *d, uint32_t kind, const uint8_t *data, 
 Test(loop, charged_cpu_time_delays_effects_and_inputs)
 {
     hook = hook_charge;
-    sansio_loop_cfg c = base_cfg(2, 1);
+    sim_loop_cfg c = base_cfg(2, 1);
     c.latency_ns = 1000;
     c.wall_origin_ns = 1700000000ULL * 1000000000ULL;
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 10, 2, NULL, 0), 0);
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 10, 2, NULL, 0), 0);
     run_all(l);
     cr_assert_eq(now_seen[0], 5000, "now() includes the charge");
     cr_assert_eq(now_seen[1], 5000, "an input arriving while busy waits for the CPU");
     cr_assert_eq(now_seen[2], c.wall_origin_ns + 5000);
-    const sansio_loop_result *r = NULL;
-    for (size_t i = 0; i < sansio_loop_result_count(l); i++) {
-        r = sansio_loop_result_at(l, i);
+    const sim_loop_result *r = NULL;
+    for (size_t i = 0; i < sim_loop_result_count(l); i++) {
+        r = sim_loop_result_at(l, i);
         if (r->kind == RES_MSG)
             cr_assert_eq(r->time, 6000, "departs after the charge, plus latency");
         else
             cr_assert_eq(r->time, 5100, "timer delay counts from the charged clock");
     }
-    cr_assert_eq(sansio_loop_result_count(l), 2);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_result_count(l), 2);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.cpu_ns, 5000);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 static void hook_timer_and_send(const sh_driver *d, uint32_t kind, const uint8_t *data,
@@ -667,46 +667,46 @@ static void hook_timer_and_send(const sh_driver *d, uint32_t kind, const uint8_t
 Test(loop, crashed_node_gets_nothing_and_its_timers_die)
 {
     hook = hook_timer_and_send;
-    sansio_loop_cfg c = base_cfg(3, 1);
+    sim_loop_cfg c = base_cfg(3, 1);
     c.latency_ns = 10;
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_run(l, 50, 1000), 0);
-    cr_assert_eq(sansio_loop_crash(l, 0), 0);
-    cr_assert_eq(sansio_loop_crash(l, 0), SH_ERR_STATE);
-    cr_assert_eq(sansio_loop_crash(l, 3), SH_ERR_ARG);
-    cr_assert_null(sansio_loop_proto(l, 0));
-    cr_assert_eq(sansio_loop_inject(l, 1, 0, 60, (const uint8_t *)"z", 1), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 70, 1, NULL, 0), 0);
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_run(l, 50, 1000), 0);
+    cr_assert_eq(sim_loop_crash(l, 0), 0);
+    cr_assert_eq(sim_loop_crash(l, 0), SH_ERR_STATE);
+    cr_assert_eq(sim_loop_crash(l, 3), SH_ERR_ARG);
+    cr_assert_null(sim_loop_proto(l, 0));
+    cr_assert_eq(sim_loop_inject(l, 1, 0, 60, (const uint8_t *)"z", 1), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 70, 1, NULL, 0), 0);
     run_all(l);
-    cr_assert_eq(sansio_loop_count_results(l, 0, RES_TIMER), 0);
-    cr_assert_eq(sansio_loop_count_results(l, 2, RES_MSG), 1, "sent before the crash");
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_count_results(l, 0, RES_TIMER), 0);
+    cr_assert_eq(sim_loop_count_results(l, 2, RES_MSG), 1, "sent before the crash");
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.undeliverable, 2);
     cr_assert_eq(st.timers_fired, 0);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(loop, stop_is_graceful_and_final)
 {
     hook = hook_timer_and_send;
     stop_calls = 0;
-    sansio_loop_cfg c = base_cfg(3, 1);
+    sim_loop_cfg c = base_cfg(3, 1);
     c.latency_ns = 10;
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_stop(l, 0, 50), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 60, 1, NULL, 0), 0);
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_stop(l, 0, 50), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 60, 1, NULL, 0), 0);
     run_all(l);
     cr_assert_eq(stop_calls, 1);
-    cr_assert_null(sansio_loop_proto(l, 0));
-    cr_assert_eq(sansio_loop_count_results(l, 0, RES_TIMER), 0);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_null(sim_loop_proto(l, 0));
+    cr_assert_eq(sim_loop_count_results(l, 0, RES_TIMER), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.undeliverable, 1);
-    cr_assert_eq(sansio_loop_stop(l, 0, 10), SH_ERR_RANGE, "in the past");
-    sansio_loop_free(l);
+    cr_assert_eq(sim_loop_stop(l, 0, 10), SH_ERR_RANGE, "in the past");
+    sim_loop_free(l);
 }
 
 static int failing_factory(void *arg, uint32_t node, const sh_driver *d, sh_proto *out)
@@ -720,42 +720,42 @@ static int failing_factory(void *arg, uint32_t node, const sh_driver *d, sh_prot
 Test(loop, bad_configuration_and_calls_are_refused)
 {
     hook = NULL;
-    sansio_loop *l = (sansio_loop *)&l;
-    sansio_loop_cfg c = base_cfg(0, 1);
+    sim_loop *l = (sim_loop *)&l;
+    sim_loop_cfg c = base_cfg(0, 1);
     c.factory = probe_factory;
-    cr_assert_eq(sansio_loop_new(&c, &l), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_new(&c, &l), SH_ERR_ARG);
     cr_assert_null(l);
     c.n_nodes = 2;
     c.loss = 1.5;
-    cr_assert_eq(sansio_loop_new(&c, &l), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_new(&c, &l), SH_ERR_ARG);
     c.loss = 0;
     c.factory = NULL;
-    cr_assert_eq(sansio_loop_new(&c, &l), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_new(&c, &l), SH_ERR_ARG);
     c.factory = failing_factory;
-    cr_assert_eq(sansio_loop_new(&c, &l), SH_ERR_NOMEM, "the factory's error is returned");
+    cr_assert_eq(sim_loop_new(&c, &l), SH_ERR_NOMEM, "the factory's error is returned");
     cr_assert_null(l);
 
     c.max_msg = 8;
     l = probe_loop(&c);
     uint8_t b[9] = { 0 };
-    cr_assert_eq(sansio_loop_request(l, 2, 0, 1, NULL, 0), SH_ERR_ARG);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 3), SH_ERR_ARG);
-    cr_assert_eq(sansio_loop_inject(l, 0, 0, 0, b, 1), SH_ERR_ARG, "from itself");
-    cr_assert_eq(sansio_loop_inject(l, 0, 2, 0, b, 1), SH_ERR_ARG);
-    cr_assert_eq(sansio_loop_inject(l, 0, 1, 0, b, 9), SH_ERR_OVERSIZE);
-    cr_assert_eq(sansio_loop_inject(l, 0, 1, 500, NULL, 0), 0, "empty messages exist");
+    cr_assert_eq(sim_loop_request(l, 2, 0, 1, NULL, 0), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 3), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_inject(l, 0, 0, 0, b, 1), SH_ERR_ARG, "from itself");
+    cr_assert_eq(sim_loop_inject(l, 0, 2, 0, b, 1), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_inject(l, 0, 1, 0, b, 9), SH_ERR_OVERSIZE);
+    cr_assert_eq(sim_loop_inject(l, 0, 1, 500, NULL, 0), 0, "empty messages exist");
     run_all(l);
-    cr_assert_eq(sansio_loop_now(l), 500);
-    cr_assert_eq(sansio_loop_request(l, 0, 499, 1, NULL, 0), SH_ERR_RANGE);
-    cr_assert_eq(sansio_loop_count_results(l, 1, RES_MSG), 1);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 2, &st), SH_ERR_ARG);
-    cr_assert_null(sansio_loop_driver(l, 2));
-    cr_assert_null(sansio_loop_proto(l, 2));
-    cr_assert_eq(sansio_loop_step(NULL), SH_ERR_ARG);
-    cr_assert_eq(sansio_loop_step(l), 0, "empty queue");
-    sansio_loop_free(l);
-    sansio_loop_free(NULL);
+    cr_assert_eq(sim_loop_now(l), 500);
+    cr_assert_eq(sim_loop_request(l, 0, 499, 1, NULL, 0), SH_ERR_RANGE);
+    cr_assert_eq(sim_loop_count_results(l, 1, RES_MSG), 1);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 2, &st), SH_ERR_ARG);
+    cr_assert_null(sim_loop_driver(l, 2));
+    cr_assert_null(sim_loop_proto(l, 2));
+    cr_assert_eq(sim_loop_step(NULL), SH_ERR_ARG);
+    cr_assert_eq(sim_loop_step(l), 0, "empty queue");
+    sim_loop_free(l);
+    sim_loop_free(NULL);
 }
 
 static void hook_forever(const sh_driver *d, uint32_t kind, const uint8_t *data, size_t len)
@@ -770,16 +770,16 @@ static void hook_forever(const sh_driver *d, uint32_t kind, const uint8_t *data,
 Test(loop, run_has_an_event_budget_and_a_horizon)
 {
     hook = hook_forever;
-    sansio_loop_cfg c = base_cfg(1, 1);
+    sim_loop_cfg c = base_cfg(1, 1);
     c.keep_trace = 0;
-    sansio_loop *l = probe_loop(&c);
-    cr_assert_eq(sansio_loop_request(l, 0, 0, 1, NULL, 0), 0);
-    cr_assert_eq(sansio_loop_run(l, UINT64_MAX, 100), SH_ERR_RANGE);
-    cr_assert_eq(sansio_loop_run(l, 1000, 100000), 0);
-    cr_assert_eq(sansio_loop_now(l), 1000);
-    cr_assert_eq(sansio_loop_pending(l), 1, "the next firing is beyond the horizon");
+    sim_loop *l = probe_loop(&c);
+    cr_assert_eq(sim_loop_request(l, 0, 0, 1, NULL, 0), 0);
+    cr_assert_eq(sim_loop_run(l, UINT64_MAX, 100), SH_ERR_RANGE);
+    cr_assert_eq(sim_loop_run(l, 1000, 100000), 0);
+    cr_assert_eq(sim_loop_now(l), 1000);
+    cr_assert_eq(sim_loop_pending(l), 1, "the next firing is beyond the horizon");
     size_t len = 99;
-    cr_assert_str_eq(sansio_loop_trace(l, &len), "");
+    cr_assert_str_eq(sim_loop_trace(l, &len), "");
     cr_assert_eq(len, 0);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }

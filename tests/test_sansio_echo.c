@@ -10,13 +10,13 @@
 
 #include "shroud/sansio.h"
 #include "helpers/proto_echo.h"
-#include "helpers/sansio_loop.h"
+#include "sim/loop.h"
 
 #define MS 1000000ULL
 
-static sansio_loop_cfg base_cfg(uint32_t n, uint8_t seed_byte)
+static sim_loop_cfg base_cfg(uint32_t n, uint8_t seed_byte)
 {
-    sansio_loop_cfg c;
+    sim_loop_cfg c;
     memset(&c, 0, sizeof c);
     c.n_nodes = n;
     memset(c.seed, seed_byte, sizeof c.seed);
@@ -31,10 +31,10 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void run_all(sansio_loop *l)
+static void run_all(sim_loop *l)
 {
-    cr_assert_eq(sansio_loop_run(l, UINT64_MAX, 10000000), 0);
-    cr_assert_eq(sansio_loop_pending(l), 0);
+    cr_assert_eq(sim_loop_run(l, UINT64_MAX, 10000000), 0);
+    cr_assert_eq(sim_loop_pending(l), 0);
 }
 
 /* ======================================================================
@@ -53,28 +53,28 @@ static int echo_factory(void *arg, uint32_t node, const sh_driver *d, sh_proto *
     return proto_echo_new(arg, d, out);
 }
 
-static sansio_loop *echo_loop(sansio_loop_cfg *c, proto_echo_cfg *e)
+static sim_loop *echo_loop(sim_loop_cfg *c, proto_echo_cfg *e)
 {
     c->factory = echo_factory;
     c->factory_arg = e;
-    sansio_loop *l = NULL;
-    cr_assert_eq(sansio_loop_new(c, &l), 0);
+    sim_loop *l = NULL;
+    cr_assert_eq(sim_loop_new(c, &l), 0);
     return l;
 }
 
-static void bcast(sansio_loop *l, uint32_t node, uint64_t at, const char *payload)
+static void bcast(sim_loop *l, uint32_t node, uint64_t at, const char *payload)
 {
-    cr_assert_eq(sansio_loop_request(l, node, at, PROTO_ECHO_REQ_BCAST,
+    cr_assert_eq(sim_loop_request(l, node, at, PROTO_ECHO_REQ_BCAST,
                                      (const uint8_t *)payload, strlen(payload)), 0);
 }
 
 /* RECV results at `node` for (origin, seq); the last one's time in *t. */
-static size_t count_recv(const sansio_loop *l, uint32_t node, uint32_t origin, uint32_t seq,
+static size_t count_recv(const sim_loop *l, uint32_t node, uint32_t origin, uint32_t seq,
                          const char *payload, uint64_t *t)
 {
     size_t c = 0;
-    for (size_t i = 0; i < sansio_loop_result_count(l); i++) {
-        const sansio_loop_result *r = sansio_loop_result_at(l, i);
+    for (size_t i = 0; i < sim_loop_result_count(l); i++) {
+        const sim_loop_result *r = sim_loop_result_at(l, i);
         if (r->node != node || r->kind != PROTO_ECHO_RES_RECV)
             continue;
         cr_assert_geq(r->len, 8);
@@ -91,22 +91,22 @@ static size_t count_recv(const sansio_loop *l, uint32_t node, uint32_t origin, u
 }
 
 /* Time of the single result of `kind` at `node`. */
-static uint64_t time_of(const sansio_loop *l, uint32_t node, uint32_t kind)
+static uint64_t time_of(const sim_loop *l, uint32_t node, uint32_t kind)
 {
-    cr_assert_eq(sansio_loop_count_results(l, node, kind), 1);
-    for (size_t i = 0; i < sansio_loop_result_count(l); i++) {
-        const sansio_loop_result *r = sansio_loop_result_at(l, i);
+    cr_assert_eq(sim_loop_count_results(l, node, kind), 1);
+    for (size_t i = 0; i < sim_loop_result_count(l); i++) {
+        const sim_loop_result *r = sim_loop_result_at(l, i);
         if (r->node == node && r->kind == kind)
             return r->time;
     }
     return 0;
 }
 
-static void assert_healthy(const sansio_loop *l, uint32_t n)
+static void assert_healthy(const sim_loop *l, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(l, i, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(l, i, &st), 0);
         cr_assert_eq(st.handler_errors, 0, "node %u: handler error %d", i,
                      st.last_handler_error);
         cr_assert_eq(st.misuse, 0, "node %u misused its driver", i);
@@ -115,9 +115,9 @@ static void assert_healthy(const sansio_loop *l, uint32_t n)
 
 Test(echo, broadcast_reaches_every_peer_once)
 {
-    sansio_loop_cfg c = base_cfg(5, 1);
+    sim_loop_cfg c = base_cfg(5, 1);
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 0, 0, "hello");
     run_all(l);
     for (uint32_t i = 1; i < 5; i++) {
@@ -125,31 +125,31 @@ Test(echo, broadcast_reaches_every_peer_once)
         cr_assert_eq(count_recv(l, i, 0, 0, "hello", &t), 1);
         cr_assert_eq(t, 1 * MS);
     }
-    cr_assert_eq(sansio_loop_count_results(l, 0, PROTO_ECHO_RES_RECV), 0);
+    cr_assert_eq(sim_loop_count_results(l, 0, PROTO_ECHO_RES_RECV), 0);
     cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_DONE), 2 * MS);
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_FAILED), 0);
-    cr_assert_eq(proto_echo_outstanding(sansio_loop_proto(l, 0)), 0);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_FAILED), 0);
+    cr_assert_eq(proto_echo_outstanding(sim_loop_proto(l, 0)), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.sent, 4);
     cr_assert_eq(st.timers_set, 1);
     cr_assert_eq(st.timers_cancelled, 1, "completion disarms the retransmission timer");
     cr_assert_eq(st.timers_fired, 0);
     for (uint32_t i = 0; i < 5; i++) {
-        cr_assert_eq(sansio_loop_stats_get(l, i, &st), 0);
+        cr_assert_eq(sim_loop_stats_get(l, i, &st), 0);
         cr_assert_eq(st.rejects, 0);
     }
     assert_healthy(l, 5);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, everyone_broadcasts_concurrently)
 {
     const uint32_t n = 6, k = 3;
-    sansio_loop_cfg c = base_cfg(n, 2);
+    sim_loop_cfg c = base_cfg(n, 2);
     c.jitter_ns = 2 * MS;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < k; j++)
             bcast(l, i, j * 100000 + i, "m");
@@ -158,9 +158,9 @@ Test(echo, everyone_broadcasts_concurrently)
         for (uint32_t o = 0; o < n; o++)
             for (uint32_t s = 0; s < k; s++)
                 cr_assert_eq(count_recv(l, i, o, s, "m", NULL), i == o ? 0 : 1);
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), n * k);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), n * k);
     assert_healthy(l, n);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 static int drop_first_type_from;
@@ -183,56 +183,56 @@ static int filter_drop_first(void *arg, uint64_t time, uint32_t from, uint32_t t
 Test(echo, lost_data_is_retransmitted_to_that_peer_only)
 {
     drop_from = 0, drop_to = 2, drop_type = PROTO_ECHO_MSG_DATA;
-    sansio_loop_cfg c = base_cfg(5, 3);
+    sim_loop_cfg c = base_cfg(5, 3);
     c.filter = filter_drop_first;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 0, 0, "again");
     run_all(l);
     uint64_t t = 0;
     cr_assert_eq(count_recv(l, 2, 0, 0, "again", &t), 1);
     cr_assert_eq(t, 11 * MS, "after one timeout");
     cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_DONE), 12 * MS);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.sent, 5, "four copies, then one retransmission");
     cr_assert_eq(st.lost, 1);
     size_t len;
-    const char *tr = sansio_loop_trace(l, &len);
+    const char *tr = sim_loop_trace(l, &len);
     cr_assert_not_null(strstr(tr, "log debug echo: seq 0: retransmission 1 to 1 peers"));
     assert_healthy(l, 5);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, lost_ack_gives_a_duplicate_but_one_delivery)
 {
     drop_from = 2, drop_to = 0, drop_type = PROTO_ECHO_MSG_ACK;
-    sansio_loop_cfg c = base_cfg(5, 3);
+    sim_loop_cfg c = base_cfg(5, 3);
     c.filter = filter_drop_first;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 0, 0, "once");
     run_all(l);
     cr_assert_eq(count_recv(l, 2, 0, 0, "once", NULL), 1);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 2, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 2, &st), 0);
     cr_assert_eq(st.received, 2, "the DATA came twice");
     cr_assert_eq(st.sent, 2, "and was acknowledged twice");
     cr_assert_eq(st.rejects, 0, "a retransmission is not equivocation");
     cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_DONE), 12 * MS);
     assert_healthy(l, 5);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, random_loss_is_recovered_by_retransmission)
 {
     const uint32_t n = 8, k = 2;
-    sansio_loop_cfg c = base_cfg(n, 4);
+    sim_loop_cfg c = base_cfg(n, 4);
     c.loss = 0.3;
     c.jitter_ns = MS / 2;
     c.keep_trace = 0;
     proto_echo_cfg e = { .rto_ns = 5 * MS, .rto_jitter_ns = 2 * MS, .max_retries = 30 };
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < k; j++)
             bcast(l, i, j * MS + i * 1000, "lossy");
@@ -241,19 +241,19 @@ Test(echo, random_loss_is_recovered_by_retransmission)
         for (uint32_t o = 0; o < n; o++)
             for (uint32_t s = 0; s < k; s++)
                 cr_assert_eq(count_recv(l, i, o, s, "lossy", NULL), i == o ? 0 : 1);
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), n * k);
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_FAILED), 0);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), n * k);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_FAILED), 0);
     uint64_t lost = 0, fired = 0;
     for (uint32_t i = 0; i < n; i++) {
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(l, i, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(l, i, &st), 0);
         lost += st.lost;
         fired += st.timers_fired;
     }
     cr_assert_gt(lost, 0);
     cr_assert_gt(fired, 0, "recovery went through the timers");
     assert_healthy(l, n);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 static int filter_isolate_3(void *arg, uint64_t time, uint32_t from, uint32_t to,
@@ -268,99 +268,99 @@ static int filter_isolate_3(void *arg, uint64_t time, uint32_t from, uint32_t to
 
 Test(echo, unreachable_peer_fails_after_max_retries)
 {
-    sansio_loop_cfg c = base_cfg(4, 5);
+    sim_loop_cfg c = base_cfg(4, 5);
     c.filter = filter_isolate_3;
     proto_echo_cfg e = echo_cfg();
     e.max_retries = 3;
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 0, 0, "x");
     run_all(l);
     /* timeouts back off: 10 + 20 + 40 + 80 ms */
     cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_FAILED), 150 * MS);
-    cr_assert_eq(sansio_loop_count_results(l, 0, PROTO_ECHO_RES_DONE), 0);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_count_results(l, 0, PROTO_ECHO_RES_DONE), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.sent, 3 + 3, "retransmissions go to node 3 only");
     cr_assert_eq(st.timers_fired, 4);
-    cr_assert_eq(proto_echo_outstanding(sansio_loop_proto(l, 0)), 0);
-    const char *tr = sansio_loop_trace(l, NULL);
+    cr_assert_eq(proto_echo_outstanding(sim_loop_proto(l, 0)), 0);
+    const char *tr = sim_loop_trace(l, NULL);
     cr_assert_not_null(strstr(tr, "log warn echo: seq 0: 1 of 3 peers never acknowledged"));
     assert_healthy(l, 4);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, stop_cancels_pending_retransmissions)
 {
-    sansio_loop_cfg c = base_cfg(4, 5);
+    sim_loop_cfg c = base_cfg(4, 5);
     c.filter = filter_isolate_3;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 0, 0, "x");
-    cr_assert_eq(sansio_loop_stop(l, 0, 5 * MS), 0);
+    cr_assert_eq(sim_loop_stop(l, 0, 5 * MS), 0);
     run_all(l);
-    cr_assert_eq(sansio_loop_count_results(l, 0, PROTO_ECHO_RES_FAILED), 0);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    cr_assert_eq(sim_loop_count_results(l, 0, PROTO_ECHO_RES_FAILED), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.timers_cancelled, 1);
     cr_assert_eq(st.timers_fired, 0);
-    cr_assert_eq(sansio_loop_now(l), 5 * MS, "nothing ran after the stop");
+    cr_assert_eq(sim_loop_now(l), 5 * MS, "nothing ran after the stop");
     assert_healthy(l, 4);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, crashed_peer_makes_the_broadcast_fail)
 {
-    sansio_loop_cfg c = base_cfg(3, 6);
+    sim_loop_cfg c = base_cfg(3, 6);
     proto_echo_cfg e = echo_cfg();
     e.max_retries = 2;
-    sansio_loop *l = echo_loop(&c, &e);
-    cr_assert_eq(sansio_loop_crash(l, 2), 0);
+    sim_loop *l = echo_loop(&c, &e);
+    cr_assert_eq(sim_loop_crash(l, 2), 0);
     bcast(l, 0, 0, "x");
     run_all(l);
     cr_assert_eq(count_recv(l, 1, 0, 0, "x", NULL), 1);
     cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_FAILED), 70 * MS);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 2, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 2, &st), 0);
     cr_assert_eq(st.undeliverable, 3);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, cpu_charge_delays_completion)
 {
     static const uint64_t cost[2] = { 0, 3 * MS };
     for (int i = 0; i < 2; i++) {
-        sansio_loop_cfg c = base_cfg(2, 7);
+        sim_loop_cfg c = base_cfg(2, 7);
         proto_echo_cfg e = echo_cfg();
         e.verify_cost_ns = cost[i];
-        sansio_loop *l = echo_loop(&c, &e);
+        sim_loop *l = echo_loop(&c, &e);
         bcast(l, 0, 0, "x");
         run_all(l);
         cr_assert_eq(time_of(l, 0, PROTO_ECHO_RES_DONE), 2 * MS + cost[i]);
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(l, 1, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(l, 1, &st), 0);
         cr_assert_eq(st.cpu_ns, cost[i]);
-        sansio_loop_free(l);
+        sim_loop_free(l);
     }
 }
 
 Test(echo, bad_local_requests_are_the_callers_error)
 {
-    sansio_loop_cfg c = base_cfg(2, 8);
+    sim_loop_cfg c = base_cfg(2, 8);
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     uint8_t big[PROTO_ECHO_MAX_PAYLOAD + 1] = { 0 };
-    cr_assert_eq(sansio_loop_request(l, 0, 0, PROTO_ECHO_REQ_BCAST, big, sizeof big), 0);
-    cr_assert_eq(sansio_loop_request(l, 0, 1, 77, NULL, 0), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 0, PROTO_ECHO_REQ_BCAST, big, sizeof big), 0);
+    cr_assert_eq(sim_loop_request(l, 0, 1, 77, NULL, 0), 0);
     run_all(l);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.handler_errors, 2);
     cr_assert_eq(st.last_handler_error, SH_ERR_ARG);
     cr_assert_eq(st.sent, 0);
     cr_assert_eq(st.rejects, 0, "local errors are not peer rejections");
-    const char *tr = sansio_loop_trace(l, NULL);
+    const char *tr = sim_loop_trace(l, NULL);
     cr_assert_not_null(strstr(tr, "error -6 "), "oversize payload reported");
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 typedef struct bad_case {
@@ -372,9 +372,9 @@ typedef struct bad_case {
 
 Test(echo, forged_and_malformed_messages_are_rejected_with_a_reason)
 {
-    sansio_loop_cfg c = base_cfg(4, 9);
+    sim_loop_cfg c = base_cfg(4, 9);
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     bcast(l, 1, 0, "own");   /* gives node 1 a seq 0 with a secret nonce */
 
     static const uint8_t zero_nonce[8] = { 0 };
@@ -416,70 +416,70 @@ Test(echo, forged_and_malformed_messages_are_rejected_with_a_reason)
 
     /* one at a time from node 2, checking each rejection as it happens */
     for (size_t i = 0; i < n; i++) {
-        uint64_t at = sansio_loop_now(l) + 1000;
-        cr_assert_eq(sansio_loop_inject(l, 2, 1, at, cs[i].b, cs[i].len), 0);
-        cr_assert_eq(sansio_loop_run(l, at, 1000), 0);
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(l, 1, &st), 0);
+        uint64_t at = sim_loop_now(l) + 1000;
+        cr_assert_eq(sim_loop_inject(l, 2, 1, at, cs[i].b, cs[i].len), 0);
+        cr_assert_eq(sim_loop_run(l, at, 1000), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(l, 1, &st), 0);
         cr_assert_eq(st.rejects, i + 1, "case %zu (%s) not rejected", i, cs[i].reason);
         cr_assert_eq(st.last_reject_code, cs[i].code, "case %zu", i);
         cr_assert_str_eq(st.last_reject_reason, cs[i].reason);
     }
-    cr_assert_eq(sansio_loop_reject_count(l, 1, "echo: truncated header"), 2);
-    cr_assert_eq(sansio_loop_reject_count(l, 1, "echo: trailing bytes"), 2);
-    cr_assert_eq(sansio_loop_reject_count(l, 1, "echo: no such reason"), 0);
+    cr_assert_eq(sim_loop_reject_count(l, 1, "echo: truncated header"), 2);
+    cr_assert_eq(sim_loop_reject_count(l, 1, "echo: trailing bytes"), 2);
+    cr_assert_eq(sim_loop_reject_count(l, 1, "echo: no such reason"), 0);
 
     /* equivocation: the same (origin, seq) with other content */
     uint8_t m[48];
     size_t ml = proto_echo_encode_data(m, sizeof m, 9, zero_nonce, (const uint8_t *)"a", 1);
-    uint64_t at = sansio_loop_now(l) + 1000;
-    cr_assert_eq(sansio_loop_inject(l, 2, 1, at, m, ml), 0);
-    cr_assert_eq(sansio_loop_inject(l, 2, 1, at + 1, m, ml), 0);   /* a retransmission */
+    uint64_t at = sim_loop_now(l) + 1000;
+    cr_assert_eq(sim_loop_inject(l, 2, 1, at, m, ml), 0);
+    cr_assert_eq(sim_loop_inject(l, 2, 1, at + 1, m, ml), 0);   /* a retransmission */
     ml = proto_echo_encode_data(m, sizeof m, 9, zero_nonce, (const uint8_t *)"b", 1);
-    cr_assert_eq(sansio_loop_inject(l, 2, 1, at + 2, m, ml), 0);
+    cr_assert_eq(sim_loop_inject(l, 2, 1, at + 2, m, ml), 0);
     run_all(l);
-    cr_assert_eq(sansio_loop_reject_count(l, 1, "echo: equivocating data"), 1);
+    cr_assert_eq(sim_loop_reject_count(l, 1, "echo: equivocating data"), 1);
     cr_assert_eq(count_recv(l, 1, 2, 9, "a", NULL), 1, "delivered once, first version");
 
     /* the node still works both ways */
-    bcast(l, 2, sansio_loop_now(l), "legit");
+    bcast(l, 2, sim_loop_now(l), "legit");
     run_all(l);
     cr_assert_eq(count_recv(l, 1, 2, 0, "legit", NULL), 1);
-    cr_assert_eq(sansio_loop_count_results(l, 1, PROTO_ECHO_RES_DONE), 1);
-    cr_assert_eq(sansio_loop_count_results(l, 2, PROTO_ECHO_RES_DONE), 1);
+    cr_assert_eq(sim_loop_count_results(l, 1, PROTO_ECHO_RES_DONE), 1);
+    cr_assert_eq(sim_loop_count_results(l, 2, PROTO_ECHO_RES_DONE), 1);
     assert_healthy(l, 4);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, a_flooding_peer_is_bounded)
 {
-    sansio_loop_cfg c = base_cfg(3, 10);
+    sim_loop_cfg c = base_cfg(3, 10);
     c.keep_trace = 0;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     static const uint8_t nonce[8] = { 7 };
     uint8_t m[32];
     for (uint32_t s = 0; s <= PROTO_ECHO_MAX_SEEN; s++) {
         size_t ml = proto_echo_encode_data(m, sizeof m, s, nonce, (const uint8_t *)"f", 1);
-        cr_assert_eq(sansio_loop_inject(l, 2, 1, 1000 + s, m, ml), 0);
+        cr_assert_eq(sim_loop_inject(l, 2, 1, 1000 + s, m, ml), 0);
     }
     run_all(l);
-    cr_assert_eq(sansio_loop_reject_count(l, 1, "echo: too many messages from peer"), 1);
-    cr_assert_eq(sansio_loop_count_results(l, 1, PROTO_ECHO_RES_RECV), PROTO_ECHO_MAX_SEEN);
+    cr_assert_eq(sim_loop_reject_count(l, 1, "echo: too many messages from peer"), 1);
+    cr_assert_eq(sim_loop_count_results(l, 1, PROTO_ECHO_RES_RECV), PROTO_ECHO_MAX_SEEN);
     /* node 2 never sent anything, so node 1's ACKs are rejected there */
-    cr_assert_eq(sansio_loop_reject_count(l, 2, "echo: ack for unsent seq"),
+    cr_assert_eq(sim_loop_reject_count(l, 2, "echo: ack for unsent seq"),
                  PROTO_ECHO_MAX_SEEN);
     assert_healthy(l, 3);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 Test(echo, random_garbage_never_breaks_a_node)
 {
     const uint32_t n = 4;
-    sansio_loop_cfg c = base_cfg(n, 11);
+    sim_loop_cfg c = base_cfg(n, 11);
     c.keep_trace = 0;
     proto_echo_cfg e = echo_cfg();
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     uint8_t seed[SH_RNG_SEEDBYTES] = { 42 };
     sh_rng *rng = sh_rng_chacha_new(seed);
     cr_assert_not_null(rng);
@@ -493,47 +493,47 @@ Test(echo, random_garbage_never_breaks_a_node)
             b[1] = (uint8_t)(1 + sh_rng_uniform(rng, 2));
         }
         uint32_t from = 1 + (uint32_t)(i % 3);
-        cr_assert_eq(sansio_loop_inject(l, from, 0, (uint64_t)i * 10, b, len), 0);
+        cr_assert_eq(sim_loop_inject(l, from, 0, (uint64_t)i * 10, b, len), 0);
     }
     sh_rng_free(rng);
     bcast(l, 0, 40000, "still alive");
     run_all(l);
-    sansio_loop_stats st;
-    cr_assert_eq(sansio_loop_stats_get(l, 0, &st), 0);
+    sim_loop_stats st;
+    cr_assert_eq(sim_loop_stats_get(l, 0, &st), 0);
     cr_assert_eq(st.received, (uint64_t)total + (n - 1), "garbage plus the three ACKs");
     cr_assert_geq(st.rejects, (uint64_t)total * 9 / 10);
-    cr_assert_eq(sansio_loop_count_results(l, 0, PROTO_ECHO_RES_DONE), 1);
+    cr_assert_eq(sim_loop_count_results(l, 0, PROTO_ECHO_RES_DONE), 1);
     for (uint32_t i = 1; i < n; i++)
         cr_assert_eq(count_recv(l, i, 0, 0, "still alive", NULL), 1);
     assert_healthy(l, n);
-    sansio_loop_free(l);
+    sim_loop_free(l);
 }
 
 /* A busy scenario touching every feature; returns a copy of the trace. */
 static char *scenario_trace(uint8_t seed_byte)
 {
     const uint32_t n = 6;
-    sansio_loop_cfg c = base_cfg(n, seed_byte);
+    sim_loop_cfg c = base_cfg(n, seed_byte);
     c.loss = 0.2;
     c.jitter_ns = 300000;
     proto_echo_cfg e = { .rto_ns = 4 * MS, .rto_jitter_ns = MS, .max_retries = 20,
                          .verify_cost_ns = 50000 };
-    sansio_loop *l = echo_loop(&c, &e);
+    sim_loop *l = echo_loop(&c, &e);
     for (uint32_t i = 0; i < n; i++) {
         bcast(l, i, i * 1000, "first");
         bcast(l, i, 3 * MS + i * 1000, "second");
     }
-    cr_assert_eq(sansio_loop_inject(l, 1, 0, 2 * MS, (const uint8_t *)"\x01\x07", 2), 0);
+    cr_assert_eq(sim_loop_inject(l, 1, 0, 2 * MS, (const uint8_t *)"\x01\x07", 2), 0);
     run_all(l);
-    cr_assert_eq(sansio_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), 2 * n);
+    cr_assert_eq(sim_loop_count_results(l, UINT32_MAX, PROTO_ECHO_RES_DONE), 2 * n);
     assert_healthy(l, n);
     size_t len = 0;
-    const char *tr = sansio_loop_trace(l, &len);
+    const char *tr = sim_loop_trace(l, &len);
     cr_assert_not_null(tr);
     cr_assert_eq(strlen(tr), len);
     char *copy = strdup(tr);
     cr_assert_not_null(copy);
-    sansio_loop_free(l);
+    sim_loop_free(l);
     return copy;
 }
 

@@ -141,20 +141,20 @@ void dkg_h_start(dkg_h *h)
     h->lcfg.n_nodes = h->n;
     h->lcfg.factory = factory;
     h->lcfg.factory_arg = h;
-    cr_assert_eq(sansio_loop_new(&h->lcfg, &h->l), 0);
+    cr_assert_eq(sim_loop_new(&h->lcfg, &h->l), 0);
 }
 
 void dkg_h_run(dkg_h *h)
 {
     if (h->l == NULL)
         dkg_h_start(h);
-    cr_assert_eq(sansio_loop_run(h->l, UINT64_MAX, 50000000), 0);
-    cr_assert_eq(sansio_loop_pending(h->l), 0);
+    cr_assert_eq(sim_loop_run(h->l, UINT64_MAX, 50000000), 0);
+    cr_assert_eq(sim_loop_pending(h->l), 0);
 }
 
 void dkg_h_free(dkg_h *h)
 {
-    sansio_loop_free(h->l);
+    sim_loop_free(h->l);
     h->l = NULL;
     mpc_group_free(h->g);
     sodium_memzero(h->share, sizeof h->share);
@@ -162,7 +162,7 @@ void dkg_h_free(dkg_h *h)
 
 mpc_dkg *dkg_h_node(const dkg_h *h, uint32_t i)
 {
-    return sansio_loop_proto(h->l, i);
+    return sim_loop_proto(h->l, i);
 }
 
 static int in_committee(const dkg_h *h, uint32_t p)
@@ -284,8 +284,8 @@ void dkg_h_check_healthy(const dkg_h *h)
     for (uint32_t i = 0; i < h->n; i++) {
         if (h->faulty[i])
             continue;
-        sansio_loop_stats st;
-        cr_assert_eq(sansio_loop_stats_get(h->l, i, &st), 0);
+        sim_loop_stats st;
+        cr_assert_eq(sim_loop_stats_get(h->l, i, &st), 0);
         cr_assert_eq(st.handler_errors, 0, "node %u: handler error %d", i,
                      st.last_handler_error);
         cr_assert_eq(st.misuse, 0, "node %u misused its driver", i);

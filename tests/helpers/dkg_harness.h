@@ -1,5 +1,5 @@
 /* tests/helpers/dkg_harness.h -- runs mpc/dkg among N nodes on the
- * deterministic sansio_loop, with real Ed25519 identity keys (a thin
+ * deterministic sim_loop, with real Ed25519 identity keys (a thin
  * driver wrapper answers sh_drv_peer_key), and checks the outcome:
  * agreement of the honest nodes, the blamed set, and that the shares
  * combine to the secret of the group key. */
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mpc/dkg.h"
-#include "helpers/sansio_loop.h"
+#include "sim/loop.h"
 
 #define DKG_H_MAX 40
 
@@ -27,13 +27,13 @@ typedef struct dkg_h {
     mpc_dkg_faults faults[DKG_H_MAX];
     int faulty[DKG_H_MAX];              /* 1: faults[i] applies */
     mpc_scalar *old_share[DKG_H_MAX];   /* per peer, NULL if none */
-    sansio_loop_cfg lcfg;               /* seed, latency, loss, filter ... */
+    sim_loop_cfg lcfg;               /* seed, latency, loss, filter ... */
     /* identity keys */
     uint8_t sk[DKG_H_MAX][64];
     uint8_t pk[DKG_H_MAX][32];
     /* the run */
     dkg_h_wrap wrap[DKG_H_MAX];
-    sansio_loop *l;
+    sim_loop *l;
     /* collected after the run */
     mpc_scalar share[DKG_H_MAX];        /* indexed by peer */
     int has_share[DKG_H_MAX];

@@ -1,4 +1,4 @@
-/* tests/helpers/sansio_loop.h -- a deterministic in-memory sans-IO driver.
+/* sim/loop.h -- a deterministic in-memory sans-IO driver (the seed of the simulator).
  *
  * Runs N protocol instances ("nodes") in one thread on simulated time.  A
  * single queue holds every pending input (start, message arrival, timer
@@ -24,35 +24,35 @@
  *
  * Misuse of the driver by a protocol (bad peer, a call outside a handler,
  * oversize message) is refused with the error of include/shroud/sansio.h
- * and counted in sansio_loop_stats.misuse.  The loop's own functions may
+ * and counted in sim_loop_stats.misuse.  The loop's own functions may
  * not be called from inside a callback that runs during a step (factory,
- * on_deliver, filter), except sansio_loop_request and sansio_loop_inject,
+ * on_deliver, filter), except sim_loop_request and sim_loop_inject,
  * which only queue; otherwise they return SH_ERR_STATE.
  */
-#ifndef SHROUD_TESTS_SANSIO_LOOP_H
-#define SHROUD_TESTS_SANSIO_LOOP_H
+#ifndef SHROUD_SIM_LOOP_H
+#define SHROUD_SIM_LOOP_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "shroud/sansio.h"
 
-#define SANSIO_LOOP_DEFAULT_MAX_MSG ((size_t)1 << 20)
+#define SIM_LOOP_DEFAULT_MAX_MSG ((size_t)1 << 20)
 
-typedef struct sansio_loop sansio_loop;
+typedef struct sim_loop sim_loop;
 
 /* Create node `node`'s protocol instance bound to `drv` (valid until the
- * loop frees the instance).  Called once per node by sansio_loop_new. */
-typedef int (*sansio_loop_factory_fn)(void *arg, uint32_t node,
+ * loop frees the instance).  Called once per node by sim_loop_new. */
+typedef int (*sim_loop_factory_fn)(void *arg, uint32_t node,
                                       const sh_driver *drv, sh_proto *out);
 /* Return nonzero to drop this copy of a message (counted as lost). */
-typedef int (*sansio_loop_filter_fn)(void *arg, uint64_t time, uint32_t from,
+typedef int (*sim_loop_filter_fn)(void *arg, uint64_t time, uint32_t from,
                                      uint32_t to, const uint8_t *msg, size_t len);
 /* Called for every result a protocol delivers, after it is recorded. */
-typedef void (*sansio_loop_deliver_fn)(void *arg, uint32_t node, uint64_t time,
+typedef void (*sim_loop_deliver_fn)(void *arg, uint32_t node, uint64_t time,
                                        uint32_t kind, const uint8_t *data,
                                        size_t len);
 
-typedef struct sansio_loop_cfg {
+typedef struct sim_loop_cfg {
     uint32_t n_nodes;                  /* at least 1 */
     uint8_t seed[SH_RNG_SEEDBYTES];
     uint64_t latency_ns;               /* one-way delay of every message */
@@ -62,15 +62,20 @@ typedef struct sansio_loop_cfg {
     sh_log_level log_level;            /* protocol logs at or above go to the trace */
     uint64_t wall_origin_ns;           /* wall() = wall_origin_ns + now() */
     int keep_trace;
-    sansio_loop_factory_fn factory;    /* required */
+    sim_loop_factory_fn factory;    /* required */
     void *factory_arg;
-    sansio_loop_filter_fn filter;      /* optional */
+    sim_loop_filter_fn filter;      /* optional */
     void *filter_arg;
-    sansio_loop_deliver_fn on_deliver; /* optional */
+    sim_loop_deliver_fn on_deliver; /* optional */
     void *on_deliver_arg;
-} sansio_loop_cfg;
+    /* Optional: node i's identity key (what sh_drv_peer_key answers), e.g.
+     * real Ed25519 public keys for protocols that check signatures; the
+     * array must outlive the loop.  NULL: a fixed function of the seed,
+     * not a real key. */
+    const uint8_t (*peer_keys)[SH_PEER_KEY_BYTES];
+} sim_loop_cfg;
 
-typedef struct sansio_loop_stats {
+typedef struct sim_loop_stats {
     uint64_t sent;              /* message copies queued by this node */
     uint64_t lost;              /* ... of which the network dropped */
     uint64_t received;          /* messages handed to on_message */
@@ -86,74 +91,74 @@ typedef struct sansio_loop_stats {
     int last_handler_error;
     uint64_t misuse;            /* driver calls refused */
     uint64_t cpu_ns;            /* total charged */
-} sansio_loop_stats;
+} sim_loop_stats;
 
 /* One result, as recorded in delivery order across all nodes. */
-typedef struct sansio_loop_result {
+typedef struct sim_loop_result {
     uint32_t node;
     uint64_t time;              /* node clock at delivery (charges included) */
     uint32_t kind;
     const uint8_t *data;        /* owned by the loop */
     size_t len;
-} sansio_loop_result;
+} sim_loop_result;
 
 /* Build the loop, create every node through cfg->factory and queue each
  * node's start at time 0 in node order.  SH_ERR_ARG for a bad config; a
  * factory error is returned as is. */
-int sansio_loop_new(const sansio_loop_cfg *cfg, sansio_loop **out) SH_WUR;
+int sim_loop_new(const sim_loop_cfg *cfg, sim_loop **out) SH_WUR;
 /* Free every live instance (without stop), then the loop.  NULL-safe. */
-void sansio_loop_free(sansio_loop *l);
+void sim_loop_free(sim_loop *l);
 
 /* Take the next entry off the queue and process it (dispatch it, drop it
  * for a node that is down, skip a cancelled timer, or requeue it behind a
  * busy CPU): 1 if an entry was taken, 0 if the queue is empty, negative on
  * a loop error.  Handler errors are counted, not returned. */
-int sansio_loop_step(sansio_loop *l) SH_WUR;
+int sim_loop_step(sim_loop *l) SH_WUR;
 /* Step while the next input is due at or before until_ns.  0 when the queue
  * is empty or the next input is later; SH_ERR_RANGE if max_events inputs
  * were processed first (a livelock guard). */
-int sansio_loop_run(sansio_loop *l, uint64_t until_ns, uint64_t max_events) SH_WUR;
+int sim_loop_run(sim_loop *l, uint64_t until_ns, uint64_t max_events) SH_WUR;
 /* Current simulated time: that of the last input processed. */
-uint64_t sansio_loop_now(const sansio_loop *l);
+uint64_t sim_loop_now(const sim_loop *l);
 /* Number of queued inputs (cancelled timers included until reached). */
-size_t sansio_loop_pending(const sansio_loop *l);
+size_t sim_loop_pending(const sim_loop *l);
 
 /* Queue a local request for `node` at time `at` (>= now).  The bytes are
  * copied.  SH_ERR_ARG for a bad node, SH_ERR_RANGE for a time in the past. */
-int sansio_loop_request(sansio_loop *l, uint32_t node, uint64_t at, uint32_t kind,
+int sim_loop_request(sim_loop *l, uint32_t node, uint64_t at, uint32_t kind,
                         const uint8_t *data, size_t len) SH_WUR;
 /* Queue raw bytes as if `from` had sent them, arriving at `at` (>= now),
  * bypassing latency, loss and the filter: how tests forge peer messages. */
-int sansio_loop_inject(sansio_loop *l, uint32_t from, uint32_t to, uint64_t at,
+int sim_loop_inject(sim_loop *l, uint32_t from, uint32_t to, uint64_t at,
                        const uint8_t *msg, size_t len) SH_WUR;
 /* Queue a graceful stop of `node` at `at`; later inputs for it are dropped. */
-int sansio_loop_stop(sansio_loop *l, uint32_t node, uint64_t at) SH_WUR;
+int sim_loop_stop(sim_loop *l, uint32_t node, uint64_t at) SH_WUR;
 /* Crash `node` now: free its instance without stop; its timers die and
  * messages to it are dropped.  SH_ERR_STATE if it is already down. */
-int sansio_loop_crash(sansio_loop *l, uint32_t node) SH_WUR;
+int sim_loop_crash(sim_loop *l, uint32_t node) SH_WUR;
 
 /* The node's protocol instance (sh_proto.self), NULL once it is down. */
-void *sansio_loop_proto(const sansio_loop *l, uint32_t node);
+void *sim_loop_proto(const sim_loop *l, uint32_t node);
 /* The node's driver; calling it from test code (outside a handler) is
  * misuse and returns SH_ERR_STATE. */
-const sh_driver *sansio_loop_driver(const sansio_loop *l, uint32_t node);
-int sansio_loop_stats_get(const sansio_loop *l, uint32_t node,
-                          sansio_loop_stats *out) SH_WUR;
+const sh_driver *sim_loop_driver(const sim_loop *l, uint32_t node);
+int sim_loop_stats_get(const sim_loop *l, uint32_t node,
+                          sim_loop_stats *out) SH_WUR;
 /* How many times `node` rejected an input with this reason (strcmp). */
-uint64_t sansio_loop_reject_count(const sansio_loop *l, uint32_t node,
+uint64_t sim_loop_reject_count(const sim_loop *l, uint32_t node,
                                   const char *reason);
 
-size_t sansio_loop_result_count(const sansio_loop *l);
+size_t sim_loop_result_count(const sim_loop *l);
 /* NULL when i is out of range.  The record may move when more results
  * arrive (read it before stepping again); its data stays valid until
- * sansio_loop_free. */
-const sansio_loop_result *sansio_loop_result_at(const sansio_loop *l, size_t i);
+ * sim_loop_free. */
+const sim_loop_result *sim_loop_result_at(const sim_loop *l, size_t i);
 /* Count of results of `kind` delivered by `node` (UINT32_MAX: any node). */
-size_t sansio_loop_count_results(const sansio_loop *l, uint32_t node, uint32_t kind);
+size_t sim_loop_count_results(const sim_loop *l, uint32_t node, uint32_t kind);
 
 /* The trace so far, NUL-terminated: "" unless cfg.keep_trace, NULL if it
  * could not be kept (out of memory).  Valid until the next loop call that
  * can run a handler or log. */
-const char *sansio_loop_trace(const sansio_loop *l, size_t *len);
+const char *sim_loop_trace(const sim_loop *l, size_t *len);
 
 #endif

@@ -1,11 +1,11 @@
-/* tests/helpers/sansio_loop.c -- deterministic in-memory sans-IO driver.
+/* sim/loop.c -- deterministic in-memory sans-IO driver.
  *
  * One binary heap of inputs keyed by (time, seq); one timer table indexed
  * by timer id; per-node driver contexts.  Nothing here depends on pointer
  * values, wall-clock time or allocation order, which is what makes the
  * trace reproducible.
  */
-#include "helpers/sansio_loop.h"
+#include "sim/loop.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -41,7 +41,7 @@ typedef struct reject_ctr {
 } reject_ctr;
 
 typedef struct lnode {
-    sansio_loop *loop;
+    sim_loop *loop;
     uint32_t id;
     sh_driver drv;
     sh_proto proto;
@@ -51,18 +51,18 @@ typedef struct lnode {
     uint64_t busy_until;     /* CPU model: end of the last handler's charge */
     uint64_t t0;             /* start time of the running handler */
     uint64_t charged;        /* charged so far in the running handler */
-    sansio_loop_stats st;
+    sim_loop_stats st;
     reject_ctr *rej;
     size_t n_rej, cap_rej;
 } lnode;
 
 typedef struct result_rec {
-    sansio_loop_result pub;
+    sim_loop_result pub;
     uint8_t *owned;
 } result_rec;
 
-struct sansio_loop {
-    sansio_loop_cfg cfg;
+struct sim_loop {
+    sim_loop_cfg cfg;
     lnode *nodes;
     sh_rng *net;
     ev *heap;
@@ -112,11 +112,11 @@ static uint64_t node_clock(const lnode *n)
     return n->loop->cur == n ? n->t0 + n->charged : n->loop->now;
 }
 
-static void tr(sansio_loop *l, const lnode *n, const char *fmt, ...)
+static void tr(sim_loop *l, const lnode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Append one line "t=<ns> n<id> <text>\n" to the trace. */
-static void tr(sansio_loop *l, const lnode *n, const char *fmt, ...)
+static void tr(sim_loop *l, const lnode *n, const char *fmt, ...)
 {
     if (!l->cfg.keep_trace || l->trace_oom)
         return;
@@ -176,7 +176,7 @@ static int ev_less(const ev *a, const ev *b)
 
 /* Insert e (stamped with the next sequence number).  On failure e.data is
  * NOT freed: the caller still owns it. */
-static int heap_push(sansio_loop *l, ev e)
+static int heap_push(sim_loop *l, ev e)
 {
     if (grow((void **)&l->heap, &l->cap_heap, l->n_heap, sizeof *l->heap) != 0)
         return SH_ERR_NOMEM;
@@ -193,7 +193,7 @@ static int heap_push(sansio_loop *l, ev e)
     return 0;
 }
 
-static ev heap_pop(sansio_loop *l)
+static ev heap_pop(sim_loop *l)
 {
     ev top = l->heap[0];
     ev last = l->heap[--l->n_heap];
@@ -215,7 +215,7 @@ static ev heap_pop(sansio_loop *l)
 }
 
 /* Queue an input carrying a copy of data. */
-static int queue_input(sansio_loop *l, ev e, const uint8_t *data, size_t len)
+static int queue_input(sim_loop *l, ev e, const uint8_t *data, size_t len)
 {
     e.data = NULL;
     e.len = len;
@@ -249,7 +249,7 @@ static int in_handler(const lnode *n)
 /* One copy through the network model: filter, loss, latency, jitter. */
 static int net_send(lnode *n, uint32_t to, const uint8_t *msg, size_t len)
 {
-    sansio_loop *l = n->loop;
+    sim_loop *l = n->loop;
     uint64_t depart = n->t0 + n->charged;
     char h[17];
     digest_hex(h, msg, len);
@@ -307,7 +307,7 @@ static int op_broadcast(void *ctx, const uint8_t *msg, size_t len)
 static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id *out)
 {
     lnode *n = ctx;
-    sansio_loop *l = n->loop;
+    sim_loop *l = n->loop;
     if (!in_handler(n))
         return refuse(n, "timer_set", SH_ERR_STATE);
     if (out == NULL)
@@ -334,7 +334,7 @@ static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id 
 static void op_timer_cancel(void *ctx, sh_timer_id id)
 {
     lnode *n = ctx;
-    sansio_loop *l = n->loop;
+    sim_loop *l = n->loop;
     if (!in_handler(n)) {
         (void)refuse(n, "timer_cancel", SH_ERR_STATE);
         return;
@@ -353,7 +353,7 @@ static void op_timer_cancel(void *ctx, sh_timer_id id)
 static int op_deliver(void *ctx, uint32_t kind, const uint8_t *data, size_t len)
 {
     lnode *n = ctx;
-    sansio_loop *l = n->loop;
+    sim_loop *l = n->loop;
     if (!in_handler(n))
         return refuse(n, "deliver", SH_ERR_STATE);
     if (data == NULL && len > 0)
@@ -421,13 +421,16 @@ static void op_charge(void *ctx, uint64_t ns)
     tr(n->loop, n, "charge ns=%" PRIu64, ns);
 }
 
-/* Test identities: a fixed function of the seed, not real keys. */
+/* The configured keys, or test identities: a fixed function of the seed. */
 static int op_peer_key(void *ctx, sh_peer_id peer, uint8_t out[SH_PEER_KEY_BYTES])
 {
     lnode *n = ctx;
     if (peer >= n->loop->cfg.n_nodes)
         return refuse(n, "peer_key", SH_ERR_ARG);
-    sh_rng_derive_seed(out, n->loop->cfg.seed, "peer-key", peer);
+    if (n->loop->cfg.peer_keys != NULL)
+        memcpy(out, n->loop->cfg.peer_keys[peer], SH_PEER_KEY_BYTES);
+    else
+        sh_rng_derive_seed(out, n->loop->cfg.seed, "peer-key", peer);
     return 0;
 }
 
@@ -452,7 +455,7 @@ static void node_down(lnode *n)
     n->up = 0;
 }
 
-void sansio_loop_free(sansio_loop *l)
+void sim_loop_free(sim_loop *l)
 {
     if (l == NULL)
         return;
@@ -478,7 +481,7 @@ void sansio_loop_free(sansio_loop *l)
     free(l);
 }
 
-int sansio_loop_new(const sansio_loop_cfg *cfg, sansio_loop **out)
+int sim_loop_new(const sim_loop_cfg *cfg, sim_loop **out)
 {
     if (out == NULL)
         return SH_ERR_ARG;
@@ -488,12 +491,12 @@ int sansio_loop_new(const sansio_loop_cfg *cfg, sansio_loop **out)
         return SH_ERR_ARG;
     if (sodium_init() < 0)
         return SH_ERR_INTERNAL;
-    sansio_loop *l = calloc(1, sizeof *l);
+    sim_loop *l = calloc(1, sizeof *l);
     if (l == NULL)
         return SH_ERR_NOMEM;
     l->cfg = *cfg;
     if (l->cfg.max_msg == 0)
-        l->cfg.max_msg = SANSIO_LOOP_DEFAULT_MAX_MSG;
+        l->cfg.max_msg = SIM_LOOP_DEFAULT_MAX_MSG;
     uint8_t seed[SH_RNG_SEEDBYTES];
     sh_rng_derive_seed(seed, cfg->seed, "net", 0);
     l->net = sh_rng_chacha_new(seed);
@@ -526,7 +529,7 @@ int sansio_loop_new(const sansio_loop_cfg *cfg, sansio_loop **out)
         rc = queue_input(l, e, NULL, 0);
     }
     if (rc != 0) {
-        sansio_loop_free(l);
+        sim_loop_free(l);
         return rc;
     }
     *out = l;
@@ -536,7 +539,7 @@ int sansio_loop_new(const sansio_loop_cfg *cfg, sansio_loop **out)
 /* ---- running ------------------------------------------------------------- */
 
 /* Hand one input to its node's handler with the CPU clock set up. */
-static void dispatch(sansio_loop *l, lnode *n, ev *e)
+static void dispatch(sim_loop *l, lnode *n, ev *e)
 {
     char h[17];
     int rc = 0;
@@ -582,7 +585,7 @@ static void dispatch(sansio_loop *l, lnode *n, ev *e)
         node_down(n);   /* no input follows a stop except free */
 }
 
-int sansio_loop_step(sansio_loop *l)
+int sim_loop_step(sim_loop *l)
 {
     if (l == NULL)
         return SH_ERR_ARG;
@@ -618,7 +621,7 @@ int sansio_loop_step(sansio_loop *l)
     return 1;
 }
 
-int sansio_loop_run(sansio_loop *l, uint64_t until_ns, uint64_t max_events)
+int sim_loop_run(sim_loop *l, uint64_t until_ns, uint64_t max_events)
 {
     if (l == NULL)
         return SH_ERR_ARG;
@@ -627,24 +630,24 @@ int sansio_loop_run(sansio_loop *l, uint64_t until_ns, uint64_t max_events)
     for (uint64_t done = 0; l->n_heap > 0 && l->heap[0].time <= until_ns; done++) {
         if (done == max_events)
             return SH_ERR_RANGE;
-        int rc = sansio_loop_step(l);
+        int rc = sim_loop_step(l);
         if (rc < 0)
             return rc;
     }
     return 0;
 }
 
-uint64_t sansio_loop_now(const sansio_loop *l)
+uint64_t sim_loop_now(const sim_loop *l)
 {
     return l ? l->now : 0;
 }
 
-size_t sansio_loop_pending(const sansio_loop *l)
+size_t sim_loop_pending(const sim_loop *l)
 {
     return l ? l->n_heap : 0;
 }
 
-int sansio_loop_request(sansio_loop *l, uint32_t node, uint64_t at, uint32_t kind,
+int sim_loop_request(sim_loop *l, uint32_t node, uint64_t at, uint32_t kind,
                         const uint8_t *data, size_t len)
 {
     if (l == NULL || node >= l->cfg.n_nodes || (data == NULL && len > 0))
@@ -655,7 +658,7 @@ int sansio_loop_request(sansio_loop *l, uint32_t node, uint64_t at, uint32_t kin
     return queue_input(l, e, data, len);
 }
 
-int sansio_loop_inject(sansio_loop *l, uint32_t from, uint32_t to, uint64_t at,
+int sim_loop_inject(sim_loop *l, uint32_t from, uint32_t to, uint64_t at,
                        const uint8_t *msg, size_t len)
 {
     if (l == NULL || from >= l->cfg.n_nodes || to >= l->cfg.n_nodes || from == to ||
@@ -669,7 +672,7 @@ int sansio_loop_inject(sansio_loop *l, uint32_t from, uint32_t to, uint64_t at,
     return queue_input(l, e, msg, len);
 }
 
-int sansio_loop_stop(sansio_loop *l, uint32_t node, uint64_t at)
+int sim_loop_stop(sim_loop *l, uint32_t node, uint64_t at)
 {
     if (l == NULL || node >= l->cfg.n_nodes)
         return SH_ERR_ARG;
@@ -679,7 +682,7 @@ int sansio_loop_stop(sansio_loop *l, uint32_t node, uint64_t at)
     return queue_input(l, e, NULL, 0);
 }
 
-int sansio_loop_crash(sansio_loop *l, uint32_t node)
+int sim_loop_crash(sim_loop *l, uint32_t node)
 {
     if (l == NULL || node >= l->cfg.n_nodes)
         return SH_ERR_ARG;
@@ -692,21 +695,21 @@ int sansio_loop_crash(sansio_loop *l, uint32_t node)
 
 /* ---- inspection ---------------------------------------------------------- */
 
-void *sansio_loop_proto(const sansio_loop *l, uint32_t node)
+void *sim_loop_proto(const sim_loop *l, uint32_t node)
 {
     if (l == NULL || node >= l->cfg.n_nodes || !l->nodes[node].up)
         return NULL;
     return l->nodes[node].proto.self;
 }
 
-const sh_driver *sansio_loop_driver(const sansio_loop *l, uint32_t node)
+const sh_driver *sim_loop_driver(const sim_loop *l, uint32_t node)
 {
     if (l == NULL || node >= l->cfg.n_nodes)
         return NULL;
     return &l->nodes[node].drv;
 }
 
-int sansio_loop_stats_get(const sansio_loop *l, uint32_t node, sansio_loop_stats *out)
+int sim_loop_stats_get(const sim_loop *l, uint32_t node, sim_loop_stats *out)
 {
     if (l == NULL || out == NULL || node >= l->cfg.n_nodes)
         return SH_ERR_ARG;
@@ -714,7 +717,7 @@ int sansio_loop_stats_get(const sansio_loop *l, uint32_t node, sansio_loop_stats
     return 0;
 }
 
-uint64_t sansio_loop_reject_count(const sansio_loop *l, uint32_t node, const char *reason)
+uint64_t sim_loop_reject_count(const sim_loop *l, uint32_t node, const char *reason)
 {
     if (l == NULL || reason == NULL || node >= l->cfg.n_nodes)
         return 0;
@@ -725,19 +728,19 @@ uint64_t sansio_loop_reject_count(const sansio_loop *l, uint32_t node, const cha
     return 0;
 }
 
-size_t sansio_loop_result_count(const sansio_loop *l)
+size_t sim_loop_result_count(const sim_loop *l)
 {
     return l ? l->n_res : 0;
 }
 
-const sansio_loop_result *sansio_loop_result_at(const sansio_loop *l, size_t i)
+const sim_loop_result *sim_loop_result_at(const sim_loop *l, size_t i)
 {
     if (l == NULL || i >= l->n_res)
         return NULL;
     return &l->res[i].pub;
 }
 
-size_t sansio_loop_count_results(const sansio_loop *l, uint32_t node, uint32_t kind)
+size_t sim_loop_count_results(const sim_loop *l, uint32_t node, uint32_t kind)
 {
     size_t c = 0;
     for (size_t i = 0; l != NULL && i < l->n_res; i++)
@@ -746,7 +749,7 @@ size_t sansio_loop_count_results(const sansio_loop *l, uint32_t node, uint32_t k
     return c;
 }
 
-const char *sansio_loop_trace(const sansio_loop *l, size_t *len)
+const char *sim_loop_trace(const sim_loop *l, size_t *len)
 {
     if (len != NULL)
         *len = 0;
