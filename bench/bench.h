@@ -67,11 +67,22 @@ void bench_set_baseline(bench_ctx *ctx, const char *name, double ns);
 /* Suites, each printing its figures. */
 int bench_suite_zk(bench_ctx *ctx);
 int bench_suite_shuffle(bench_ctx *ctx);
+int bench_suite_mpc(bench_ctx *ctx);
 
 /* Parts of the zk suite, one file each. */
 void bench_zk_group(bench_ctx *ctx);
 void bench_zk_msm(bench_ctx *ctx);
 void bench_zk_proofs(bench_ctx *ctx);
 void bench_zk_elgamal(bench_ctx *ctx);
+
+/* Parts of the mpc suite.  Figures carry "suite" (the group or FROST
+ * ciphersuite) and "t"; each group's figures are compared with that group's
+ * scalarmul_base, which bench_mpc_shamir measures first. */
+struct mpc_group;
+struct sh_rng;
+void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
+void bench_mpc_dkg(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
+void bench_mpc_frost(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
+void bench_mpc_tdec(bench_ctx *ctx, struct sh_rng *rng);
 
 #endif

@@ -35,13 +35,15 @@ int cli_cmd_bench(int argc, char **argv)
         }
     }
     if (suite == NULL) {
-        fputs("usage: shroud bench SUITE [--json] [--elapsed] [--seconds S]   (suites: zk)\n", stderr);
+        fputs("usage: shroud bench SUITE [--json] [--elapsed] [--seconds S]   (suites: zk, shuffle, mpc)\n", stderr);
         return 2;
     }
     if (strcmp(suite, "zk") == 0)
         return bench_suite_zk(&ctx) == 0 ? 0 : 1;
     if (strcmp(suite, "shuffle") == 0)
         return bench_suite_shuffle(&ctx) == 0 ? 0 : 1;
-    fprintf(stderr, "shroud bench: unknown suite '%s' (suites: zk)\n", suite);
+    if (strcmp(suite, "mpc") == 0)
+        return bench_suite_mpc(&ctx) == 0 ? 0 : 1;
+    fprintf(stderr, "shroud bench: unknown suite '%s' (suites: zk, shuffle, mpc)\n", suite);
     return 2;
 }

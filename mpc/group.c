@@ -204,7 +204,7 @@ int mpc_scalar_batch_invert_vartime(const mpc_group *g, mpc_scalar *out,
     for (size_t i = 1; i < n; i++)
         mpc_scalar_mul(g, &pre[i], &pre[i - 1], &in[i]);
     mpc_scalar inv, t;
-    int rc = mpc_scalar_invert(g, &inv, &pre[n - 1]);
+    int rc = mpc_scalar_invert_vartime(g, &inv, &pre[n - 1]);
     if (rc == SH_OK) {
         for (size_t i = n - 1; i > 0; i--) {
             mpc_scalar_mul(g, &t, &inv, &pre[i - 1]);

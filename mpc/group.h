@@ -127,6 +127,11 @@ void mpc_scalar_mul(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a,
 void mpc_scalar_neg(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a);
 /* Constant-time inverse; SH_ERR_ZERO (out zero) for a zero scalar. */
 int mpc_scalar_invert(const mpc_group *g, mpc_scalar *out, const mpc_scalar *a) SH_WUR;
+/* The inverse of a PUBLIC scalar in variable time (binary extended
+ * Euclid, a few microseconds instead of a constant-time exponentiation);
+ * SH_ERR_ZERO (out zero) for zero. */
+int mpc_scalar_invert_vartime(const mpc_group *g, mpc_scalar *out,
+                              const mpc_scalar *a) SH_WUR;
 /* Inverses of n PUBLIC scalars at the price of about one inversion
  * (Montgomery's trick); in and out may be the same array.  SH_ERR_ZERO if
  * any is zero (out then unspecified), SH_ERR_NOMEM. */

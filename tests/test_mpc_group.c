@@ -623,3 +623,33 @@ Test(mpc_group, batch_invert_matches_single_inverts)
         }
     }
 }
+
+/* The variable-time inversion (binary extended Euclid) against the
+ * constant-time one, on random values and on the values where the
+ * algorithm's loops behave differently: 1, 2, powers of two, q-1, q-2. */
+Test(mpc_group, invert_vartime_matches_constant_time_invert)
+{
+    FOR_EACH_GROUP(g) {
+        mpc_scalar a, x, y, one, prod;
+        mpc_scalar_one(g, &one);
+        for (int i = 0; i < 300; i++) {
+            if (i < 64) {
+                mpc_scalar_from_u64(g, &a, (uint64_t)1 << i);
+            } else if (i < 68) {
+                uint8_t be[32];
+                order_minus(g, be, (unsigned)(i - 63));   /* q-1 .. q-4 */
+                scalar_from_be(g, &a, be);
+            } else {
+                mpc_scalar_random(g, &a, rng);
+            }
+            cr_assert_eq(mpc_scalar_invert_vartime(g, &x, &a), 0);
+            cr_assert_eq(mpc_scalar_invert(g, &y, &a), 0);
+            cr_assert(mpc_scalar_eq(g, &x, &y), "%s: inverse %d differs", mpc_group_name(g), i);
+            mpc_scalar_mul(g, &prod, &a, &x);
+            cr_assert(mpc_scalar_eq(g, &prod, &one));
+        }
+        mpc_scalar_zero(g, &a);
+        cr_assert_eq(mpc_scalar_invert_vartime(g, &x, &a), SH_ERR_ZERO);
+        cr_assert(mpc_scalar_is_zero(g, &x));
+    }
+}
