@@ -21,6 +21,7 @@ static void usage(FILE *f)
           "                           write a key, a batch, its shuffle and the proof\n"
           "  shuffle verify DIR [--threads T]\n"
           "                           re-verify a shuffle from those files alone\n"
+          "  vectors frost FILE.json  check an RFC 9591 FROST test-vector file\n"
           "\n"
           "See README.md and docs/ for more.\n", f);
 }
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
         return cli_cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "shuffle") == 0)
         return cli_cmd_shuffle(argc - 2, argv + 2);
+    if (strcmp(cmd, "vectors") == 0)
+        return cli_cmd_vectors(argc - 2, argv + 2);
     fprintf(stderr, "shroud: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;
