@@ -26,6 +26,9 @@ int bench_suite_mpc(bench_ctx *ctx)
             continue;
         }
         bench_mpc_shamir(ctx, g, rng);
+        bench_mpc_frost(ctx, g, rng);
+        if (ids[i] == MPC_RISTRETTO255)
+            bench_mpc_tdec(ctx, rng);
         mpc_group_free(g);
     }
     ctx->baseline = NULL;
