@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "util/ct.h"
 #include "util/mp.h"
 #include "zk/msm.h"
 
@@ -60,10 +61,13 @@ int mpc_beacon_share_make(mpc_beacon_share *out, const mpc_beacon_ctx *c,
     zk_point B;
     zk_transcript t;
     zk_point_mul(&B, &c->P.p, &sk->x);
+    sh_ct_declassify(&B, sizeof B);          /* the published share x_i*P */
     zk_elem_set(&out->B, &B);
     out->id = sk->id;
     share_transcript(&t, c, sk->id);
     int rc = zk_dleq_prove(out->proof, &t, NULL, &c->P, &sk->X, &out->B, &sk->x, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    sh_ct_declassify(out->proof, sizeof out->proof);   /* published */
     zk_transcript_wipe(&t);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <secp256k1_schnorrsig.h>
 
 #include "mpc/frost_int.h"
+#include "util/ct.h"
 
 /* ---- arrays ---------------------------------------------------------------- */
 
@@ -240,6 +241,7 @@ int frost_group_commitment(const mpc_frost_ctx *ctx, const mpc_frost_signing_pac
     if (own < n) {
         mpc_elem T;
         mpc_elem_mul_base(g, &T, own_k);          /* constant time: own_k is secret */
+        sh_ct_declassify(&T, sizeof T);           /* = D_i + rho_i E_i, published terms */
         mpc_elem_add(g, R, R, &T);
         memset(&T, 0, sizeof T);
     }

@@ -69,6 +69,9 @@ int frost_secp_group_commitment(const mpc_frost_ctx *ctx, const mpc_frost_signin
         ok = secp256k1_ec_pubkey_create(sc, &pts[m], k32);   /* constant time */
         sodium_memzero(k32, sizeof k32);
         sh_ct_declassify(&ok, sizeof ok);   /* fails only for k = 0 (the identity) */
+        /* k B = D_i + rho_i E_i: computed from the secret nonces, but the
+         * sum of published terms. */
+        sh_ct_declassify(&pts[m], sizeof pts[m]);
         if (ok)
             m++;
     }

@@ -52,6 +52,7 @@ int mpc_frost_signer_new(const mpc_frost_ctx *ctx, const mpc_frost_key_package *
         || kp->min_signers > MPC_MAX_PARTIES)
         return SH_ERR_RANGE;
     mpc_elem_mul_base(ctx->g, &Y, &kp->share);
+    sh_ct_declassify(&Y, sizeof Y);               /* the (public) verifying share */
     if (!mpc_elem_eq(ctx->g, &Y, &kp->verifying_share))
         return SH_ERR_VERIFY;
     if ((s = sodium_malloc(SIGNER_BYTES)) == NULL)
@@ -127,6 +128,8 @@ int mpc_frost_round1(mpc_frost_signer *s, sh_rng *rng, mpc_frost_commitment *out
     sodium_memzero(rnd, sizeof rnd);
     mpc_elem_mul_base(g, &D, &slot->d);
     mpc_elem_mul_base(g, &E, &slot->e);
+    sh_ct_declassify(&D, sizeof D);               /* the commitment is published */
+    sh_ct_declassify(&E, sizeof E);
     if ((rc = mpc_frost_commitment_set(s->ctx, out, s->kp.id, &D, &E)) != 0) {
         sodium_memzero(slot, sizeof *slot);
         return rc;
@@ -180,6 +183,7 @@ int mpc_frost_round2(mpc_frost_signer *s, uint64_t handle,
     if ((rc = frost_sign_core(ctx, &s->key, &s->kp.share, s->kp.id, &n->d, &n->e, pkg, &z)) != 0)
         return rc;                                /* nothing was released: keep the nonce */
     wipe_slot(s, n);
+    sh_ct_declassify(&z, sizeof z);               /* the signature share is published */
     out->z = z;
     out->id = s->kp.id;
     mpc_scalar_wipe(&z);

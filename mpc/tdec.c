@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "util/ct.h"
 #include "zk/msm.h"
 #include "zk/schnorr.h"
 
@@ -124,12 +125,15 @@ int mpc_tdec_secret_init(mpc_tdec_secret *sk, uint32_t id, const zk_scalar *x)
         return SH_ERR_RANGE;
     /* Whether the share is zero is not a secret worth hiding: a zero share
      * is refused outright. */
-    if (zk_scalar_is_zero(x))
+    int zero = zk_scalar_is_zero(x);
+    sh_ct_declassify(&zero, sizeof zero);
+    if (zero)
         return SH_ERR_ZERO;
     zk_point P;
     sk->id = id;
     sk->x = *x;
     zk_point_mul_base(&P, &sk->x);
+    sh_ct_declassify(&P, sizeof P);          /* the public verification key */
     zk_elem_set(&sk->X, &P);
     return 0;
 }
@@ -347,6 +351,7 @@ int mpc_tdec_partial(mpc_tdec_partials *out, const mpc_tdec_batch *b,
     size_t m = b->n * b->w;
     for (size_t i = 0; i < m; i++) {
         zk_point_mul(&out->D[i], &b->c1[i], &sk->x);
+        sh_ct_declassify(&out->D[i], sizeof out->D[i]);   /* published */
         zk_point_encode(out->enc + ZK_POINT_BYTES * i, &out->D[i]);
     }
     out->id = sk->id;
@@ -368,9 +373,12 @@ int mpc_tdec_partial(mpc_tdec_partials *out, const mpc_tdec_batch *b,
             goto out;
         zk_point P;
         zk_point_mul(&P, &H.p, &sk->x);
+        sh_ct_declassify(&P, sizeof P);      /* = sum e_m D_m, public */
         zk_elem_set(&Y, &P);
     }
     rc = zk_dleq_prove(out->proof, &t, NULL, &H, &sk->X, &Y, &sk->x, rng);
+    sh_ct_declassify(&rc, sizeof rc);
+    sh_ct_declassify(out->proof, sizeof out->proof);   /* published */
 out:
     free(e);
     zk_transcript_wipe(&t);
