@@ -27,8 +27,10 @@ int bench_suite_mpc(bench_ctx *ctx)
         }
         bench_mpc_shamir(ctx, g, rng);
         bench_mpc_frost(ctx, g, rng);
-        if (ids[i] == MPC_RISTRETTO255)
+        if (ids[i] == MPC_RISTRETTO255) {
             bench_mpc_tdec(ctx, rng);
+            bench_mpc_dkg(ctx, g, rng);
+        }
         mpc_group_free(g);
     }
     ctx->baseline = NULL;

@@ -170,13 +170,68 @@ static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
     q->C = dkg_is_dealer(k, p) ? mpc_elems_alloc(k->t) : NULL;
     if (q->E == NULL || (dkg_is_dealer(k, p) && q->C == NULL))
         return SH_ERR_NOMEM;
-    int rc = dkg_deal_check(k, m, q->E, q->C);
+    /* While round 1 collects, the proofs of possession wait to be checked
+     * together (check_pops). */
+    int defer = k->mode == MPC_DKG_FRESH && k->stage == ST_DEAL && p != k->d->self;
+    int rc = defer ? dkg_deal_check_nopop(k, m, q->E, q->C) : dkg_deal_check(k, m, q->E, q->C);
     if (rc == SH_ERR_NOMEM)
         return rc;
+    if (rc == 0 && defer) {
+        memcpy(q->pop, m->pop, m->pop_len);
+        q->r1_state = 2;
+        return 0;
+    }
     q->r1_state = rc == 0 ? 1 : -1;
     if (rc != 0 && p != k->d->self)
         return sh_drv_reject(k->d, p, rc, "dkg: invalid deal");
     return 0;
+}
+
+/* End of round 1: check the deferred proofs of possession, all in one
+ * batch (one by one only if the batch fails, to find the bad ones). */
+static int check_pops(mpc_dkg *k)
+{
+    size_t n = 0;
+    const uint8_t **pop = calloc(k->n_peers, sizeof *pop);
+    uint32_t *who = calloc(k->n_peers, sizeof *who);
+    const mpc_elem **C0 = calloc(k->n_peers, sizeof *C0);
+    int rc = pop == NULL || who == NULL || C0 == NULL ? SH_ERR_NOMEM : 0;
+    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
+        if (k->peer[p].r1_state == 2) {
+            pop[n] = k->peer[p].pop;
+            C0[n] = &k->peer[p].C[0];
+            who[n++] = p;
+        }
+    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, n)) == SH_ERR_VERIFY)
+        rc = 0;
+    else if (rc == 0)
+        for (size_t i = 0; i < n; i++)
+            k->peer[who[i]].r1_state = 1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        dkg_peer *q = &k->peer[who[i]];
+        if (q->r1_state != 2)
+            continue;
+        int r1 = dkg_pop_verify(k, q->pop, who[i], &q->C[0]);
+        q->r1_state = r1 == 0 ? 1 : -1;
+        if (r1 != 0)
+            rc = sh_drv_reject(k->d, who[i], r1, "dkg: invalid deal");
+    }
+    free(pop);
+    free(who);
+    free(C0);
+    return rc;
+}
+
+static int send_shares(mpc_dkg *k);
+
+/* Round 1 ends (every DEAL is in, or the deadline passed): send the shares. */
+static int end_deal(mpc_dkg *k)
+{
+    int rc = check_pops(k);
+    k->stage = ST_SHARE;
+    if (rc == 0)
+        rc = send_shares(k);
+    return rc == 0 ? arm_round(k) : rc;
 }
 
 static int dkg_start(void *self)
@@ -279,11 +334,9 @@ static int send_shares(mpc_dkg *k)
         m.to = to;
         memcpy(m.E_to, k->peer[to].E->enc, 32);
         m.deal = alt ? echo2 : me->r1_echo;
-        zk_point K;
-        zk_point_mul(&K, &k->peer[to].E->p, &k->sec->e);
         mpc_scalar_encode(k->g, sb, &s);
-        dkg_share_seal(k, m.ct, sb, &K, k->d->self, to, k->E_self->enc, m.E_to);
-        zk_point_wipe(&K);
+        dkg_share_seal(k, m.ct, sb, dkg_pair_key(k, to), k->d->self, to, k->E_self->enc,
+                       m.E_to);
         uint8_t *p;
         size_t n;
         if ((rc = dkg_encode_own(k, &m, &p, &n)) == 0) {
@@ -417,8 +470,7 @@ static int advance(mpc_dkg *k)
                 ready = k->peer[p].r1 != NULL || !dkg_is_member(k, p);
             if (!ready)
                 return 0;
-            k->stage = ST_SHARE;
-            if ((rc = send_shares(k)) != 0 || (rc = arm_round(k)) != 0)
+            if ((rc = end_deal(k)) != 0)
                 return rc;
             break;
         case ST_SHARE:
@@ -555,6 +607,28 @@ static const char *decode_reason(int rc)
     }
 }
 
+/* Whether a received message's signature is checked on receipt.  The
+ * transport authenticates the sender (include/shroud/sansio.h), so a
+ * signature only matters where the message must convince a third party
+ * (docs/dkg.md, "Receiving"): a DEAL (its hash and signature are echoed,
+ * and two of them prove an equivocation), an ANSWER, and a VIEW that can
+ * become evidence (one with a claim or without some dealer's echo).  A
+ * SHARE's signature is checked when the share is complained about, a
+ * CONFIRM's never. */
+static int sig_needed(const mpc_dkg_msg *m)
+{
+    if (m->type == MPC_DKG_MSG_DEAL || m->type == MPC_DKG_MSG_ANSWER)
+        return 1;
+    if (m->type != MPC_DKG_MSG_VIEW)
+        return 0;
+    if (m->n_claims > 0)
+        return 1;
+    for (uint32_t i = 0; i < m->n_view; i++)
+        if (!m->view[i].present)
+            return 1;
+    return 0;
+}
+
 static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_t len)
 {
     mpc_dkg *k = self;
@@ -582,7 +656,7 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: sender mismatch");
     else if (m.type == MPC_DKG_MSG_ACK)
         rc = on_ack(k, from, &m);
-    else if (mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, m.h, m.sig) != 0)
+    else if (sig_needed(&m) && mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, m.h, m.sig) != 0)
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: bad signature");
     else if ((rc = send_ack(k, from, msg, len)) == 0) {
         switch (m.type) {
@@ -632,9 +706,7 @@ static int dkg_on_timer(void *self, sh_timer_id id, uint64_t tag)
     int rc;
     switch (k->stage) {
     case ST_DEAL:
-        k->stage = ST_SHARE;
-        if ((rc = send_shares(k)) == 0)
-            rc = arm_round(k);
+        rc = end_deal(k);
         break;
     case ST_SHARE:
         rc = enter_view(k);

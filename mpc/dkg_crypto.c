@@ -10,6 +10,7 @@
 
 #include "util/ct.h"
 #include "zk/dleq.h"
+#include "zk/msm.h"
 #include "zk/transcript.h"
 
 #define POP_DOMAIN "shroud-dkg-pop-v1"
@@ -77,6 +78,70 @@ void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_el
     sodium_memzero(buf, sizeof buf);
 }
 
+/* The challenge c of a proof of possession, from its statement and R. */
+static void pop_challenge(const mpc_dkg *k, mpc_scalar *c, const uint8_t *pop, uint32_t dealer,
+                          const uint8_t *c0)
+{
+    zk_transcript t;
+    pop_statement(k, &t, dealer, c0, k->eb);
+    zk_transcript_append(&t, "R", pop, k->eb);
+    challenge(k->g, &t, "c", c);
+}
+
+int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                         const mpc_elem *const *C0, size_t n)
+{
+    const mpc_group *g = k->g;
+    if (n == 0)
+        return 0;
+    if (mpc_group_id_of(g) != MPC_RISTRETTO255 || n == 1) {
+        for (size_t i = 0; i < n; i++)
+            if (dkg_pop_verify(k, pop[i], dealer[i], C0[i]) != 0)
+                return SH_ERR_VERIFY;
+        return 0;
+    }
+    /* With random 128-bit z_i: sum_i z_i (s_i B - c_i C0_i - R_i) = 0, one
+     * MSM of 2n+1 terms; each R_i must decode to a non-identity element
+     * (an identity R never verifies alone either). */
+    zk_scalar *sc = zk_aligned_alloc(2 * n + 1, sizeof *sc);
+    zk_point *pt = zk_points_alloc(2 * n + 1);
+    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
+    zk_scalar sB, z, s;
+    mpc_scalar c;
+    uint8_t zb[ZK_SCALAR_BYTES] = { 0 }, c0[MPC_ELEM_MAX_BYTES];
+    zk_scalar_zero(&sB);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (zk_scalar_decode(&s, pop[i] + k->eb) != 0 ||
+            zk_point_decode_nonidentity(&pt[2 * i], pop[i]) != 0 ||
+            mpc_elem_encode(g, c0, C0[i]) != 0) {
+            rc = SH_ERR_VERIFY;
+            break;
+        }
+        pop_challenge(k, &c, pop[i], dealer[i], c0);
+        sh_rng_bytes(k->d->rng, zb, 16);
+        if (zk_scalar_decode(&z, zb) != 0) {   /* < 2^128: cannot fail */
+            rc = SH_ERR_INTERNAL;
+            break;
+        }
+        zk_scalar_mul(&s, &s, &z);
+        zk_scalar_add(&sB, &sB, &s);
+        zk_scalar_neg(&sc[2 * i], &z);                /* -z_i R_i */
+        zk_scalar_mul(&sc[2 * i + 1], &sc[2 * i], &c.r); /* -z_i c_i C0_i */
+        pt[2 * i + 1] = C0[i]->u.r;
+    }
+    if (rc == 0) {
+        sc[2 * n] = sB;
+        zk_point_base(&pt[2 * n]);
+        zk_point sum;
+        if ((rc = zk_msm(&sum, sc, pt, 2 * n + 1)) == 0 && !zk_point_is_identity(&sum))
+            rc = SH_ERR_VERIFY;
+    }
+    free(sc);
+    if (pt != NULL)
+        zk_points_free(pt, 2 * n + 1);
+    return rc;
+}
+
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const mpc_elem *C0)
 {
     const mpc_group *g = k->g;
@@ -96,10 +161,15 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const 
     /* R' = s*B - c*C0 must encode to the R of the proof (an identity R'
      * encodes as zero bytes with an error: rejected). */
     mpc_scalar_neg(g, &sc[1], &c);
-    mpc_elem_base(g, &pt[0]);
-    pt[1] = *C0;
-    if ((rc = mpc_elem_msm_vartime(g, &R, sc, pt, 2)) != 0)
-        return rc;
+    if (mpc_group_id_of(g) == MPC_RISTRETTO255) {
+        mpc_elem_identity(g, &R);
+        zk_point_double_mul_base_vartime(&R.u.r, &sc[0].r, &C0->u.r, &sc[1].r);
+    } else {
+        mpc_elem_base(g, &pt[0]);
+        pt[1] = *C0;
+        if ((rc = mpc_elem_msm_vartime(g, &R, sc, pt, 2)) != 0)
+            return rc;
+    }
     if (mpc_elem_encode(g, r, &R) != 0)
         return SH_ERR_VERIFY;
     return sodium_memcmp(r, pop, k->eb) == 0 ? 0 : SH_ERR_VERIFY;
@@ -195,7 +265,21 @@ int dkg_complaint_verify(const mpc_dkg *k, const uint8_t proof[MPC_DKG_DLEQ_BYTE
 
 /* ---- deals ----------------------------------------------------------------- */
 
+static int deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C,
+                      int pop);
+
 int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C)
+{
+    return deal_check(k, m, E, C, 1);
+}
+
+int dkg_deal_check_nopop(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C)
+{
+    return deal_check(k, m, E, C, 0);
+}
+
+static int deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C,
+                      int pop)
 {
     zk_elem e_tmp;
     int rc = zk_elem_decode_nonidentity(E != NULL ? E : &e_tmp, m->E);
@@ -216,7 +300,7 @@ int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem 
         mpc_elem_identity(k->g, &c[0]);
     for (uint32_t i = 0; i < k->t_c && rc == 0; i++)
         rc = mpc_elem_decode(k->g, &c[off + i], m->commit + (size_t)i * k->eb);
-    if (rc == 0 && k->mode == MPC_DKG_FRESH)
+    if (rc == 0 && k->mode == MPC_DKG_FRESH && pop)
         rc = dkg_pop_verify(k, m->pop, m->from, &c[0]);
     if (rc == 0 && k->mode == MPC_DKG_RESHARE && !mpc_elem_eq(k->g, &c[0], &k->Y_old[di]))
         rc = SH_ERR_VERIFY;

@@ -37,10 +37,13 @@ typedef struct dkg_peer {
     uint8_t *r1;
     size_t r1_len;
     mpc_dkg_echo r1_echo;
-    int r1_state;             /* 0 none, 1 valid, -1 signed but invalid */
+    int r1_state;             /* 0 none, 1 valid, -1 signed but invalid, 2 valid
+                               * but for the proof of possession (checked with
+                               * the others' when round 1 ends) */
     zk_elem *E;               /* valid DEAL: the encryption key (aligned alloc) */
     mpc_elem *C;              /* valid dealer DEAL: t_c commitments, C_0 first */
     mpc_dkg_echo r1_alt;      /* a second, different signed DEAL hash received */
+    uint8_t pop[MPC_DKG_POP_MAX];   /* r1_state 2: the proof still to check */
     /* round 2: the SHARE this dealer sent us */
     uint8_t *r2;
     size_t r2_len;
@@ -111,6 +114,10 @@ struct mpc_dkg {
     mpc_scalar *got;          /* per dealer: the share we received, if got_ok */
     uint8_t *got_ok;
     zk_elem *E_self;
+    /* per peer: the pairwise key e*E_p = e_p*E_self, computed once (in
+     * round 2 by a dealer, or when opening a share) and wiped with e */
+    zk_point *pair_key;
+    uint8_t *pair_key_ok;
     int has_old_share, share_exported;
 
     dkg_peer *peer;
@@ -140,6 +147,11 @@ void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_el
                    const mpc_scalar *a0);
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
                    const mpc_elem *C0) SH_WUR;
+/* 0 if all n proofs verify (one random-weight MSM for ristretto255, which
+ * fails with probability 2^-128 if any proof is bad); SH_ERR_VERIFY if some
+ * proof does not (check them one by one to tell which); SH_ERR_NOMEM. */
+int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                         const mpc_elem *const *C0, size_t n) SH_WUR;
 
 /* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
  * under K = e_from * E_to = e_to * E_from. */
@@ -163,6 +175,10 @@ int dkg_complaint_verify(const mpc_dkg *k, const uint8_t proof[MPC_DKG_DLEQ_BYTE
  * 0 and, when not NULL, *E and C[0..t) (the full vector, C_0 = identity in
  * REFRESH) set; SH_ERR_* for an invalid deal. */
 int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C) SH_WUR;
+/* The same without verifying the proof of possession (the caller does,
+ * with dkg_pop_verify or dkg_pop_batch_verify, before using the DEAL). */
+int dkg_deal_check_nopop(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E,
+                         mpc_elem *C) SH_WUR;
 
 /* Decode and signature-check a message embedded as evidence: it must be of
  * `type`, for this session, from peer `from` with a valid signature. */
@@ -190,6 +206,11 @@ int dkg_build_answer(mpc_dkg *k, const uint8_t *claim, uint8_t **out, size_t *le
 /* 0 if (h, sig) is a valid DEAL signature of peer p (cached for the pairs
  * we already hold). */
 int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig) SH_WUR;
+/* The pairwise key with peer p (whose DEAL is valid): e*E_p, computed on
+ * first use and kept until the dealing is wiped. */
+const zk_point *dkg_pair_key(mpc_dkg *k, sh_peer_id p);
+/* Forget the pairwise keys (wiped). */
+void dkg_pair_keys_wipe(mpc_dkg *k);
 
 /* ---- mpc/dkg_judge.c ------------------------------------------------------ */
 

@@ -189,17 +189,24 @@ static int find_body(judge *J, uint32_t i)
     }
     if (J->body[i] == NULL)
         return 0;
-    mpc_dkg_msg e;
-    int rc = mpc_dkg_msg_decode(&e, J->body[i], J->body_len[i], &k->lim);
-    if (rc != 0)
-        return rc == SH_ERR_NOMEM ? rc : SH_ERR_INTERNAL;
     J->C[i] = mpc_elems_alloc(k->t);
-    if (J->C[i] == NULL) {
-        mpc_dkg_msg_clear(&e);
+    if (J->C[i] == NULL)
         return SH_ERR_NOMEM;
+    int rc;
+    if (J->body[i] == dq->r1 && (dq->r1_state == 1 || dq->r1_state == -1)) {
+        /* our own copy, checked on receipt by the same dkg_deal_check */
+        rc = dq->r1_state == 1 ? 0 : SH_ERR_VERIFY;
+        if (rc == 0) {
+            J->E[i] = *dq->E;
+            memcpy(J->C[i], dq->C, (size_t)k->t * sizeof *dq->C);
+        }
+    } else {
+        mpc_dkg_msg e;
+        if ((rc = mpc_dkg_msg_decode(&e, J->body[i], J->body_len[i], &k->lim)) != 0)
+            return rc == SH_ERR_NOMEM ? rc : SH_ERR_INTERNAL;
+        rc = dkg_deal_check(k, &e, &J->E[i], J->C[i]);
+        mpc_dkg_msg_clear(&e);
     }
-    rc = dkg_deal_check(k, &e, &J->E[i], J->C[i]);
-    mpc_dkg_msg_clear(&e);
     if (rc == SH_ERR_NOMEM)
         return rc;
     if (rc == 0) {
@@ -433,6 +440,42 @@ static int share_from(const mpc_dkg *k, uint32_t i, mpc_scalar *s)
     return SH_ERR_STATE;
 }
 
+/* V_j = f(j+1)*B = sum_k (j+1)^k A_k for every holder j.  For ristretto255
+ * (where additions are cheap) with more holders than coefficients, only
+ * f(1..t) are evaluated; the rest follow by forward differences, t-1
+ * additions each, as f has degree t-1. */
+static int verification_shares(mpc_dkg *k)
+{
+    const mpc_group *g = k->g;
+    const uint32_t t = k->t, n = k->n_holders;
+    uint32_t direct = mpc_group_id_of(g) == MPC_RISTRETTO255 && n > t + 1 ? t : n;
+    int rc = 0;
+    for (uint32_t j = 0; j < direct && rc == 0; j++) {
+        mpc_scalar x;
+        mpc_scalar_from_u64(g, &x, (uint64_t)j + 1);
+        rc = mpc_feldman_eval(g, &k->vshare[j], k->A, t, &x);
+    }
+    if (rc != 0 || direct == n)
+        return rc;
+    mpc_elem *d = mpc_elems_alloc(t);
+    if (d == NULL)
+        return SH_ERR_NOMEM;
+    /* d[i] = Delta^i f(1) */
+    memcpy(d, k->vshare, (size_t)t * sizeof *d);
+    for (uint32_t i = 1; i < t; i++)
+        for (uint32_t r = t - 1; r >= i; r--)
+            mpc_elem_sub(g, &d[r], &d[r], &d[r - 1]);
+    /* step x from j to j + 1: Delta^i f(x+1) = Delta^i f(x) + Delta^(i+1) f(x) */
+    for (uint32_t j = 1; j < n; j++) {
+        for (uint32_t i = 0; i + 1 < t; i++)
+            mpc_elem_add(g, &d[i], &d[i], &d[i + 1]);
+        if (j >= t)
+            k->vshare[j] = d[0];
+    }
+    mpc_elems_free(d, t);
+    return 0;
+}
+
 /* Aggregate commitments, own share, verification shares, outcome hash. */
 static int finish(mpc_dkg *k, judge *J, uint32_t nq)
 {
@@ -458,10 +501,17 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     if (k->mode == MPC_DKG_RESHARE && (rc = mpc_lagrange_coeffs(g, lam, ids, nq, NULL)) != 0)
         goto done;
     for (uint32_t c = 0; c < k->t; c++) {
-        for (uint32_t r = 0; r < nq; r++)
-            pt[r] = J->C[qi[r]][c];
-        if ((rc = mpc_elem_msm_vartime(g, &k->A[c], lam, pt, nq)) != 0)
-            goto done;
+        if (k->mode == MPC_DKG_RESHARE) {
+            for (uint32_t r = 0; r < nq; r++)
+                pt[r] = J->C[qi[r]][c];
+            if ((rc = mpc_elem_msm_vartime(g, &k->A[c], lam, pt, nq)) != 0)
+                goto done;
+        } else {
+            /* every lambda is 1: a plain sum */
+            mpc_elem_identity(g, &k->A[c]);
+            for (uint32_t r = 0; r < nq; r++)
+                mpc_elem_add(g, &k->A[c], &k->A[c], &J->C[qi[r]][c]);
+        }
         if (k->mode == MPC_DKG_REFRESH)
             mpc_elem_add(g, &k->A[c], &k->A[c], &k->old_commit[c]);
     }
@@ -469,12 +519,8 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
         rc = SH_ERR_INTERNAL;   /* the checks on C_0 make this impossible */
         goto done;
     }
-    for (uint32_t j = 0; j < k->n_holders; j++) {
-        mpc_scalar x;
-        mpc_scalar_from_u64(g, &x, (uint64_t)j + 1);
-        if ((rc = mpc_feldman_eval(g, &k->vshare[j], k->A, k->t, &x)) != 0)
-            goto done;
-    }
+    if ((rc = verification_shares(k)) != 0)
+        goto done;
     if (dkg_is_holder(k, k->d->self)) {
         mpc_scalar acc, s;
         if (k->mode == MPC_DKG_REFRESH)
@@ -514,6 +560,7 @@ static void wipe_dealing(mpc_dkg *k)
         mpc_scalar_wipe(&k->got[i]);
     mpc_scalar_wipe(&k->sec->old_share);
     zk_scalar_wipe(&k->sec->e);
+    dkg_pair_keys_wipe(k);
 }
 
 int dkg_decide(mpc_dkg *k)

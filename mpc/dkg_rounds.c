@@ -34,6 +34,21 @@ int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t 
     return mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, h, sig);
 }
 
+const zk_point *dkg_pair_key(mpc_dkg *k, sh_peer_id p)
+{
+    if (!k->pair_key_ok[p]) {
+        zk_point_mul(&k->pair_key[p], &k->peer[p].E->p, &k->sec->e);
+        k->pair_key_ok[p] = 1;
+    }
+    return &k->pair_key[p];
+}
+
+void dkg_pair_keys_wipe(mpc_dkg *k)
+{
+    sodium_memzero(k->pair_key, (size_t)k->n_peers * sizeof *k->pair_key);
+    memset(k->pair_key_ok, 0, k->n_peers);
+}
+
 /* ---- round 3: our view ---------------------------------------------------- */
 
 enum { SH_NONE = 0, SH_MISSING, SH_BAD, SH_EQUIV, SH_CAND };
@@ -43,22 +58,25 @@ enum { SH_NONE = 0, SH_MISSING, SH_BAD, SH_EQUIV, SH_CAND };
 static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
 {
     const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+    sh_peer_id D = k->dealer_peer[i];
     if (q->r2 == NULL)
+        return SH_MISSING;
+    /* the DEAL the SHARE names must be validly signed by D (a pair that is
+     * not would make our claim, and so our VIEW, invalid) */
+    if (dkg_pair_ok(k, D, q->r2m.deal.h, q->r2m.deal.sig) != 0)
         return SH_MISSING;
     if (memcmp(q->r2m.deal.h, q->r1_echo.h, MPC_DKG_HASH_BYTES) != 0)
         return SH_EQUIV;
     /* encrypted to a key that is not ours: unusable, so we claim it */
     if (memcmp(q->r2m.E_to, k->E_self->enc, 32) != 0)
         return SH_MISSING;
-    zk_point K;
     uint8_t b[MPC_SCALAR_BYTES];
-    zk_point_mul(&K, &q->E->p, &k->sec->e);
+    const zk_point *K = dkg_pair_key(k, D);
     int st = SH_BAD;
-    if (dkg_share_open(k, b, q->r2m.ct, &K, k->dealer_peer[i], k->d->self, q->E->enc,
+    if (dkg_share_open(k, b, q->r2m.ct, K, D, k->d->self, q->E->enc,
                        k->E_self->enc) == 0 &&
         mpc_scalar_decode(k->g, s, b) == 0)
         st = SH_CAND;
-    zk_point_wipe(&K);
     sodium_memzero(b, sizeof b);
     return st;
 }
@@ -68,10 +86,8 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
 {
     sh_peer_id D = k->dealer_peer[i];
     const dkg_peer *q = &k->peer[D];
-    zk_point K;
     zk_elem Kel;
-    zk_point_mul(&K, &q->E->p, &k->sec->e);
-    zk_elem_set(&Kel, &K);
+    zk_elem_set(&Kel, dkg_pair_key(k, D));
     c->kind = MPC_DKG_CLAIM_BAD_SHARE;
     c->dealer = i;
     c->r1 = q->r1;
@@ -80,7 +96,7 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
     c->r2_len = q->r2_len;
     memcpy(c->K, Kel.enc, sizeof c->K);
     dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, &Kel, &k->sec->e);
-    zk_point_wipe(&K);
+    sodium_memzero(&Kel, sizeof Kel);
 }
 
 /* Verify the candidate shares (st[i] == SH_CAND) with one MSM; mark the
@@ -159,6 +175,12 @@ int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
     }
     for (uint32_t i = 0; i < nd; i++) {
         const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+        /* A complaint embeds the SHARE as evidence: its signature (not
+         * checked on receipt) must hold, or the share counts as missing. */
+        if (st[i] == SH_BAD &&
+            mpc_dkg_sig_verify(k->pk[k->dealer_peer[i]], k->sid, MPC_DKG_MSG_SHARE, q->r2m.h,
+                               q->r2m.sig) != 0)
+            st[i] = SH_MISSING;
         mpc_dkg_claim *c = &m.claims[m.n_claims];
         if (st[i] == SH_MISSING) {
             c->kind = MPC_DKG_CLAIM_MISSING;

@@ -45,6 +45,8 @@ static int setup(mpc_dkg *k, const mpc_dkg_cfg *cfg, sh_peer_id self)
     k->dealer_peer = calloc(k->n_dealers, sizeof *k->dealer_peer);
     k->sec = zk_aligned_alloc(1, sizeof *k->sec);
     k->E_self = zk_aligned_alloc(1, sizeof *k->E_self);
+    k->pair_key = zk_aligned_alloc(np, sizeof *k->pair_key);
+    k->pair_key_ok = calloc(np, 1);
     k->got = mpc_scalars_alloc(k->n_dealers);
     k->got_ok = calloc(k->n_dealers, 1);
     k->required = calloc(k->n_dealers, 1);
@@ -53,7 +55,8 @@ static int setup(mpc_dkg *k, const mpc_dkg_cfg *cfg, sh_peer_id self)
     k->blame = calloc(np, sizeof *k->blame);
     if (k->sk == NULL || k->pk == NULL || k->dealer_of == NULL || k->holder_of == NULL ||
         k->holder_peer == NULL || k->dealer_peer == NULL || k->sec == NULL ||
-        k->E_self == NULL || k->got == NULL || k->got_ok == NULL || k->required == NULL ||
+        k->E_self == NULL || k->pair_key == NULL || k->pair_key_ok == NULL ||
+        k->got == NULL || k->got_ok == NULL || k->required == NULL ||
         k->qual == NULL || k->peer == NULL || k->blame == NULL)
         return SH_ERR_NOMEM;
     memset(k->sec, 0, sizeof *k->sec);
@@ -237,6 +240,11 @@ void dkg_free(void *self)
     mpc_scalars_free(k->got, k->n_dealers);
     free(k->deal2);
     free(k->E_self);
+    if (k->pair_key != NULL) {
+        sodium_memzero(k->pair_key, (size_t)k->n_peers * sizeof *k->pair_key);
+        free(k->pair_key);
+    }
+    free(k->pair_key_ok);
     free(k->got_ok);
     free(k->required);
     free(k->qual);

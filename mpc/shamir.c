@@ -216,6 +216,48 @@ static void powers(const mpc_group *g, mpc_scalar *pw, uint32_t t, const mpc_sca
         mpc_scalar_mul(g, &pw[j], &pw[j - 1], x);
 }
 
+/* The identifiers Feldman commitments are evaluated at are small integers
+ * (holder j has identifier j + 1).  For ristretto255, where a point
+ * addition costs about 1/250 of a scalar multiplication, Horner's rule
+ * with a double-and-add by such a small x is several times cheaper than an
+ * MSM with the full-length powers x^j.  SMALL_X_MAX bounds x for that path. */
+#define SMALL_X_MAX 0xffffu
+
+/* *v = x if x is public and at most SMALL_X_MAX in a group with the fast
+ * path (ristretto255); 0 otherwise. */
+static int small_x(const mpc_group *g, const mpc_scalar *x, uint32_t *v)
+{
+    if (mpc_group_id_of(g) != MPC_RISTRETTO255)
+        return 0;
+    uint8_t b[MPC_SCALAR_BYTES];
+    mpc_scalar_encode(g, b, x);           /* little endian */
+    for (size_t i = 2; i < sizeof b; i++)
+        if (b[i] != 0)
+            return 0;
+    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+    return *v > 0 && *v <= SMALL_X_MAX;
+}
+
+/* out = sum_j v^j C[j] (ristretto255, t >= 1, 0 < v <= SMALL_X_MAX) by
+ * Horner's rule; variable time in public values only. */
+static void horner_small(zk_point *out, const mpc_elem *C, uint32_t t, uint32_t v)
+{
+    int top = 31;
+    while (!(v >> top & 1))
+        top--;
+    zk_point acc = C[t - 1].u.r, base;
+    for (uint32_t j = t - 1; j-- > 0;) {
+        base = acc;
+        for (int b = top - 1; b >= 0; b--) {
+            zk_point_dbl(&acc, &acc);
+            if (v >> b & 1)
+                zk_point_add(&acc, &acc, &base);
+        }
+        zk_point_add(&acc, &acc, &C[j].u.r);
+    }
+    *out = acc;
+}
+
 int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
                      const mpc_scalar *x)
 {
@@ -225,6 +267,12 @@ int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint3
         return SH_ERR_RANGE;
     if (t == 0) {
         mpc_elem_identity(g, out);
+        return 0;
+    }
+    uint32_t v;
+    if (small_x(g, x, &v)) {
+        mpc_elem_identity(g, out);
+        horner_small(&out->u.r, C, t, v);
         return 0;
     }
     mpc_scalar *pw = mpc_scalars_alloc(t);
@@ -253,6 +301,63 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
     return mpc_elem_eq(g, &expect, &got) ? 0 : SH_ERR_VERIFY;
 }
 
+/* mpc_feldman_verify_batch for a small identifier v (small_x): evaluate
+ * each commitment polynomial at v by Horner's rule, D_k = f_k(v)*B as
+ * committed, then check (sum_k w_k s_k) B = sum_k w_k D_k with one MSM of m
+ * terms with 128-bit weights. */
+static int verify_batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
+                              size_t m, uint32_t v, const mpc_scalar *shares, sh_rng *rng,
+                              size_t *bad)
+{
+    mpc_scalar *w = mpc_scalars_alloc(m);
+    mpc_elem *D = mpc_elems_alloc(m);
+    if (w == NULL || D == NULL) {
+        mpc_scalars_free(w, m);
+        mpc_elems_free(D, m);
+        return SH_ERR_NOMEM;
+    }
+    mpc_scalar agg, term;
+    uint8_t wb[WEIGHT_BYTES];
+    int rc = 0;
+    mpc_scalar_zero(g, &agg);
+    for (size_t k = 0; k < m && rc == 0; k++) {
+        horner_small(&D[k].u.r, C[k], t, v);
+        sh_rng_bytes(rng, wb, sizeof wb);
+        /* 16 bytes are below 2^128 < q: no reduction. */
+        if (mpc_scalar_reduce(g, &w[k], wb, sizeof wb) != 0)
+            rc = SH_ERR_INTERNAL;
+        mpc_scalar_mul(g, &term, &w[k], &shares[k]);
+        mpc_scalar_add(g, &agg, &agg, &term);
+    }
+    mpc_elem rhs, lhs;
+    if (rc == 0)
+        rc = mpc_elem_msm_vartime(g, &rhs, w, D, m);
+    if (rc == 0) {
+        mpc_elem_mul_base(g, &lhs, &agg);
+        sh_ct_declassify(&lhs, sizeof lhs);   /* public, as in the general case */
+        if (!mpc_elem_eq(g, &lhs, &rhs))
+            rc = SH_ERR_VERIFY;
+    }
+    mpc_scalar_wipe(&agg);
+    mpc_scalar_wipe(&term);
+    sodium_memzero(wb, sizeof wb);
+    if (rc == SH_ERR_VERIFY && bad != NULL) {
+        rc = SH_ERR_INTERNAL;   /* unless a single check fails below */
+        for (size_t k = 0; k < m; k++) {
+            mpc_elem_mul_base(g, &lhs, &shares[k]);
+            sh_ct_declassify(&lhs, sizeof lhs);
+            if (!mpc_elem_eq(g, &lhs, &D[k])) {
+                *bad = k;
+                rc = SH_ERR_VERIFY;
+                break;
+            }
+        }
+    }
+    mpc_scalars_free(w, m);
+    mpc_elems_free(D, m);
+    return rc;
+}
+
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
                              size_t m, const mpc_scalar *x, const mpc_scalar *shares,
                              sh_rng *rng, size_t *bad)
@@ -268,6 +373,9 @@ int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint3
     if (m > SIZE_MAX / t - 1)
         return SH_ERR_NOMEM;
     const size_t nt = m * t;
+    uint32_t v;
+    if (small_x(g, x, &v))
+        return verify_batch_small(g, C, t, m, v, shares, rng, bad);
 
     /* With random weights w_k the m equations s_k B = sum_j x^j C_kj
      * collapse into one:

@@ -53,6 +53,13 @@ Test(dkg, honest_ristretto255)
     honest_run(MPC_RISTRETTO255, 4, 4, 6);
 }
 
+/* The largest size the issue measures: 64 parties, threshold 33 (a few
+ * seconds in Release, every party in this one process). */
+Test(dkg, honest_ristretto255_64_33)
+{
+    honest_run(MPC_RISTRETTO255, 64, 33, 11);
+}
+
 Test(dkg, honest_ed25519)
 {
     honest_run(MPC_ED25519, 3, 2, 7);

@@ -11,7 +11,7 @@
 #include "mpc/dkg.h"
 #include "sim/loop.h"
 
-#define DKG_H_MAX 40
+#define DKG_H_MAX 64
 
 typedef struct dkg_h_wrap {
     sh_driver d;
