@@ -178,6 +178,7 @@ static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
         return rc;
     if (rc == 0 && defer) {
         memcpy(q->pop, m->pop, m->pop_len);
+        memcpy(q->c0, m->commit, k->eb);   /* FRESH: C_0 is the first commitment */
         q->r1_state = 2;
         return 0;
     }
@@ -195,14 +196,16 @@ static int check_pops(mpc_dkg *k)
     const uint8_t **pop = calloc(k->n_peers, sizeof *pop);
     uint32_t *who = calloc(k->n_peers, sizeof *who);
     const mpc_elem **C0 = calloc(k->n_peers, sizeof *C0);
-    int rc = pop == NULL || who == NULL || C0 == NULL ? SH_ERR_NOMEM : 0;
+    const uint8_t **c0 = calloc(k->n_peers, sizeof *c0);
+    int rc = pop == NULL || who == NULL || C0 == NULL || c0 == NULL ? SH_ERR_NOMEM : 0;
     for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
         if (k->peer[p].r1_state == 2) {
             pop[n] = k->peer[p].pop;
             C0[n] = &k->peer[p].C[0];
+            c0[n] = k->peer[p].c0;
             who[n++] = p;
         }
-    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, n)) == SH_ERR_VERIFY)
+    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, c0, n)) == SH_ERR_VERIFY)
         rc = 0;
     else if (rc == 0)
         for (size_t i = 0; i < n; i++)
@@ -219,6 +222,7 @@ static int check_pops(mpc_dkg *k)
     free(pop);
     free(who);
     free(C0);
+    free(c0);
     return rc;
 }
 
@@ -335,7 +339,7 @@ static int send_shares(mpc_dkg *k)
         memcpy(m.E_to, k->peer[to].E->enc, 32);
         m.deal = alt ? echo2 : me->r1_echo;
         mpc_scalar_encode(k->g, sb, &s);
-        dkg_share_seal(k, m.ct, sb, dkg_pair_key(k, to), k->d->self, to, k->E_self->enc,
+        dkg_share_seal(k, m.ct, sb, dkg_pair_key(k, to)->enc, k->d->self, to, k->E_self->enc,
                        m.E_to);
         uint8_t *p;
         size_t n;
@@ -391,12 +395,30 @@ static int keep(mpc_dkg *k, uint8_t **slot, size_t *slot_len, mpc_dkg_msg *dm,
     return 0;
 }
 
-static int copy_bytes(const uint8_t *msg, size_t len, uint8_t **out)
+/* Keep a received VIEW or ANSWER, already decoded from msg: the bytes are
+ * copied and the decoding moved into the slot, its pointers into msg
+ * rebased onto the copy (so it is not decoded a second time); *m is left
+ * empty. */
+static int keep_decoded(uint8_t **slot, size_t *slot_len, mpc_dkg_msg *dm, mpc_dkg_msg *m,
+                        const uint8_t *msg, size_t len)
 {
-    *out = malloc(len ? len : 1);
-    if (*out == NULL)
+    uint8_t *bytes = malloc(len ? len : 1);
+    if (bytes == NULL)
         return SH_ERR_NOMEM;
-    memcpy(*out, msg, len);
+    memcpy(bytes, msg, len);
+    for (uint32_t i = 0; i < m->n_claims; i++) {
+        mpc_dkg_claim *c = &m->claims[i];
+        if (c->r1 != NULL)
+            c->r1 = bytes + (c->r1 - msg);
+        if (c->r2 != NULL)
+            c->r2 = bytes + (c->r2 - msg);
+    }
+    if (m->r1 != NULL)
+        m->r1 = bytes + (m->r1 - msg);
+    *dm = *m;
+    memset(m, 0, sizeof *m);
+    *slot = bytes;
+    *slot_len = len;
     return 0;
 }
 
@@ -558,7 +580,7 @@ static int on_ack(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
 }
 
 static int on_view_or_answer(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, size_t len,
-                             const mpc_dkg_msg *m)
+                             mpc_dkg_msg *m)
 {
     dkg_peer *q = &k->peer[from];
     int view = m->type == MPC_DKG_MSG_VIEW;
@@ -578,10 +600,7 @@ static int on_view_or_answer(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, si
         return rc;
     if (rc != 0)
         return sh_drv_reject(k->d, from, rc, view ? "dkg: invalid view" : "dkg: invalid answer");
-    uint8_t *bytes;
-    if ((rc = copy_bytes(msg, len, &bytes)) != 0)
-        return rc;
-    return keep(k, slot, slot_len, view ? &q->r3m : &q->r4m, bytes, len);
+    return keep_decoded(slot, slot_len, view ? &q->r3m : &q->r4m, m, msg, len);
 }
 
 static int on_confirm(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)

@@ -80,7 +80,7 @@ static int complaint_right(const mpc_dkg *k, sh_peer_id dealer, sh_peer_id holde
     }
     uint8_t sb[MPC_SCALAR_BYTES];
     mpc_scalar s, x;
-    if (dkg_share_open(k, sb, d2.ct, &E[2].p, dealer, holder, E[0].enc, d2.E_to) != 0 ||
+    if (dkg_share_open(k, sb, d2.ct, E[2].enc, dealer, holder, E[0].enc, d2.E_to) != 0 ||
         mpc_scalar_decode(k->g, &s, sb) != 0) {
         rc = 1;
     } else {

@@ -89,7 +89,7 @@ static void pop_challenge(const mpc_dkg *k, mpc_scalar *c, const uint8_t *pop, u
 }
 
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
-                         const mpc_elem *const *C0, size_t n)
+                         const mpc_elem *const *C0, const uint8_t *const *c0, size_t n)
 {
     const mpc_group *g = k->g;
     if (n == 0)
@@ -108,16 +108,16 @@ int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint
     int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
     zk_scalar sB, z, s;
     mpc_scalar c;
-    uint8_t zb[ZK_SCALAR_BYTES] = { 0 }, c0[MPC_ELEM_MAX_BYTES];
+    uint8_t zb[ZK_SCALAR_BYTES] = { 0 };
     zk_scalar_zero(&sB);
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (zk_scalar_decode(&s, pop[i] + k->eb) != 0 ||
             zk_point_decode_nonidentity(&pt[2 * i], pop[i]) != 0 ||
-            mpc_elem_encode(g, c0, C0[i]) != 0) {
+            mpc_elem_is_identity(g, C0[i])) {
             rc = SH_ERR_VERIFY;
             break;
         }
-        pop_challenge(k, &c, pop[i], dealer[i], c0);
+        pop_challenge(k, &c, pop[i], dealer[i], c0[i]);
         sh_rng_bytes(k->d->rng, zb, 16);
         if (zk_scalar_decode(&z, zb) != 0) {   /* < 2^128: cannot fail */
             rc = SH_ERR_INTERNAL;
@@ -182,10 +182,9 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const 
 #define AD_BYTES (19 + MPC_DKG_SID_BYTES + 8)
 
 static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
-                      const zk_point *K, uint32_t from, uint32_t to,
+                      const uint8_t kb[32], uint32_t from, uint32_t to,
                       const uint8_t E_from[32], const uint8_t E_to[32])
 {
-    uint8_t kb[ZK_POINT_BYTES];
     crypto_generichash_state st;
     memcpy(ad, SHARE_DOMAIN, 19);
     memcpy(ad + 19, k->sid, MPC_DKG_SID_BYTES);
@@ -193,13 +192,11 @@ static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
         ad[19 + MPC_DKG_SID_BYTES + i] = (uint8_t)(from >> (24 - 8 * i));
         ad[19 + MPC_DKG_SID_BYTES + 4 + i] = (uint8_t)(to >> (24 - 8 * i));
     }
-    zk_point_encode(kb, K);
-    crypto_generichash_init(&st, kb, sizeof kb, 32);
+    crypto_generichash_init(&st, kb, ZK_POINT_BYTES, 32);
     crypto_generichash_update(&st, ad, AD_BYTES);
     crypto_generichash_update(&st, E_from, 32);
     crypto_generichash_update(&st, E_to, 32);
     crypto_generichash_final(&st, key, 32);
-    sodium_memzero(kb, sizeof kb);
     sodium_memzero(&st, sizeof st);
 }
 
@@ -208,7 +205,7 @@ static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
 static const uint8_t zero_nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 
 void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
-                    const uint8_t share[MPC_SCALAR_BYTES], const zk_point *K,
+                    const uint8_t share[MPC_SCALAR_BYTES], const uint8_t K[32],
                     uint32_t from, uint32_t to, const uint8_t E_from[32],
                     const uint8_t E_to[32])
 {
@@ -220,7 +217,7 @@ void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
 }
 
 int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
-                   const uint8_t ct[MPC_DKG_CT_BYTES], const zk_point *K, uint32_t from,
+                   const uint8_t ct[MPC_DKG_CT_BYTES], const uint8_t K[32], uint32_t from,
                    uint32_t to, const uint8_t E_from[32], const uint8_t E_to[32])
 {
     uint8_t key[32], ad[AD_BYTES];

@@ -44,6 +44,7 @@ typedef struct dkg_peer {
     mpc_elem *C;              /* valid dealer DEAL: t_c commitments, C_0 first */
     mpc_dkg_echo r1_alt;      /* a second, different signed DEAL hash received */
     uint8_t pop[MPC_DKG_POP_MAX];   /* r1_state 2: the proof still to check */
+    uint8_t c0[MPC_ELEM_MAX_BYTES]; /* r1_state 2: enc(C_0) as received */
     /* round 2: the SHARE this dealer sent us */
     uint8_t *r2;
     size_t r2_len;
@@ -114,9 +115,10 @@ struct mpc_dkg {
     mpc_scalar *got;          /* per dealer: the share we received, if got_ok */
     uint8_t *got_ok;
     zk_elem *E_self;
-    /* per peer: the pairwise key e*E_p = e_p*E_self, computed once (in
-     * round 2 by a dealer, or when opening a share) and wiped with e */
-    zk_point *pair_key;
+    /* per peer: the pairwise key e*E_p = e_p*E_self and its encoding,
+     * computed once (in round 2 by a dealer, or when opening a share) and
+     * wiped with e */
+    zk_elem *pair_key;
     uint8_t *pair_key_ok;
     int has_old_share, share_exported;
 
@@ -132,6 +134,7 @@ struct mpc_dkg {
     /* the outcome */
     uint8_t *qual;            /* per dealer: 1 if qualified */
     mpc_elem *A;              /* t aggregate commitments */
+    uint8_t *A_enc;           /* their encodings (t * eb bytes), made once */
     mpc_elem *vshare;         /* per holder */
     uint8_t outcome[MPC_DKG_HASH_BYTES];
     dkg_blame *blame;         /* per peer: reason 0 if not blamed */
@@ -149,18 +152,20 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
                    const mpc_elem *C0) SH_WUR;
 /* 0 if all n proofs verify (one random-weight MSM for ristretto255, which
  * fails with probability 2^-128 if any proof is bad); SH_ERR_VERIFY if some
- * proof does not (check them one by one to tell which); SH_ERR_NOMEM. */
+ * proof does not (check them one by one to tell which); SH_ERR_NOMEM.
+ * c0[i] is enc(C0[i]) (the bytes of the DEAL, so not encoded again). */
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
-                         const mpc_elem *const *C0, size_t n) SH_WUR;
+                         const mpc_elem *const *C0, const uint8_t *const *c0,
+                         size_t n) SH_WUR;
 
 /* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
- * under K = e_from * E_to = e_to * E_from. */
+ * under K = e_from * E_to = e_to * E_from, given as its encoding encR(K). */
 void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
-                    const uint8_t share[MPC_SCALAR_BYTES], const zk_point *K,
+                    const uint8_t share[MPC_SCALAR_BYTES], const uint8_t K[32],
                     uint32_t from, uint32_t to, const uint8_t E_from[32],
                     const uint8_t E_to[32]);
 int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
-                   const uint8_t ct[MPC_DKG_CT_BYTES], const zk_point *K, uint32_t from,
+                   const uint8_t ct[MPC_DKG_CT_BYTES], const uint8_t K[32], uint32_t from,
                    uint32_t to, const uint8_t E_from[32], const uint8_t E_to[32]) SH_WUR;
 
 /* The complaint proof: log_B(E_to) = log_{E_from}(K), by the recipient. */
@@ -208,7 +213,7 @@ int dkg_build_answer(mpc_dkg *k, const uint8_t *claim, uint8_t **out, size_t *le
 int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig) SH_WUR;
 /* The pairwise key with peer p (whose DEAL is valid): e*E_p, computed on
  * first use and kept until the dealing is wiped. */
-const zk_point *dkg_pair_key(mpc_dkg *k, sh_peer_id p);
+const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p);
 /* Forget the pairwise keys (wiped). */
 void dkg_pair_keys_wipe(mpc_dkg *k);
 

@@ -237,7 +237,6 @@ static int judge_complaint(judge *J, sh_peer_id p, const mpc_dkg_claim *c)
     size_t evl[4] = { c->r1_len, c->r2_len, 32, MPC_DKG_DLEQ_BYTES };
     int dealer_bad = 0, claim_false = 0;
     zk_elem Eto, K;
-    zk_point Kp;
     uint8_t sb[MPC_SCALAR_BYTES];
     mpc_scalar s, x;
     if (zk_elem_decode_nonidentity(&Eto, r2.E_to) != 0) {
@@ -246,8 +245,7 @@ static int judge_complaint(judge *J, sh_peer_id p, const mpc_dkg_claim *c)
                dkg_complaint_verify(k, c->dleq, D, p, &J->E[i], &Eto, &K) != 0) {
         claim_false = 1;
     } else {
-        Kp = K.p;
-        if (dkg_share_open(k, sb, r2.ct, &Kp, D, p, J->E[i].enc, r2.E_to) != 0 ||
+        if (dkg_share_open(k, sb, r2.ct, K.enc, D, p, J->E[i].enc, r2.E_to) != 0 ||
             mpc_scalar_decode(k->g, &s, sb) != 0) {
             dealer_bad = 1;
         } else {
@@ -379,10 +377,8 @@ static int deliver(mpc_dkg *k, int done)
             if (k->qual[i])
                 sh_mp_put_uint(&w, i);
         sh_mp_put_array(&w, k->t);
-        for (uint32_t j = 0; j < k->t; j++) {
-            (void)mpc_elem_encode(k->g, e, &k->A[j]);
-            sh_mp_put_bin(&w, e, k->eb);
-        }
+        for (uint32_t j = 0; j < k->t; j++)
+            sh_mp_put_bin(&w, k->A_enc + (size_t)j * k->eb, k->eb);
         sh_mp_put_array(&w, k->n_holders);
         for (uint32_t j = 0; j < k->n_holders; j++) {
             (void)mpc_elem_encode(k->g, e, &k->vshare[j]);
@@ -401,7 +397,7 @@ static int deliver(mpc_dkg *k, int done)
 static void outcome_hash(mpc_dkg *k)
 {
     crypto_generichash_state st;
-    uint8_t b[8], e[MPC_ELEM_MAX_BYTES];
+    uint8_t b[8];
     uint32_t gid = (uint32_t)mpc_group_id_of(k->g);
     crypto_generichash_init(&st, NULL, 0, MPC_DKG_HASH_BYTES);
     crypto_generichash_update(&st, (const uint8_t *)OUTCOME_DOMAIN, strlen(OUTCOME_DOMAIN));
@@ -417,10 +413,7 @@ static void outcome_hash(mpc_dkg *k)
             byte |= (uint8_t)(k->qual[i + j] << j);
         crypto_generichash_update(&st, &byte, 1);
     }
-    for (uint32_t j = 0; j < k->t; j++) {
-        (void)mpc_elem_encode(k->g, e, &k->A[j]);
-        crypto_generichash_update(&st, e, k->eb);
-    }
+    crypto_generichash_update(&st, k->A_enc, (size_t)k->t * k->eb);
     crypto_generichash_final(&st, k->outcome, MPC_DKG_HASH_BYTES);
 }
 
@@ -482,11 +475,12 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     const mpc_group *g = k->g;
     int rc = 0;
     k->A = mpc_elems_alloc(k->t);
+    k->A_enc = malloc((size_t)k->t * k->eb);
     k->vshare = mpc_elems_alloc(k->n_holders);
     mpc_scalar *ids = mpc_scalars_alloc(nq), *lam = mpc_scalars_alloc(nq);
     mpc_elem *pt = mpc_elems_alloc(nq);
     uint32_t *qi = calloc(nq, sizeof *qi);
-    if (k->A == NULL || k->vshare == NULL || ids == NULL || lam == NULL || pt == NULL ||
+    if (k->A == NULL || k->A_enc == NULL || k->vshare == NULL || ids == NULL || lam == NULL || pt == NULL ||
         qi == NULL) {
         rc = SH_ERR_NOMEM;
         goto done;
@@ -519,6 +513,8 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
         rc = SH_ERR_INTERNAL;   /* the checks on C_0 make this impossible */
         goto done;
     }
+    for (uint32_t c = 0; c < k->t; c++)
+        (void)mpc_elem_encode(g, k->A_enc + (size_t)c * k->eb, &k->A[c]);
     if ((rc = verification_shares(k)) != 0)
         goto done;
     if (dkg_is_holder(k, k->d->self)) {

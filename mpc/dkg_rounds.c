@@ -34,10 +34,13 @@ int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t 
     return mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, h, sig);
 }
 
-const zk_point *dkg_pair_key(mpc_dkg *k, sh_peer_id p)
+const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p)
 {
     if (!k->pair_key_ok[p]) {
-        zk_point_mul(&k->pair_key[p], &k->peer[p].E->p, &k->sec->e);
+        zk_point K;
+        zk_point_mul(&K, &k->peer[p].E->p, &k->sec->e);
+        zk_elem_set(&k->pair_key[p], &K);   /* encoded once, for both uses */
+        sodium_memzero(&K, sizeof K);
         k->pair_key_ok[p] = 1;
     }
     return &k->pair_key[p];
@@ -71,9 +74,9 @@ static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
     if (memcmp(q->r2m.E_to, k->E_self->enc, 32) != 0)
         return SH_MISSING;
     uint8_t b[MPC_SCALAR_BYTES];
-    const zk_point *K = dkg_pair_key(k, D);
+    const zk_elem *K = dkg_pair_key(k, D);
     int st = SH_BAD;
-    if (dkg_share_open(k, b, q->r2m.ct, K, D, k->d->self, q->E->enc,
+    if (dkg_share_open(k, b, q->r2m.ct, K->enc, D, k->d->self, q->E->enc,
                        k->E_self->enc) == 0 &&
         mpc_scalar_decode(k->g, s, b) == 0)
         st = SH_CAND;
@@ -86,17 +89,15 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
 {
     sh_peer_id D = k->dealer_peer[i];
     const dkg_peer *q = &k->peer[D];
-    zk_elem Kel;
-    zk_elem_set(&Kel, dkg_pair_key(k, D));
+    const zk_elem *Kel = dkg_pair_key(k, D);
     c->kind = MPC_DKG_CLAIM_BAD_SHARE;
     c->dealer = i;
     c->r1 = q->r1;
     c->r1_len = q->r1_len;
     c->r2 = q->r2;
     c->r2_len = q->r2_len;
-    memcpy(c->K, Kel.enc, sizeof c->K);
-    dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, &Kel, &k->sec->e);
-    sodium_memzero(&Kel, sizeof Kel);
+    memcpy(c->K, Kel->enc, sizeof c->K);
+    dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, Kel, &k->sec->e);
 }
 
 /* Verify the candidate shares (st[i] == SH_CAND) with one MSM; mark the

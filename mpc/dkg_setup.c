@@ -256,6 +256,7 @@ void dkg_free(void *self)
     mpc_elems_free(k->old_commit, k->mode == MPC_DKG_REFRESH ? k->t : k->t_old);
     mpc_elems_free(k->Y_old, k->n_dealers);
     mpc_elems_free(k->A, k->t);
+    free(k->A_enc);
     mpc_elems_free(k->vshare, k->n_holders);
     free(k);
 }
