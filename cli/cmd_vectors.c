@@ -1,5 +1,9 @@
 /* cli/cmd_vectors.c -- `shroud vectors frost FILE.json [--quiet]`: check an
  * RFC 9591 test-vector file (mpc/frost_vectors.h).
+ * `shroud vectors onion FILE.json [--quiet]`: check a file in the format of
+ * BOLT 4's onion test vector (mixnet/onion_vectors.h): build the onion and
+ * compare it byte for byte, then peel it hop by hop with the given keys and
+ * compare every payload.  Same output and exit statuses (no status 4).
  *
  * Output: one line per checked value ("ok   hiding_nonce[1]"), or for a
  * value that differs "DIFF binding_factor[3]" with the expected and the
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mixnet/onion_vectors.h"
 #include "mpc/frost_vectors.h"
 #include "util/json.h"
 
@@ -41,7 +46,11 @@ static void usage(FILE *f)
     fputs("usage: shroud vectors frost FILE.json [--quiet]\n"
           "  check every value of an RFC 9591 test-vector file (ciphersuites:\n"
           "  FROST(ristretto255, SHA-512), FROST(Ed25519, SHA-512), FROST(secp256k1, SHA-256))\n"
-          "  exit status: 0 all match, 1 a value differs, 3 bad file, 4 unsupported ciphersuite\n",
+          "  exit status: 0 all match, 1 a value differs, 3 bad file, 4 unsupported ciphersuite\n"
+          "usage: shroud vectors onion FILE.json [--quiet]\n"
+          "  check a BOLT 4 onion test-vector file (bolt04/onion-test.json format): build\n"
+          "  the onion byte for byte, peel it with the hops' keys, compare every payload\n"
+          "  exit status: 0 all match, 1 a value differs, 3 bad file\n",
           f);
 }
 
@@ -94,6 +103,41 @@ done:
     return status;
 }
 
+static int vectors_onion(const char *path, int quiet)
+{
+    char err[512] = "";
+    json_t *root = NULL;
+    mix_onion_ctx *ctx = NULL;
+    size_t checked = 0, differ = 0;
+    out_state st = { quiet };
+    int rc, status;
+
+    if (sh_json_load_file(path, &root, err, sizeof err) != 0) {
+        fprintf(stderr, "shroud vectors: %s\n", err);
+        return EXIT_BADFILE;
+    }
+    if ((ctx = mix_onion_ctx_new(NULL)) == NULL) {
+        fputs("shroud vectors: out of memory\n", stderr);
+        status = EXIT_BADFILE;
+        goto done;
+    }
+    if (!quiet)
+        printf("%s: BOLT 4 onion\n", path);
+    rc = mix_onion_vectors_check(ctx, root, print_check, &st, &checked, &differ, err,
+                                 sizeof err);
+    if (rc != 0 && rc != SH_ERR_VERIFY) {
+        fprintf(stderr, "shroud vectors: %s: %s (%s)\n", path, err, sh_err_str(rc));
+        status = EXIT_BADFILE;
+        goto done;
+    }
+    printf("%zu values checked, %zu differ\n", checked, differ);
+    status = differ == 0 ? EXIT_MATCH : EXIT_DIFFER;
+done:
+    mix_onion_ctx_free(ctx);
+    json_decref(root);
+    return status;
+}
+
 int cli_cmd_vectors(int argc, char **argv)
 {
     const char *kind = NULL, *file = NULL;
@@ -121,8 +165,11 @@ int cli_cmd_vectors(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(kind, "onion") == 0)
+        return vectors_onion(file, quiet);
     if (strcmp(kind, "frost") != 0) {
-        fprintf(stderr, "shroud vectors: unknown vector kind '%s' (kinds: frost)\n", kind);
+        fprintf(stderr, "shroud vectors: unknown vector kind '%s' (kinds: frost, onion)\n",
+                kind);
         return EXIT_USAGE;
     }
     return vectors_frost(file, quiet);
