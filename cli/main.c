@@ -22,6 +22,7 @@ static void usage(FILE *f)
           "  shuffle verify DIR [--threads T]\n"
           "                           re-verify a shuffle from those files alone\n"
           "  vectors frost FILE.json  check an RFC 9591 FROST test-vector file\n"
+          "  vectors onion FILE.json  check a BOLT 4 onion test-vector file\n"
           "\n"
           "See README.md and docs/ for more.\n", f);
 }
