@@ -11,7 +11,12 @@
  *   shuffle_gens     zk_shuffle_gens_init, per generator
  * and the proof size ("bytes") and the peak resident memory of the process
  * after the N = 100000 width-1 runs ("peak_memory", bytes).
- * Multi-threaded figures use the wall clock ("clock":"wall"). */
+ * Multi-threaded figures use the wall clock ("clock":"wall"); with
+ * --elapsed (wall clock for the 1-thread runs too) they also carry
+ * "speedup", the 1-thread time over theirs.
+ * Environment: SHROUD_BENCH_SHUFFLE_N=100000 (or a comma-separated list)
+ * runs only those batch sizes; SHROUD_BENCH_SHUFFLE_THREADS=T uses T
+ * threads for the multi-threaded runs instead of all cores. */
 #include "bench.h"
 
 #include <stdio.h>
@@ -32,8 +37,11 @@ static void do_scalarmul(void *arg)
     zk_point_mul(&a->p, &a->p, &a->s);
 }
 
+/* single[0..1]: the 1-thread prove and verify times (ns per ciphertext),
+ * written by the 1-thread run and read by the multi-threaded one, which
+ * then reports "speedup" when both used the wall clock (--elapsed). */
 static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
-                         const zk_elem *pk, sh_rng *rng, double scalarmul_ns)
+                         const zk_elem *pk, sh_rng *rng, double scalarmul_ns, double single[2])
 {
     bench_ctx c = *base;
     if (threads > 1)
@@ -44,7 +52,7 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
     zk_shuffle_gens g = { 0 };
     zk_shuffle_ctx cx = { 1, 1, 0 };
     uint8_t seed[32] = { 1 }, *proof = NULL, *wire = NULL;
-    char extra[160];
+    char extra[160], extra_p[512], extra_v[512];
     size_t plen = zk_shuffle_proof_size(n, w), wlen = zk_shuffle_batch_size(n, w);
     int ok = 0;
 
@@ -96,10 +104,19 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
                         scalarmul_ns, extra);
     bench_report_paired(&c, "shuffle", n, (double)(t2 - t1) / dn, "ciphertext",
                         scalarmul_ns, extra);
-    bench_report_paired(&c, "shuffle_prove", n, (double)(t3 - t2) / dn, "ciphertext",
-                        scalarmul_ns, extra);
-    bench_report_paired(&c, "shuffle_verify", n, (double)(t5 - t4) / dn, "ciphertext",
-                        scalarmul_ns, extra);
+    double prove_ns = (double)(t3 - t2) / dn, verify_ns = (double)(t5 - t4) / dn;
+    snprintf(extra_p, sizeof extra_p, "%s", extra);
+    snprintf(extra_v, sizeof extra_v, "%s", extra);
+    if (threads == 1) {
+        single[0] = prove_ns;
+        single[1] = verify_ns;
+    } else if (base->elapsed && single[0] > 0 && single[1] > 0) {
+        snprintf(extra_p, sizeof extra_p, "%s,\"speedup\":%.2f", extra, single[0] / prove_ns);
+        snprintf(extra_v, sizeof extra_v, "%s,\"speedup\":%.2f", extra, single[1] / verify_ns);
+    }
+    bench_report_paired(&c, "shuffle_prove", n, prove_ns, "ciphertext", scalarmul_ns, extra_p);
+    bench_report_paired(&c, "shuffle_verify", n, verify_ns, "ciphertext", scalarmul_ns,
+                        extra_v);
     if (threads == 1) {
         snprintf(extra, sizeof extra, "\"width\":%zu,\"threads\":%u,\"bytes\":%zu", w,
                  threads, plen);
@@ -117,6 +134,21 @@ done:
     zk_shuffle_gens_free(&g);
     sh_pool_free(pool);
     return ok ? 0 : -1;
+}
+
+/* 1 if n is one of the comma-separated decimal numbers of list. */
+static int size_listed(const char *list, size_t n)
+{
+    while (*list != '\0') {
+        char *end;
+        unsigned long long v = strtoull(list, &end, 10);
+        if (end == list)
+            return 0;
+        if (v == n)
+            return 1;
+        list = *end == ',' ? end + 1 : end;
+    }
+    return 0;
 }
 
 int bench_suite_shuffle(bench_ctx *ctx)
@@ -141,15 +173,24 @@ int bench_suite_shuffle(bench_ctx *ctx)
     zk_scalar_wipe(&sk);
 
     unsigned cores = sh_pool_cores();
+    /* SHROUD_BENCH_SHUFFLE_N=N[,N...] limits the run to those batch sizes
+     * (SHROUD_BENCH_SHUFFLE_THREADS=T: T threads instead of all cores). */
+    const char *only = getenv("SHROUD_BENCH_SHUFFLE_N");
+    const char *tenv = getenv("SHROUD_BENCH_SHUFFLE_THREADS");
+    if (tenv != NULL && atoi(tenv) >= 1 && atoi(tenv) <= 64)
+        cores = (unsigned)atoi(tenv);
     const struct { size_t n, w; } cfg[] = { { 1000, 1 }, { 10000, 1 }, { 100000, 1 },
                                            { 10000, 7 } };
     int rc = 0;
     for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        if (only != NULL && !size_listed(only, cfg[i].n))
+            continue;
         /* the baseline again, next to each configuration (noisy machines) */
         smul = bench_time(ctx, do_scalarmul, a);
-        rc |= (int)run_config(ctx, cfg[i].n, cfg[i].w, 1, &pk, rng, smul);
+        double single[2] = { 0, 0 };
+        rc |= (int)run_config(ctx, cfg[i].n, cfg[i].w, 1, &pk, rng, smul, single);
         if (cores > 1)
-            rc |= (int)run_config(ctx, cfg[i].n, cfg[i].w, cores, &pk, rng, smul);
+            rc |= (int)run_config(ctx, cfg[i].n, cfg[i].w, cores, &pk, rng, smul, single);
         if (cfg[i].n == 100000 && cfg[i].w == 1) {
             struct rusage ru;
             char extra[96];

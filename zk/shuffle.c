@@ -35,9 +35,15 @@ static void range_task(void *arg, size_t t)
         j->fn(j->ctx, lo, hi);
 }
 
+/* Tasks per thread of zksh_parallel: the pool hands tasks out as threads
+ * become free, so a thread slowed down by a neighbour on a shared core
+ * leaves its remaining ranges to the others. */
+#define ZKSH_TASKS_PER_THREAD 8
+
 int zksh_parallel(sh_pool *pool, size_t n, zksh_range_fn fn, void *ctx)
 {
-    size_t tasks = sh_pool_threads(pool);
+    size_t threads = sh_pool_threads(pool);
+    size_t tasks = threads > 1 ? threads * ZKSH_TASKS_PER_THREAD : 1;
     if (tasks > n)
         tasks = n;
     if (tasks <= 1) {

@@ -42,4 +42,13 @@ void zksh_recode(int8_t d[64], const zk_scalar *s);
 int zksh_ct_msm(zk_point *out, const int8_t *digits, const zk_point *pts, size_t stride,
                 size_t n, sh_pool *pool) SH_WUR;
 
+/* Constant-time fixed-base products s * P for SECRET s and a public P:
+ * per-digit-position tables of P (208 KB), about 25% cheaper than
+ * zk_point_table_mul.  zksh_fb_new returns NULL when out of memory;
+ * zksh_fb_free is NULL-safe. */
+typedef struct zksh_fb zksh_fb;
+zksh_fb *zksh_fb_new(const zk_point *p);
+void zksh_fb_free(zksh_fb *t);
+void zksh_fb_mul(zk_point *out, const zksh_fb *t, const zk_scalar *s);
+
 #endif

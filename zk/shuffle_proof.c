@@ -8,9 +8,10 @@
  *   A'  = wA B + sum_k w'_k h_k        B'_k = wh_k B + w'_k c_k
  *   C'  = wC B      D' = wD B          F'_l = Enc(-wF_l) + sum_k w'_k out_{k,l}
  *
- * Secret scalars only meet fixed bases through libdecaf's constant-time
- * tables (B, h_0, pk) and variable points through the constant-time Straus
- * of shuffle_ct.c.  The points c_k and B'_k, whose bases vary along the
+ * Secret scalars only meet fixed bases through constant-time tables (the
+ * per-digit tables of shuffle_ct.c for the N-fold products with B and h_0,
+ * libdecaf's for the few others) and variable points through the
+ * constant-time Straus of shuffle_ct.c.  The points c_k and B'_k, whose bases vary along the
  * chain, are computed in closed form on the two fixed bases B and h_0. */
 #include "zk/shuffle.h"
 #include "zk/shuffle_impl.h"
@@ -26,7 +27,7 @@ typedef struct prover {
     const zk_shuffle_secret *sec;
     uint8_t key[32];
     uint8_t *proof;
-    zk_point_table *h0t;
+    zksh_fb *bt, *h0t;          /* constant-time tables of B and h_0 */
     /* per element, n each */
     zk_scalar *r, *e, *ep, *P, *b, *wp;
     int8_t *digits;
@@ -50,7 +51,7 @@ static void u_range(void *arg, size_t lo, size_t hi)
     zk_point t;
     for (size_t j = lo; j < hi; j++) {
         zksh_prf_scalar(&p->r[j], p->key, ZKSH_PRF_R, j);
-        zk_point_mul_base(&t, &p->r[j]);
+        zksh_fb_mul(&t, p->bt, &p->r[j]);
         zk_point_add(&t, &t, &p->g->h[p->sec->perm[j]]);
         zk_point_encode(p->proof + 32 * (OFF_U(p->n) + j), &t);
     }
@@ -72,8 +73,8 @@ static void chain_range(void *arg, size_t lo, size_t hi)
     zk_scalar_one(&one);
     for (size_t k = lo; k < hi; k++) {
         zksh_prf_scalar(&p->b[k], p->key, ZKSH_PRF_B, k);
-        zk_point_mul_base(&t1, &p->b[k]);
-        zk_point_table_mul(&t2, p->h0t, &p->P[k]);
+        zksh_fb_mul(&t1, p->bt, &p->b[k]);
+        zksh_fb_mul(&t2, p->h0t, &p->P[k]);
         zk_point_add(&t1, &t1, &t2);
         zk_point_encode(p->proof + 32 * (OFF_CHAT(p->n) + k), &t1);
 
@@ -82,8 +83,8 @@ static void chain_range(void *arg, size_t lo, size_t hi)
         /* B'_k = x_k B + (w'_k P_{k-1}) h_0, x_k = wh_k + w'_k b_{k-1} */
         zksh_prf_scalar(&x, p->key, ZKSH_PRF_X, k);
         zk_scalar_mul(&y, &p->wp[k], k == 0 ? &one : &p->P[k - 1]);
-        zk_point_mul_base(&t1, &x);
-        zk_point_table_mul(&t2, p->h0t, &y);
+        zksh_fb_mul(&t1, p->bt, &x);
+        zksh_fb_mul(&t2, p->h0t, &y);
         zk_point_add(&t1, &t1, &t2);
         zk_point_encode(p->proof + 32 * (OFF_B(p->n) + k), &t1);
     }
@@ -137,7 +138,8 @@ static void prover_free(prover *p)
         sodium_memzero(p->digits, 64 * n);
         free(p->digits);
     }
-    zk_point_table_free(p->h0t);
+    zksh_fb_free(p->bt);
+    zksh_fb_free(p->h0t);
     sodium_memzero(p->key, sizeof p->key);
     zk_scalar_wipe(&p->v);
 }
@@ -184,10 +186,12 @@ int zk_shuffle_prove(uint8_t *proof, size_t proof_len, const zk_shuffle_gens *g,
     p.b = zk_aligned_alloc(n, sizeof(zk_scalar));
     p.wp = zk_aligned_alloc(n, sizeof(zk_scalar));
     p.digits = malloc(64 * n);
-    p.h0t = zk_point_table_new(&g->h[0]);
+    zk_point_base(&t1);
+    p.bt = zksh_fb_new(&t1);
+    p.h0t = zksh_fb_new(&g->h[0]);
     pkt = zk_point_table_new(&pk->p);
     if (p.r == NULL || p.e == NULL || p.ep == NULL || p.P == NULL || p.b == NULL
-        || p.wp == NULL || p.digits == NULL || p.h0t == NULL || pkt == NULL)
+        || p.wp == NULL || p.digits == NULL || p.bt == NULL || p.h0t == NULL || pkt == NULL)
         goto out;
 
     /* Statement; then the key of the prover's randomness, from a fork that

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/cli/shuffle_cli.sh SHROUD -- `shroud shuffle gen` and `shroud shuffle
+# verify` end to end on a small batch (N = 50, width 2): exit codes, the
+# first line of the verdict, the same files for 1 and 2 threads, a known
+# proof digest (the prover must keep producing the same bytes), and
+# tampered files, which must exit 1 and name the failing check.
+set -u
+
+SHROUD=${1:?usage: shuffle_cli.sh path/to/shroud}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/shroud-shuffle-cli.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+FAILS=0
+
+fail() {
+    echo "FAIL: $*"
+    FAILS=$((FAILS + 1))
+}
+
+# run NAME EXPECTED_EXIT EXPECTED_PREFIX CMD...: runs CMD, checks its exit
+# status and that its output contains a line starting with the prefix.
+run() {
+    name=$1 want=$2 prefix=$3
+    shift 3
+    "$@" >"$TMP/out.txt" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$name: exit $got, expected $want"
+        sed 's/^/    /' "$TMP/out.txt"
+        return
+    fi
+    if [ -n "$prefix" ] && ! grep -q "^$prefix" "$TMP/out.txt"; then
+        fail "$name: no line starting with '$prefix'"
+        sed 's/^/    /' "$TMP/out.txt"
+        return
+    fi
+    echo "ok: $name: $(head -n 1 "$TMP/out.txt")"
+}
+
+# flip FILE OFFSET: xor the byte at OFFSET with 0x01, in place.
+flip() {
+    b=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' \n')
+    [ -n "$b" ] || { fail "flip: no byte $2 in $1"; return 1; }
+    o=$(printf '%03o' $((b ^ 1)))
+    printf "\\$o" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
+}
+
+N=50
+W=2
+# proof layout (docs/shuffle-proof.md): 3N + 3 + 2W points, then k_A,
+# k_B[N], k_C, k_D, k_E[N], k_F[W]; 32 bytes each.
+PTS=$((3 * N + 3 + 2 * W))
+PROOF_LEN=$((32 * (5 * N + 3 * W + 6)))
+
+run "gen" 0 "wrote " "$SHROUD" shuffle gen --n $N --width $W --seed cli-test --out "$TMP/ok"
+run "gen (2 threads)" 0 "wrote " "$SHROUD" shuffle gen --n $N --width $W --seed cli-test \
+    --out "$TMP/ok2" --threads 2
+for f in statement.txt input.bin output.bin proof.bin; do
+    cmp -s "$TMP/ok/$f" "$TMP/ok2/$f" || fail "$f differs between 1 and 2 threads"
+done
+len=$(wc -c <"$TMP/ok/proof.bin" | tr -d ' ')
+[ "$len" -eq "$PROOF_LEN" ] || fail "proof.bin is $len bytes, expected $PROOF_LEN"
+# Known answer: the proof of `gen --n 50 --width 2 --seed cli-test`.
+KAT=c66ff91223b87bbf5f8449d73f257d889198dd0e1053b100010f74bda350976d
+if command -v sha256sum >/dev/null 2>&1; then
+    got=$(sha256sum "$TMP/ok/proof.bin" | cut -d ' ' -f 1)
+    [ "$got" = "$KAT" ] || fail "proof.bin SHA-256 $got, expected $KAT"
+fi
+
+run "verify" 0 "valid: N $N, width $W" "$SHROUD" shuffle verify "$TMP/ok"
+run "verify (2 threads)" 0 "valid: " "$SHROUD" shuffle verify "$TMP/ok" --threads 2
+
+# tamper NAME FILE OFFSET EXPECTED_PREFIX: a copy of the good directory with
+# one byte flipped must be rejected with exit 1.
+tamper() {
+    rm -rf "$TMP/bad"
+    cp -R "$TMP/ok" "$TMP/bad"
+    flip "$TMP/bad/$2" "$3" || return
+    run "$1" 1 "$4" "$SHROUD" shuffle verify "$TMP/bad"
+}
+S=$((32 * PTS))                       # first scalar byte (k_A)
+tamper "tampered k_B[10]" proof.bin $((S + 32 * 11)) \
+    "invalid: check B (chain of committed products) failed at index 10:"
+tamper "tampered k_E[3]" proof.bin $((S + 32 * (3 + N + 3))) "invalid: check A "
+tamper "tampered k_A" proof.bin $S "invalid: check A (opening of the permutation commitment) failed:"
+tamper "tampered c-hat[7]" proof.bin $((32 * (N + 7) + 9)) \
+    "invalid: check proof encoding (a point) failed at index 57:"
+tamper "tampered u[0]" proof.bin 0 "invalid: check proof encoding (a point) failed at index 0:"
+tamper "tampered F'" proof.bin $((32 * (3 * N + 3) + 1)) \
+    "invalid: check proof encoding (a point) failed at index 153:"
+tamper "tampered output" output.bin $((6 + 64 * 20 + 3)) "invalid: "
+tamper "tampered input" input.bin $((6 + 64 * 4 + 40)) "invalid: "
+tamper "tampered statement" statement.txt 20 "invalid: "
+
+rm -rf "$TMP/bad"
+cp -R "$TMP/ok" "$TMP/bad"
+head -c $((PROOF_LEN - 1)) "$TMP/ok/proof.bin" >"$TMP/bad/proof.bin"
+run "truncated proof" 1 "invalid: " "$SHROUD" shuffle verify "$TMP/bad"
+cat "$TMP/ok/proof.bin" "$TMP/ok/proof.bin" | head -c $((PROOF_LEN + 1)) >"$TMP/bad/proof.bin"
+run "proof with a trailing byte" 1 "invalid: " "$SHROUD" shuffle verify "$TMP/bad"
+rm -f "$TMP/bad/proof.bin"
+run "missing proof" 1 "invalid: cannot read" "$SHROUD" shuffle verify "$TMP/bad"
+
+run "verify without a directory" 2 "" "$SHROUD" shuffle verify
+run "gen without options" 2 "" "$SHROUD" shuffle gen
+
+if [ "$FAILS" -ne 0 ]; then
+    echo "$FAILS check(s) failed"
+    exit 1
+fi
+echo "all shuffle CLI checks passed"
