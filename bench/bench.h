@@ -68,6 +68,7 @@ void bench_set_baseline(bench_ctx *ctx, const char *name, double ns);
 int bench_suite_zk(bench_ctx *ctx);
 int bench_suite_shuffle(bench_ctx *ctx);
 int bench_suite_mpc(bench_ctx *ctx);
+int bench_suite_mixnet(bench_ctx *ctx);
 
 /* Parts of the zk suite, one file each. */
 void bench_zk_group(bench_ctx *ctx);
