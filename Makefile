@@ -31,6 +31,7 @@ test-asan: deps
 
 demo: build
 	./$(BUILD)/shroud demo
+	./$(BUILD)/shroud sim scenarios/quick.json --out $(BUILD)/sim-quick
 
 bench: build
 	./$(BUILD)/shroud bench zk

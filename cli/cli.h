@@ -6,6 +6,7 @@
 int cli_cmd_bench(int argc, char **argv);
 int cli_cmd_demo(int argc, char **argv);
 int cli_cmd_shuffle(int argc, char **argv);
+int cli_cmd_sim(int argc, char **argv);
 int cli_cmd_vectors(int argc, char **argv);
 
 #endif

@@ -21,6 +21,10 @@ static void usage(FILE *f)
           "                           write a key, a batch, its shuffle and the proof\n"
           "  shuffle verify DIR [--threads T]\n"
           "                           re-verify a shuffle from those files alone\n"
+          "  sim SCENARIO.json [--seed N] [--out DIR]\n"
+          "                           run a simulation (scenarios/, docs/researcher-guide.md)\n"
+          "  sim bench [--relays N] [--seconds S]\n"
+          "                           simulator throughput and memory (rumour protocol)\n"
           "  vectors frost FILE.json  check an RFC 9591 FROST test-vector file\n"
           "  vectors onion FILE.json  check a BOLT 4 onion test-vector file\n"
           "\n"
@@ -52,6 +56,8 @@ int main(int argc, char **argv)
         return cli_cmd_demo(argc - 2, argv + 2);
     if (strcmp(cmd, "shuffle") == 0)
         return cli_cmd_shuffle(argc - 2, argv + 2);
+    if (strcmp(cmd, "sim") == 0)
+        return cli_cmd_sim(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0)
         return cli_cmd_vectors(argc - 2, argv + 2);
     fprintf(stderr, "shroud: unknown command '%s'\n\n", cmd);
