@@ -15,15 +15,89 @@
 #include <secp256k1.h>
 #include <secp256k1_ecdh.h>
 
+/* BOLT 4 spends most of a hop's non-elliptic-curve time in SHA-256: the
+ * HMAC over the whole routing info, four key derivations, the blinding
+ * factor and the shared secret.  The fixed HMAC keys ("rho", "mu", "pad",
+ * "replay") are absorbed once per context into libsodium HMAC states, which
+ * are copied for each use, so a derivation costs two SHA-256 compressions
+ * instead of four.  All hashing is libsodium's (constant time). */
+
+typedef crypto_auth_hmacsha256_state hmac_key;
+
 struct mix_onion_ctx {
     secp256k1_context *secp;
+    hmac_key k_rho, k_mu, k_pad, k_replay;
 };
+
+/* SHA256(a || b). */
+static void sha256_2(const mix_onion_ctx *ctx, uint8_t out[32], const uint8_t *a, size_t alen,
+                     const uint8_t *b, size_t blen)
+{
+    crypto_hash_sha256_state st;
+    (void)ctx;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, a, alen);
+    if (blen > 0)
+        crypto_hash_sha256_update(&st, b, blen);
+    crypto_hash_sha256_final(&st, out);
+    sodium_memzero(&st, sizeof st);
+}
+
+/* The HMAC state of a key (absorbed once, copied per use). */
+static void hmac_key_set(const mix_onion_ctx *ctx, hmac_key *k, const uint8_t *key, size_t len)
+{
+    (void)ctx;
+    crypto_auth_hmacsha256_init(k, key, len);
+}
+
+/* HMAC-SHA256(k, a || b). */
+static void hmac_2(const mix_onion_ctx *ctx, uint8_t out[32], const hmac_key *k,
+                   const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    hmac_key st = *k;
+    (void)ctx;
+    crypto_auth_hmacsha256_update(&st, a, alen);
+    if (blen > 0)
+        crypto_auth_hmacsha256_update(&st, b, blen);
+    crypto_auth_hmacsha256_final(&st, out);
+    sodium_memzero(&st, sizeof st);
+}
+
+/* BOLT 4's key generation HMAC(type, secret) with a precomputed type. */
+static void gen_key(const mix_onion_ctx *ctx, uint8_t out[32], const hmac_key *type,
+                    const uint8_t secret[32])
+{
+    hmac_2(ctx, out, type, secret, 32, NULL, 0);
+}
 
 /* BOLT 4: ChaCha20 with a zero nonce and counter 0.  libsodium's original
  * ChaCha20 (64-bit nonce, 64-bit counter) produces the same keystream as
  * the IETF variant (96-bit nonce, 32-bit counter) for a zero nonce over
  * the first 2^32 blocks, far beyond any packet. */
 static const uint8_t ZERO_NONCE[crypto_stream_chacha20_NONCEBYTES];
+
+/* dst = src XOR ChaCha20(key)[off .. off + len): only the blocks needed
+ * are generated; dst may equal src. */
+static void stream_xor_at(uint8_t *dst, const uint8_t *src, size_t len, size_t off,
+                          const uint8_t key[32])
+{
+    size_t head = off % 64;
+    if (len > 0 && head != 0) {
+        uint8_t blk[64];
+        size_t n = 64 - head < len ? 64 - head : len;
+        memset(blk, 0, sizeof blk);
+        crypto_stream_chacha20_xor_ic(blk, blk, sizeof blk, ZERO_NONCE, off / 64, key);
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (uint8_t)(src[i] ^ blk[head + i]);
+        sodium_memzero(blk, sizeof blk);
+        dst += n;
+        src += n;
+        len -= n;
+        off += n;
+    }
+    if (len > 0)
+        crypto_stream_chacha20_xor_ic(dst, src, len, ZERO_NONCE, off / 64, key);
+}
 
 mix_onion_ctx *mix_onion_ctx_new(sh_rng *rng)
 {
@@ -46,6 +120,10 @@ mix_onion_ctx *mix_onion_ctx_new(sh_rng *rng)
             return NULL;
         }
     }
+    hmac_key_set(ctx, &ctx->k_rho, (const uint8_t *)"rho", 3);
+    hmac_key_set(ctx, &ctx->k_mu, (const uint8_t *)"mu", 2);
+    hmac_key_set(ctx, &ctx->k_pad, (const uint8_t *)"pad", 3);
+    hmac_key_set(ctx, &ctx->k_replay, (const uint8_t *)"replay", 6);
     return ctx;
 }
 
@@ -59,49 +137,17 @@ void mix_onion_ctx_free(mix_onion_ctx *ctx)
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* HMAC-SHA256 keyed by an ASCII key type, over a 32-byte secret. */
-static void gen_key(uint8_t out[32], const char *type, const uint8_t secret[32])
-{
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, (const uint8_t *)type, strlen(type));
-    crypto_auth_hmacsha256_update(&st, secret, 32);
-    crypto_auth_hmacsha256_final(&st, out);
-    sodium_memzero(&st, sizeof st);
-}
-
-/* HMAC-SHA256(mu, a || b). */
-static void hmac2(uint8_t out[32], const uint8_t mu[32], const uint8_t *a, size_t alen,
-                  const uint8_t *b, size_t blen)
-{
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, mu, 32);
-    crypto_auth_hmacsha256_update(&st, a, alen);
-    if (blen > 0)
-        crypto_auth_hmacsha256_update(&st, b, blen);
-    crypto_auth_hmacsha256_final(&st, out);
-    sodium_memzero(&st, sizeof st);
-}
-
-/* b = SHA256(E || ss): the blinding factor. */
-static void blinding_factor(uint8_t b[32], const uint8_t E[33], const uint8_t ss[32])
-{
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, E, 33);
-    crypto_hash_sha256_update(&st, ss, 32);
-    crypto_hash_sha256_final(&st, b);
-    sodium_memzero(&st, sizeof st);
-}
-
-/* A secp256k1_ecdh "hash" returning the whole product, 0x04 || x || y: the
- * constant-time variable-base multiplication of the public API. */
-static int ecdh_xy(unsigned char *out, const unsigned char *x32,
-                   const unsigned char *y32, void *data)
+/* A secp256k1_ecdh "hash" returning the product compressed, (0x02 | parity
+ * of y) || x, built without a branch: for the shared secret it is the
+ * input of BOLT 4's SHA-256 (libsecp256k1's default hash, done here), for
+ * the blinding it is E' as it goes on the wire, so no public key object,
+ * parse or serialization is needed. */
+static int ecdh_compressed(unsigned char *out, const unsigned char *x32,
+                           const unsigned char *y32, void *data)
 {
     (void)data;
-    out[0] = 0x04;
+    out[0] = (unsigned char)(0x02 | (y32[31] & 1));
     memcpy(out + 1, x32, 32);
-    memcpy(out + 33, y32, 32);
     return 1;
 }
 
@@ -109,9 +155,12 @@ static int ecdh_xy(unsigned char *out, const unsigned char *x32,
 static int shared_secret(const mix_onion_ctx *ctx, uint8_t ss[32],
                          const secp256k1_pubkey *P, const uint8_t sk[32])
 {
-    int ok = secp256k1_ecdh(ctx->secp, ss, P, sk, secp256k1_ecdh_hash_function_sha256,
-                            NULL);
+    uint8_t pt[33];
+    int ok = secp256k1_ecdh(ctx->secp, pt, P, sk, ecdh_compressed, NULL);
     sh_ct_declassify(&ok, sizeof ok);   /* 0 only for an invalid key: an argument error */
+    if (ok)
+        sha256_2(ctx, ss, pt, sizeof pt, NULL, 0);
+    sodium_memzero(pt, sizeof pt);
     return ok ? 0 : SH_ERR_ARG;
 }
 
@@ -172,19 +221,15 @@ static int routing_len_of(size_t packet_len, size_t *r)
     return 0;
 }
 
-static void xor_into(uint8_t *dst, const uint8_t *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] ^= src[i];
-}
-
 /* ---- create -------------------------------------------------------------- */
 
 typedef struct hop_secrets {
     uint8_t ss[MIX_ONION_MAX_HOPS][32];
+    uint8_t rho[MIX_ONION_MAX_HOPS][32];
     uint8_t e[32];                          /* the running ephemeral private key */
     uint8_t b[32];
-    uint8_t rho[32], mu[32], pad[32];
+    uint8_t mu[32], pad[32];
+    hmac_key kmu;
 } hop_secrets;
 
 int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
@@ -193,7 +238,7 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
                      const uint8_t *ad, size_t ad_len, size_t *bad_hop)
 {
     hop_secrets sec;
-    uint8_t *scratch = NULL;
+    uint8_t *filler = NULL;
     size_t sizes[MIX_ONION_MAX_HOPS];
     size_t r = 0, total = 0;
     uint8_t E0[33];
@@ -227,11 +272,11 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
     if (total > r)
         return SH_ERR_OVERSIZE;
 
-    /* scratch: mix header (r) | stream (2r) | filler (r) */
-    scratch = malloc(4 * r);
-    if (scratch == NULL)
+    /* The routing info is built in place in the packet; the filler needs
+     * at most r bytes of its own. */
+    if ((filler = malloc(r)) == NULL)
         return SH_ERR_NOMEM;
-    uint8_t *mix = scratch, *stream = scratch + r, *filler = scratch + 3 * r;
+    uint8_t *mix = packet + 34;
 
     /* 1. Shared secrets and ephemeral keys along the route. */
     memcpy(sec.e, session_key, 32);
@@ -252,8 +297,9 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
             memcpy(E0, Ei, 33);
         if ((rc = shared_secret(ctx, sec.ss[i], &P, sec.e)) != 0)
             goto done;
+        gen_key(ctx, sec.rho[i], &ctx->k_rho, sec.ss[i]);
         if (i + 1 < n_hops) {
-            blinding_factor(sec.b, Ei, sec.ss[i]);
+            sha256_2(ctx, sec.b, Ei, 33, sec.ss[i], 32);   /* b = SHA256(E || ss) */
             int ok = secp256k1_ec_seckey_tweak_mul(ctx->secp, sec.e, sec.b);
             sh_ct_declassify(&ok, sizeof ok);   /* fails with probability ~2^-128 */
             if (!ok) {
@@ -264,20 +310,20 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
     }
 
     /* 2. The filler: what the hops' left shifts bring in at the end of the
-     *    routing info, as hop n-1 will see it. */
+     *    routing info, as hop n-1 will see it.  Only the bytes
+     *    [r + s_i - f, r + s_i) of each stream are generated. */
     size_t flen = 0;
     for (size_t i = 0; i + 1 < n_hops; i++) {
-        gen_key(sec.rho, "rho", sec.ss[i]);
-        crypto_stream_chacha20(stream, r + sizes[i], ZERO_NONCE, sec.rho);
         memset(filler + flen, 0, sizes[i]);
         flen += sizes[i];
-        xor_into(filler, stream + r + sizes[i] - flen, flen);
+        stream_xor_at(filler, filler, flen, r + sizes[i] - flen, sec.rho[i]);
     }
 
     /* 3. The routing info, from the last hop back to the first, starting
      *    from the "pad" stream of the session key. */
-    gen_key(sec.pad, "pad", session_key);
-    crypto_stream_chacha20(mix, r, ZERO_NONCE, sec.pad);
+    gen_key(ctx, sec.pad, &ctx->k_pad, session_key);
+    memset(mix, 0, r);
+    crypto_stream_chacha20_xor(mix, mix, r, ZERO_NONCE, sec.pad);
     uint8_t next_hmac[32] = { 0 };
     for (size_t k = n_hops; k-- > 0;) {
         size_t s = sizes[k], L = hops[k].payload_len;
@@ -285,24 +331,23 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
         size_t o = mix_bigsize_encode(mix, L);
         memcpy(mix + o, hops[k].payload, L);
         memcpy(mix + o + L, next_hmac, 32);
-        gen_key(sec.rho, "rho", sec.ss[k]);
-        gen_key(sec.mu, "mu", sec.ss[k]);
-        crypto_stream_chacha20_xor(mix, mix, r, ZERO_NONCE, sec.rho);
+        crypto_stream_chacha20_xor(mix, mix, r, ZERO_NONCE, sec.rho[k]);
         if (k == n_hops - 1 && flen > 0)
             memcpy(mix + r - flen, filler, flen);
-        hmac2(next_hmac, sec.mu, mix, r, ad, ad_len);
+        gen_key(ctx, sec.mu, &ctx->k_mu, sec.ss[k]);
+        hmac_key_set(ctx, &sec.kmu, sec.mu, 32);
+        hmac_2(ctx, next_hmac, &sec.kmu, mix, r, ad, ad_len);
     }
 
     packet[0] = MIX_ONION_VERSION;
     memcpy(packet + 1, E0, 33);
-    memcpy(packet + 34, mix, r);
     memcpy(packet + 34 + r, next_hmac, 32);
     sh_ct_declassify(packet, packet_len);   /* the packet goes on the wire */
     rc = 0;
 done:
     sodium_memzero(&sec, sizeof sec);
-    sodium_memzero(scratch, 4 * r);
-    free(scratch);
+    sodium_memzero(filler, r);
+    free(filler);
     if (rc != 0)
         memset(packet, 0, packet_len);
     return rc;
@@ -342,8 +387,8 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
                    const uint8_t *packet, size_t packet_len,
                    const uint8_t *ad, size_t ad_len, mix_onion_peeled *out)
 {
-    uint8_t ss[32], key[32], b[32], mac[32], xy[65];
-    uint8_t *buf = NULL;
+    uint8_t ss[32], key[32], b[32], mac[32], next_hmac[32];
+    hmac_key kmu;
     size_t r = 0;
     secp256k1_pubkey E;
     int rc;
@@ -356,18 +401,18 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
         return rc;
     if (packet[0] != MIX_ONION_VERSION)
         return SH_ERR_VERSION;
+    /* E is parsed once (the square root) and used by both multiplications. */
     if (!secp256k1_ec_pubkey_parse(ctx->secp, &E, packet + 1, 33))
         return SH_ERR_POINT;
-    if ((buf = malloc(2 * r)) == NULL)
-        return SH_ERR_NOMEM;
 
     const uint8_t *routing = packet + 34, *hmac_in = packet + 34 + r;
     if ((rc = shared_secret(ctx, ss, &E, node_sk)) != 0)
         goto done;
 
     /* The HMAC first: nothing of an unauthenticated packet is used. */
-    gen_key(key, "mu", ss);
-    hmac2(mac, key, routing, r, ad, ad_len);
+    gen_key(ctx, key, &ctx->k_mu, ss);
+    hmac_key_set(ctx, &kmu, key, 32);
+    hmac_2(ctx, mac, &kmu, routing, r, ad, ad_len);
     int bad = sodium_memcmp(mac, hmac_in, 32);
     sh_ct_declassify(&bad, sizeof bad);     /* the verdict is public */
     if (bad != 0) {
@@ -375,48 +420,53 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
         goto done;
     }
 
-    /* Decrypt routing_info || 0^r with the rho stream. */
-    gen_key(key, "rho", ss);
-    memcpy(buf, routing, r);
-    memset(buf + r, 0, r);
-    crypto_stream_chacha20_xor(buf, buf, 2 * r, ZERO_NONCE, key);
-    sh_ct_declassify(buf, 2 * r);           /* this relay's own plaintext */
+    /* B = (routing_info || 0^r) XOR ChaCha20(rho): B[0 .. r) is decrypted
+     * in one pass straight into next_packet, then the payload and the next
+     * HMAC are taken out, the rest B[s .. r) slides to its place at offset
+     * 34 and only the s stream bytes B[r .. r + s) that follow are
+     * generated.  B is this relay's own plaintext. */
+    uint8_t *nx = out->next_packet, *nrouting = nx + 34;
+    gen_key(ctx, key, &ctx->k_rho, ss);
+    crypto_stream_chacha20_xor(nx, routing, r, ZERO_NONCE, key);
+    sh_ct_declassify(nx, r);
 
     size_t prefix, L;
-    if ((rc = mix_onion_hop_split(buf, r, &prefix, &L)) != 0)
+    if ((rc = mix_onion_hop_split(nx, r, &prefix, &L)) != 0)
         goto done;
     if (L > out->payload_cap) {
         rc = SH_ERR_OVERSIZE;
         goto done;
     }
-    const uint8_t *next_hmac = buf + prefix + L;
-    size_t shift = prefix + L + MIX_ONION_HMAC_BYTES;
+    size_t shift = prefix + L + MIX_ONION_HMAC_BYTES;    /* >= 34 */
+    memcpy(out->payload, nx + prefix, L);
+    memcpy(next_hmac, nx + prefix + L, 32);
 
     /* The replay tag. */
-    gen_key(out->tag, "replay", ss);
+    gen_key(ctx, out->tag, &ctx->k_replay, ss);
     sh_ct_declassify(out->tag, sizeof out->tag);   /* stored and indexed */
 
     out->final = sodium_is_zero(next_hmac, 32);
-    if (!out->final) {
+    if (out->final) {
+        memset(nx, 0, r);                   /* nothing to forward */
+    } else {
+        memmove(nrouting, nx + shift, r - shift);
+        memset(nrouting + r - shift, 0, shift);
+        stream_xor_at(nrouting + r - shift, nrouting + r - shift, shift, r, key);
+        sh_ct_declassify(nrouting + r - shift, shift);
+        memcpy(nx + 34 + r, next_hmac, 32);
         /* E' = b * E with b = SHA256(E || ss), constant time in b through
-         * secp256k1_ecdh; E' is public (it goes on the wire), so parsing
-         * it in variable time is fine. */
-        secp256k1_pubkey En;
-        blinding_factor(b, packet + 1, ss);
-        int ok = secp256k1_ecdh(ctx->secp, xy, &E, b, ecdh_xy, NULL);
+         * secp256k1_ecdh, whose callback writes E' compressed straight
+         * into the next packet (E' is public: it goes on the wire). */
+        sha256_2(ctx, b, packet + 1, 33, ss, 32);
+        int ok = secp256k1_ecdh(ctx->secp, nx + 1, &E, b, ecdh_compressed, NULL);
         sh_ct_declassify(&ok, sizeof ok);
-        sh_ct_declassify(xy, sizeof xy);
-        if (!ok || !secp256k1_ec_pubkey_parse(ctx->secp, &En, xy, sizeof xy)) {
+        sh_ct_declassify(nx + 1, 33);
+        if (!ok) {
             rc = SH_ERR_INTERNAL;           /* b = 0 or >= n: probability 2^-128 */
             goto done;
         }
-        out->next_packet[0] = MIX_ONION_VERSION;
-        if ((rc = serialize33(ctx, out->next_packet + 1, &En)) != 0)
-            goto done;
-        memcpy(out->next_packet + 34, buf + shift, r);
-        memcpy(out->next_packet + 34 + r, next_hmac, 32);
+        nx[0] = MIX_ONION_VERSION;
     }
-    memcpy(out->payload, buf + prefix, L);
     out->payload_len = L;
     rc = 0;
 done:
@@ -424,11 +474,7 @@ done:
     sodium_memzero(key, sizeof key);
     sodium_memzero(b, sizeof b);
     sodium_memzero(mac, sizeof mac);
-    sodium_memzero(xy, sizeof xy);
-    if (buf != NULL) {
-        sodium_memzero(buf, 2 * r);
-        free(buf);
-    }
+    sodium_memzero(&kmu, sizeof kmu);
     if (rc != 0)
         peeled_clear(out, packet_len);
     return rc;

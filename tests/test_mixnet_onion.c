@@ -1,14 +1,20 @@
 /* tests/test_mixnet_onion.c -- onion packets: random round trips with 1..20
  * hops at the standard and the large size, the blinding against
- * libsecp256k1's own tweak_mul, and tampered packets (every byte flipped,
- * each field, the associated data, the key, the length). */
+ * libsecp256k1's own tweak_mul, tampered packets (every bit flipped at the
+ * first and at a forwarding hop, each field, the associated data, the key,
+ * the length), payload lengths at every boundary, the relay path (replay,
+ * a key rotated out after the grace period, the largest final payload at
+ * both sizes).  (The mixer's release order under load: test_mixnet_mixer.c.) */
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <secp256k1.h>
 
+#include "mixnet/keyring.h"
 #include "mixnet/onion.h"
+#include "mixnet/onion_process.h"
+#include "mixnet/replay.h"
 #include "mixnet/tlv.h"
 #include "testutil.h"
 
@@ -336,4 +342,213 @@ Test(mixnet_onion, hop_split_strict)
     plain[0] = 0xff;                                     /* huge */
     memset(plain + 1, 0xff, 8);
     cr_assert_eq(mix_onion_hop_split(plain, sizeof plain, &pre, &L), SH_ERR_LENGTH);
+}
+
+/* ---- every bit ------------------------------------------------------------ */
+
+static void every_bit(fixture *f, const uint8_t *pkt, const uint8_t *sk)
+{
+    uint8_t t[MIX_ONION_PACKET_STD];
+    memcpy(t, pkt, sizeof t);
+    for (size_t i = 0; i < sizeof t; i++) {
+        for (unsigned bit = 0; bit < 8; bit++) {
+            t[i] ^= (uint8_t)(1u << bit);
+            int rc = peel1(f, t, sizeof t, f->ad, sizeof f->ad, sk);
+            t[i] ^= (uint8_t)(1u << bit);
+            if (i == 0)
+                cr_assert_eq(rc, SH_ERR_VERSION);
+            else if (i < 34)
+                cr_assert(rc == SH_ERR_POINT || rc == SH_ERR_VERIFY, "byte %zu bit %u rc %d",
+                          i, bit, rc);
+            else
+                cr_assert_eq(rc, SH_ERR_VERIFY, "byte %zu bit %u rc %d", i, bit, rc);
+        }
+    }
+}
+
+Test(mixnet_onion, every_bit_flipped_is_rejected_at_each_hop, .timeout = 120)
+{
+    fixture f;
+    uint8_t hop1[MIX_ONION_PACKET_STD];
+    fixture_make(&f);
+    every_bit(&f, f.pkt, f.rt.sk[0]);
+    cr_assert_eq(peel1(&f, f.pkt, sizeof f.pkt, f.ad, sizeof f.ad, f.rt.sk[0]), 0);
+    memcpy(hop1, f.next, sizeof hop1);
+    every_bit(&f, hop1, f.rt.sk[1]);            /* a forwarded packet, too */
+    cr_assert_eq(peel1(&f, hop1, sizeof hop1, f.ad, sizeof f.ad, f.rt.sk[1]), 0);
+    route_free(&f.rt);
+}
+
+/* ---- payload-length boundaries -------------------------------------------- */
+
+/* Build n hops with payload lengths lens[] at routing size r; 0 or the
+ * create error.  On success peel every hop and check its payload. */
+static int lengths_trip(size_t r, size_t n, const size_t *lens)
+{
+    size_t plen = MIX_ONION_PACKET_BYTES(r);
+    uint8_t *pkt = malloc(plen), *next = malloc(plen), *pay = malloc(MIX_ONION_PAYLOAD_CAP(r));
+    uint8_t session[32];
+    route rt;
+    rt.n = n;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(mix_onion_keygen(ctx, rt.sk[i], rt.pk[i], rng), 0);
+        rt.pl[i] = malloc(lens[i]);
+        sh_rng_bytes(rng, rt.pl[i], lens[i]);
+        rt.hops[i] = (mix_onion_hop){ rt.pk[i], rt.pl[i], lens[i] };
+    }
+    cr_assert_eq(mix_onion_keygen(ctx, session, NULL, rng), 0);
+    int rc = mix_onion_create(ctx, pkt, plen, session, rt.hops, n, NULL, 0, NULL);
+    if (rc != 0)
+        cr_assert(sodium_is_zero(pkt, plen));
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        mix_onion_peeled p = { next, pay, MIX_ONION_PAYLOAD_CAP(r), 0, 0, { 0 } };
+        cr_assert_eq(mix_onion_peel(ctx, rt.sk[i], pkt, plen, NULL, 0, &p), 0, "r %zu hop %zu", r, i);
+        cr_assert_eq(p.payload_len, lens[i]);
+        cr_assert(memcmp(pay, rt.pl[i], lens[i]) == 0);
+        cr_assert_eq(p.final, i + 1 == n);
+        if (p.final)
+            cr_assert(sodium_is_zero(next, plen));
+        memcpy(pkt, next, plen);
+    }
+    route_free(&rt);
+    free(pkt);
+    free(next);
+    free(pay);
+    return rc;
+}
+
+static size_t hop_size(size_t L)
+{
+    return mix_bigsize_len(L) + L + MIX_ONION_HMAC_BYTES;
+}
+
+Test(mixnet_onion, payload_length_boundaries, .timeout = 120)
+{
+    static const size_t rs[] = { MIX_ONION_ROUTING_MIN, MIX_ONION_ROUTING_STD,
+                                 MIX_ONION_ROUTING_LARGE };
+    for (size_t z = 0; z < sizeof rs / sizeof rs[0]; z++) {
+        size_t r = rs[z], lens[MIX_ONION_MAX_HOPS + 1];
+        /* one byte, alone and on the longest route */
+        lens[0] = 1;
+        cr_assert_eq(lengths_trip(r, 1, lens), 0);
+        size_t most = r / hop_size(1) < MIX_ONION_MAX_HOPS ? r / hop_size(1) : MIX_ONION_MAX_HOPS;
+        for (size_t i = 0; i < MIX_ONION_MAX_HOPS; i++)
+            lens[i] = 1;
+        cr_assert_eq(lengths_trip(r, most, lens), 0, "r %zu hops %zu", r, most);
+        /* the largest single hop payload: prefix + L + 32 = r exactly */
+        size_t L = r - 32 - 1;
+        while (hop_size(L) > r)
+            L--;
+        lens[0] = L;
+        cr_assert_eq(hop_size(L), r, "r %zu", r);
+        cr_assert_eq(lengths_trip(r, 1, lens), 0, "r %zu L %zu", r, L);
+        lens[0] = L + 1;                        /* one more */
+        cr_assert_eq(lengths_trip(r, 1, lens), SH_ERR_OVERSIZE);
+        /* around the BigSize step 252 | 253 (1 | 3 prefix bytes) */
+        for (size_t l = 251; l <= 254 && hop_size(l) <= r; l++) {
+            lens[0] = l;
+            cr_assert_eq(lengths_trip(r, 1, lens), 0);
+        }
+        /* five hops filling the routing info exactly, then one byte over */
+        size_t each = (r / 5) - 32 - 3, used = 0;
+        for (size_t i = 0; i < 4; i++) {
+            lens[i] = each - i;
+            used += hop_size(lens[i]);
+        }
+        size_t rem = r - used;
+        lens[4] = 0;
+        for (size_t k = 1; k <= 9; k += 2)         /* BigSize of 1, 3, 5 or 9 bytes */
+            if (rem > 32 + k && hop_size(rem - 32 - k) == rem)
+                lens[4] = rem - 32 - k;
+        cr_assert_neq(lens[4], 0);
+        cr_assert_eq(used + hop_size(lens[4]), r, "r %zu", r);
+        cr_assert_eq(lengths_trip(r, 5, lens), 0, "r %zu exactly full", r);
+        lens[4]++;
+        cr_assert_eq(lengths_trip(r, 5, lens), SH_ERR_OVERSIZE);
+        lens[4]--;
+        lens[0]++;
+        cr_assert_eq(lengths_trip(r, 5, lens), SH_ERR_OVERSIZE);
+    }
+    /* more hops than allowed */
+    uint8_t pk[33], session[32], one = 1, pkt[MIX_ONION_PACKET_STD];
+    mix_onion_hop many[MIX_ONION_MAX_HOPS + 1];
+    cr_assert_eq(mix_onion_keygen(ctx, session, pk, rng), 0);
+    for (size_t i = 0; i <= MIX_ONION_MAX_HOPS; i++)
+        many[i] = (mix_onion_hop){ pk, &one, 1 };
+    cr_assert_eq(mix_onion_create(ctx, pkt, sizeof pkt, session, many, MIX_ONION_MAX_HOPS + 1,
+                                  NULL, 0, NULL), SH_ERR_ARG);
+    cr_assert_eq(mix_onion_create(ctx, pkt, sizeof pkt, session, many, MIX_ONION_MAX_HOPS,
+                                  NULL, 0, NULL), 0);
+}
+
+/* ---- the relay path: replay, rotation, the largest final payload ---------- */
+
+/* One relay (epoch `ep`) as the only hop; the final TLV payload fills the
+ * routing size r exactly when fill is set. */
+Test(mixnet_onion, relay_path_final_payload_replay_rotation, .timeout = 60)
+{
+    static const size_t rs[] = { MIX_ONION_ROUTING_STD, MIX_ONION_ROUTING_LARGE };
+    for (size_t z = 0; z < 2; z++) {
+        size_t r = rs[z], plen = MIX_ONION_PACKET_BYTES(r), enc_len;
+        mix_keyring *kr = mix_keyring_new();
+        mix_replay rp;
+        uint8_t pk[33], session[32];
+        uint8_t *pkt = malloc(plen), *next = malloc(plen), *pay = malloc(MIX_ONION_PAYLOAD_CAP(r));
+        uint8_t *enc = malloc(r), *data = malloc(r);
+        cr_assert_not_null(kr);
+        cr_assert_eq(mix_replay_mem_new(&rp, 2, 16, rng), 0);
+        cr_assert_eq(mix_onion_rotate(kr, &rp, ctx, 7, rng, pk), 0);
+        /* the largest final_payload whose hop payload fits: grow until it
+         * no longer does */
+        mix_hop_payload h = { .epoch = 7, .delay_ms = 0, .is_final = 1, .data = data };
+        sh_rng_bytes(rng, data, r);
+        size_t best = 0;
+        for (size_t d = r - 64; d < r; d++) {
+            h.data_len = d;
+            size_t e = mix_hop_payload_encoded_len(&h);
+            if (hop_size(e) <= r)
+                best = d;
+        }
+        h.data_len = best;
+        cr_assert_eq(mix_hop_payload_encode(enc, r, &enc_len, &h), 0);
+        mix_onion_hop hop = { pk, enc, enc_len };
+        cr_assert_eq(mix_onion_keygen(ctx, session, NULL, rng), 0);
+        cr_assert_eq(mix_onion_create(ctx, pkt, plen, session, &hop, 1, NULL, 0, NULL), 0);
+        mix_onion_result res = { .peeled = { next, pay, MIX_ONION_PAYLOAD_CAP(r), 0, 0, { 0 } } };
+        cr_assert_eq(mix_onion_process(ctx, kr, &rp, 7, pkt, plen, NULL, 0, &res), 0, "%s",
+                     res.reason);
+        cr_assert(res.hop.is_final);
+        cr_assert_eq(res.hop.data_len, best);
+        cr_assert(memcmp(res.hop.data, data, best) == 0);
+        /* one byte more does not fit */
+        h.data_len = best + 1;
+        size_t e2 = mix_hop_payload_encoded_len(&h);
+        cr_assert_gt(hop_size(e2), r);
+        /* a replay is rejected, as the peer's fault */
+        cr_assert_eq(mix_onion_process(ctx, kr, &rp, 7, pkt, plen, NULL, 0, &res), MIX_ERR_REPLAY);
+        cr_assert_str_eq(res.reason, "onion: replayed packet");
+        cr_assert(res.peer_fault);
+        /* a fresh packet under key 7 still works during the grace period
+         * after a rotation to 8, and is rejected once it ended */
+        cr_assert_eq(mix_onion_create(ctx, pkt, plen, session, &hop, 1, NULL, 0, NULL), 0);
+        uint8_t pk8[33];
+        cr_assert_eq(mix_onion_rotate(kr, &rp, ctx, 8, rng, pk8), 0);
+        uint8_t sess2[32];
+        cr_assert_eq(mix_onion_keygen(ctx, sess2, NULL, rng), 0);
+        cr_assert_eq(mix_onion_create(ctx, pkt, plen, sess2, &hop, 1, NULL, 0, NULL), 0);
+        cr_assert_eq(mix_onion_process(ctx, kr, &rp, 7, pkt, plen, NULL, 0, &res), 0, "%s",
+                     res.reason);
+        cr_assert_eq(mix_onion_create(ctx, pkt, plen, session, &hop, 1, NULL, 0, NULL), 0);
+        cr_assert_eq(mix_onion_end_grace(kr, &rp), 0);
+        cr_assert_eq(mix_onion_process(ctx, kr, &rp, 7, pkt, plen, NULL, 0, &res), SH_ERR_STATE);
+        cr_assert_str_eq(res.reason, "onion: no key for epoch");
+        cr_assert(res.peer_fault);
+        mix_replay_free(&rp);
+        mix_keyring_free(kr);
+        free(pkt);
+        free(next);
+        free(pay);
+        free(enc);
+        free(data);
+    }
 }
