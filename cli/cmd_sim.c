@@ -4,14 +4,21 @@
  *   shroud sim --protocols
  *   shroud sim bench [--relays N] [--seconds S] [--rate R] [--fanout K]
  *                    [--fidelity fast|full] [--connectivity]
+ *                    [--only engine|rumor] [--json]
  *
  * Writes summary.json, CSV time series and SVG plots into DIR (default
  * sim-out/<scenario name>).  On a terminal, a progress bar on stderr shows
  * simulated time, events per second and the ETA; the wall clock is read
  * here only, never by the simulator, and nothing measured from it enters
- * the output files.  `bench` runs the built-in rumour protocol with
- * membership upkeep and one broadcast per second (by default) and reports
- * engine throughput and peak memory. */
+ * the output files.  `bench` reports two labelled figures, events per
+ * CPU-second: "engine_events", the engine's own throughput with the minimal
+ * ping protocol (sim/proto_ping.h: one timer and two small messages per node
+ * and second on the default network model, no metrics), and "rumor_events",
+ * the built-in rumour protocol with membership upkeep, one broadcast per
+ * second (by default) and the metrics on.  Each figure is printed as a human
+ * block followed by a JSON line like `shroud bench`'s
+ * ({"bench":"sim","name":"engine_events","n":RELAYS,"ns":NS_PER_EVENT,...});
+ * --json prints the JSON lines only, --only runs one of the two. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +29,9 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "sim/engine.h"
+#include "sim/net.h"
+#include "sim/proto_ping.h"
 #include "sim/registry.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -112,7 +122,8 @@ static int usage(void)
     fputs("usage: shroud sim SCENARIO.json [--seed N] [--out DIR] [--quiet]\n"
           "       shroud sim --protocols\n"
           "       shroud sim bench [--relays N] [--seconds S] [--rate R] [--fanout K]\n"
-          "                        [--fidelity fast|full] [--connectivity]\n", stderr);
+          "                        [--fidelity fast|full] [--connectivity]\n"
+          "                        [--only engine|rumor] [--json]\n", stderr);
     return 2;
 }
 
@@ -127,35 +138,82 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int cmd_bench(int argc, char **argv)
+/* One labelled figure: a human line block or a JSON line (like `shroud bench`). */
+static void bench_json(const char *name, const char *proto, uint64_t relays, uint64_t seconds,
+                       uint64_t events, double cpu, double wall, double rss)
 {
-    uint64_t relays = 100000, seconds = 60, fanout = 4;
-    double rate = 1;
-    const char *fid = "fast";
-    int conn = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--connectivity") == 0) {
-            conn = 1;
-            continue;
-        }
-        if (i + 1 >= argc)
-            return usage();
-        const char *v = argv[++i];
-        if ((strcmp(a, "--relays") == 0 && parse_u64(v, &relays) == 0) ||
-            (strcmp(a, "--seconds") == 0 && parse_u64(v, &seconds) == 0) ||
-            (strcmp(a, "--fanout") == 0 && parse_u64(v, &fanout) == 0))
-            continue;
-        if (strcmp(a, "--rate") == 0) {
-            rate = atof(v);
-            continue;
-        }
-        if (strcmp(a, "--fidelity") == 0) {
-            fid = v;
-            continue;
-        }
-        return usage();
+    double ns = events > 0 ? cpu * 1e9 / (double)events : 0;
+    printf("{\"bench\":\"sim\",\"name\":\"%s\",\"n\":%" PRIu64 ",\"ns\":%.1f,\"per\":\"event\","
+           "\"clock\":\"cpu\",\"protocol\":\"%s\",\"simulated_s\":%" PRIu64 ",\"events\":%" PRIu64
+           ",\"cpu_s\":%.3f,\"wall_s\":%.3f,\"events_per_s\":%.0f,\"peak_rss_mib\":%.1f}\n",
+           name, relays, ns, proto, seconds, events, cpu, wall,
+           cpu > 0 ? (double)events / cpu : 0, rss);
+    fflush(stdout);
+}
+
+/* The engine's own throughput: the minimal "ping" protocol (sim/proto_ping.h)
+ * on the default network model (six regions, exponential jitter, 100 Mbit/s
+ * uplinks), no metrics, no workload. */
+static int bench_engine(uint64_t relays, uint64_t seconds, int json)
+{
+    if (relays < 2 || relays >= (1u << 31)) {
+        fprintf(stderr, "shroud sim bench: --relays must be in [2, 2^31)\n");
+        return 2;
     }
+    const char *const *names;
+    const uint64_t *lat;
+    uint32_t nr = sim_net_default_regions(&names, &lat);
+    sim_net_cfg nc = { nr, names, lat, NULL, SIM_JITTER_EXPONENTIAL, 2000000ULL, 0.5,
+                       100000000ULL, 60, 0.0 };
+    uint8_t seed[SH_RNG_SEEDBYTES] = { 1 };
+    sim_ping_cfg pc = { SIM_NS_PER_S, 64 };
+    double t0 = wall_s();
+    sim_net *net = NULL;
+    sim_engine *e = NULL;
+    int rc = sim_net_new(&nc, (uint32_t)relays, seed, &net);
+    if (rc == 0) {
+        sim_engine_cfg ec;
+        memset(&ec, 0, sizeof ec);
+        ec.n_nodes = (uint32_t)relays;
+        memcpy(ec.seed, seed, sizeof ec.seed);
+        ec.net = net;
+        ec.factory = sim_ping_factory;
+        ec.factory_arg = &pc;
+        rc = sim_engine_new(&ec, &e);
+    }
+    double setup = wall_s() - t0, c0 = cpu_s(), w0 = wall_s();
+    uint64_t until = seconds * SIM_NS_PER_S;
+    while (rc == 0 && (rc = sim_engine_run(e, until, 1u << 20)) == 1)
+        rc = 0;
+    double cpu = cpu_s() - c0, wall = wall_s() - w0;
+    if (rc != 0) {
+        fprintf(stderr, "shroud sim bench: engine run failed: %s\n", sh_err_str(rc));
+    } else {
+        const sim_engine_totals *t = sim_engine_get_totals(e);
+        if (!json) {
+            printf("sim bench: engine (minimal ping protocol), %" PRIu64 " relays, %" PRIu64
+                   " simulated s, default network\n", relays, seconds);
+            printf("  setup            %.2f s\n", setup);
+            printf("  events           %" PRIu64 " (messages %" PRIu64 ", timers %" PRIu64 ")\n",
+                   t->events, t->received, t->timers_fired);
+            printf("  wall             %.2f s\n", wall);
+            printf("  cpu              %.2f s (one thread)\n", cpu);
+            printf("  engine events/s  %.3f M per CPU second (%.3f M per wall second)\n",
+                   cpu > 0 ? (double)t->events / cpu / 1e6 : 0,
+                   wall > 0 ? (double)t->events / wall / 1e6 : 0);
+            printf("  peak queue       %zu events\n", t->peak_pending);
+            printf("  peak RSS         %.1f MiB (process so far)\n", peak_rss_mb());
+        }
+        bench_json("engine_events", "ping", relays, seconds, t->events, cpu, wall, peak_rss_mb());
+    }
+    sim_engine_free(e);
+    sim_net_free(net);
+    return rc == 0 ? 0 : 1;
+}
+
+static int bench_rumor(uint64_t relays, uint64_t seconds, uint64_t fanout, double rate,
+                       const char *fid, int conn, int json)
+{
     char text[1024];
     snprintf(text, sizeof text,
              "{\"name\": \"bench\", \"seed\": 1, \"relays\": %" PRIu64 ", \"duration_s\": %" PRIu64
@@ -181,27 +239,81 @@ static int cmd_bench(int argc, char **argv)
     }
     double setup = wall_s() - t0, wall = 0, c0 = cpu_s();
     uint64_t events = 0;
-    rc = run_loop(r, isatty(2), &wall, &events);
+    rc = run_loop(r, !json && isatty(2), &wall, &events);
     double cpu = cpu_s() - c0;
     if (rc != 0) {
         fprintf(stderr, "shroud sim bench: run failed: %s\n", sh_err_str(rc));
     } else {
         const sim_engine_totals *t = sim_engine_get_totals(sim_run_engine(r));
-        printf("sim bench: rumor, %" PRIu64 " relays, %" PRIu64 " simulated s, %s, fanout %"
-               PRIu64 ", %g broadcasts/s\n", relays, seconds, fid, fanout, rate);
-        printf("  setup            %.2f s\n", setup);
-        printf("  events           %" PRIu64 " (messages %" PRIu64 ", timers %" PRIu64 ")\n",
-               events, t->received, t->timers_fired);
-        printf("  wall             %.2f s\n", wall);
-        printf("  cpu              %.2f s (one thread)\n", cpu);
-        printf("  events/s         %.3f M per wall second, %.3f M per CPU second\n",
-               wall > 0 ? (double)events / wall / 1e6 : 0, cpu > 0 ? (double)events / cpu / 1e6 : 0);
-        printf("  peak queue       %zu events\n", t->peak_pending);
-        printf("  peak RSS         %.1f MiB\n", peak_rss_mb());
+        if (!json) {
+            printf("sim bench: rumor protocol with metrics, %" PRIu64 " relays, %" PRIu64
+                   " simulated s, %s, fanout %" PRIu64 ", %g broadcasts/s\n",
+                   relays, seconds, fid, fanout, rate);
+            printf("  setup            %.2f s\n", setup);
+            printf("  events           %" PRIu64 " (messages %" PRIu64 ", timers %" PRIu64 ")\n",
+                   events, t->received, t->timers_fired);
+            printf("  wall             %.2f s\n", wall);
+            printf("  cpu              %.2f s (one thread)\n", cpu);
+            printf("  rumor events/s   %.3f M per CPU second (%.3f M per wall second)\n",
+                   cpu > 0 ? (double)events / cpu / 1e6 : 0,
+                   wall > 0 ? (double)events / wall / 1e6 : 0);
+            printf("  peak queue       %zu events\n", t->peak_pending);
+            printf("  peak RSS         %.1f MiB (process so far)\n", peak_rss_mb());
+        }
+        bench_json("rumor_events", "rumor", relays, seconds, events, cpu, wall, peak_rss_mb());
     }
     sim_run_free(r);
     sim_scenario_free(sc);
     return rc == 0 ? 0 : 1;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    uint64_t relays = 100000, seconds = 60, fanout = 4;
+    double rate = 1;
+    const char *fid = "fast", *only = NULL;
+    int conn = 0, json = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--connectivity") == 0) {
+            conn = 1;
+            continue;
+        }
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+            continue;
+        }
+        if (i + 1 >= argc)
+            return usage();
+        const char *v = argv[++i];
+        if ((strcmp(a, "--relays") == 0 && parse_u64(v, &relays) == 0) ||
+            (strcmp(a, "--seconds") == 0 && parse_u64(v, &seconds) == 0) ||
+            (strcmp(a, "--fanout") == 0 && parse_u64(v, &fanout) == 0))
+            continue;
+        if (strcmp(a, "--rate") == 0) {
+            rate = atof(v);
+            continue;
+        }
+        if (strcmp(a, "--fidelity") == 0) {
+            fid = v;
+            continue;
+        }
+        if (strcmp(a, "--only") == 0 && (strcmp(v, "engine") == 0 || strcmp(v, "rumor") == 0)) {
+            only = v;
+            continue;
+        }
+        return usage();
+    }
+    if (seconds > 1000000) {
+        fprintf(stderr, "shroud sim bench: --seconds must be at most 1000000\n");
+        return 2;
+    }
+    int rc = 0;
+    if (only == NULL || strcmp(only, "engine") == 0)
+        rc = bench_engine(relays, seconds, json);
+    if (rc == 0 && (only == NULL || strcmp(only, "rumor") == 0))
+        rc = bench_rumor(relays, seconds, fanout, rate, fid, conn, json);
+    return rc;
 }
 
 int cli_cmd_sim(int argc, char **argv)

@@ -1,8 +1,15 @@
 /* sim/engine.c -- the simulator's discrete-event engine (see engine.h).
  *
- * Hot path: a calendar queue of 32-byte events (sim/evq.c), refcounted payload blocks,
- * a recycled timer-slot table, and per-node driver contexts.  Nothing here
- * depends on pointer values, wall-clock time or allocation order.
+ * Hot path: a calendar queue of 32-byte events (sim/evq.c), refcounted payload
+ * blocks from a slab pool (size classes, LIFO free lists: no malloc/free per
+ * message), a recycled timer-slot table, and per-node driver contexts packed
+ * into two cache lines (128-byte aligned: the driver, the instance and the
+ * busy time in the first, the per-event counters in the second; rare counters
+ * live in a separate cold array).  The engine pointer is not stored per node:
+ * it sits in a header element just before nodes[0] (found from drv.self).
+ * While an event is processed, the node state of the next ones is prefetched.
+ * Nothing here depends on pointer values, wall-clock time or allocation
+ * order.
  */
 #include "sim/engine.h"
 #include "sim/evq.h"
@@ -13,6 +20,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#define PREFETCHW(p) __builtin_prefetch((p), 1, 3)
 
 enum { EV_START = 0, EV_MSG = 1, EV_TIMER = 2, EV_REQUEST = 3, EV_CTRL = 4 };
 enum { TS_FREE = 0, TS_PENDING = 1, TS_CANCELLED = 2 };
@@ -39,20 +65,49 @@ typedef struct cslot {
     void *arg;           /* next free slot index (as uintptr) while free */
 } cslot;
 
+/* A node: two cache lines, 128-byte aligned.  `up` and `inc` and the
+ * counters an event bumps share the second line; sim_node_stats is
+ * assembled from these and the cold array on demand. */
 typedef struct enode {
-    sh_driver drv;       /* drv.ctx == this enode */
+    /* line 1: what every event reads */
+    sh_driver drv;       /* drv.ctx == this enode, drv.self == its index */
     sh_proto proto;
-    sim_engine *eng;
     uint64_t busy_until; /* CPU model: end of the last handler's charge */
-    uint32_t id;
+    /* line 2: per-event state and counters */
     uint32_t inc;        /* instances created so far; current is inc - 1 */
     uint32_t up;
-    sim_node_stats st;
+    uint64_t sent, bytes_sent, received, bytes_received, timers_fired, results, cpu_ns;
 } enode;
+
+_Static_assert(sizeof(enode) == 128, "enode must be two cache lines");
+
+/* Rarely bumped per-node counters (and the sim_node_stats snapshot). */
+typedef struct ncold {
+    sim_node_stats st;   /* lost, dropped_down, rejects, handler_errors, misuse live here */
+} ncold;
+
+/* Payload slab pool: blocks of (class + 1) * 16 bytes up to 512, then 1, 2,
+ * 4, 8 KiB; bigger payloads are malloc'ed. */
+#define PAY_SMALL 32
+#define PAY_CLASSES (PAY_SMALL + 4)
+#define PAY_MAX_POOLED 8192u
+#define PAY_CHUNK ((size_t)64 << 10)
+
+typedef struct pfree { struct pfree *next; } pfree;
+typedef struct pchunk { struct pchunk *next; } pchunk;
+
+typedef struct ppool {
+    pfree *free[PAY_CLASSES];
+    uint8_t *bump[PAY_CLASSES], *end[PAY_CLASSES];
+    pchunk *chunks;
+    size_t bytes;        /* chunk bytes held */
+} ppool;
 
 struct sim_engine {
     sim_engine_cfg cfg;
-    enode *nodes;
+    enode *nodes;        /* nodes[-1] is the header: its drv.ctx is the engine */
+    enode *node_block;   /* the allocation (header first) */
+    ncold *cold;
     uint32_t n_up;
     sim_evq q;
     uint64_t seq;
@@ -66,27 +121,99 @@ struct sim_engine {
     uint64_t charged;    /* CPU charged so far in it */
     int stepping;        /* inside step (handlers and control callbacks) */
     sh_log plog;         /* prefixing logger handed to protocols */
+    ppool pool;
     sim_engine_totals tot;
 };
 
+static inline sim_engine *eng_of(const enode *n)
+{
+    return (sim_engine *)(n - n->drv.self - 1)->drv.ctx;
+}
+
+static inline ncold *cold_of(sim_engine *e, const enode *n)
+{
+    return &e->cold[n->drv.self];
+}
+
 /* ---- payloads ------------------------------------------------------------ */
 
-static spay *pay_new(const uint8_t *p, size_t len)
+static inline unsigned pay_class(size_t bytes)
 {
-    spay *b = malloc(sizeof *b + (len ? len : 1));
+    if (bytes <= 16 * PAY_SMALL)
+        return (unsigned)((bytes + 15) >> 4) - 1;
+    unsigned lg = 64u - (unsigned)__builtin_clzll((unsigned long long)bytes - 1);  /* ceil log2 */
+    return PAY_SMALL + lg - 10;
+}
+
+static inline size_t class_bytes(unsigned c)
+{
+    return c < PAY_SMALL ? ((size_t)c + 1) << 4 : (size_t)1 << (c - PAY_SMALL + 10);
+}
+
+static void pool_free_all(ppool *p)
+{
+    for (pchunk *c = p->chunks, *nx; c != NULL; c = nx) {
+        nx = c->next;
+        UNPOISON(c, PAY_CHUNK);
+        free(c);
+    }
+    memset(p, 0, sizeof *p);
+}
+
+static void *pool_get(ppool *p, unsigned c)
+{
+    size_t sz = class_bytes(c);
+    pfree *f = p->free[c];
+    if (f != NULL) {
+        UNPOISON(f, sz);
+        p->free[c] = f->next;
+        return f;
+    }
+    if (p->bump[c] == NULL || (size_t)(p->end[c] - p->bump[c]) < sz) {
+        /* a new chunk; the first 64 bytes link it, blocks follow */
+        pchunk *k = aligned_alloc(64, PAY_CHUNK);
+        if (k == NULL)
+            return NULL;
+        k->next = p->chunks;
+        p->chunks = k;
+        p->bytes += PAY_CHUNK;
+        p->bump[c] = (uint8_t *)k + 64;
+        p->end[c] = (uint8_t *)k + PAY_CHUNK;
+        POISON(p->bump[c], PAY_CHUNK - 64);
+    }
+    void *b = p->bump[c];
+    p->bump[c] += sz;
+    UNPOISON(b, sz);
+    return b;
+}
+
+static spay *pay_new(sim_engine *e, const uint8_t *src, size_t len)
+{
+    size_t bytes = sizeof(spay) + (len ? len : 1);
+    spay *b = bytes <= PAY_MAX_POOLED ? pool_get(&e->pool, pay_class(bytes)) : malloc(bytes);
     if (b == NULL)
         return NULL;
     b->refs = 1;
     b->len = (uint32_t)len;
     if (len > 0)
-        memcpy(b->data, p, len);
+        memcpy(b->data, src, len);
     return b;
 }
 
-static void pay_release(spay *b)
+static inline void pay_release(sim_engine *e, spay *b)
 {
-    if (b != NULL && --b->refs == 0)
+    if (b == NULL || --b->refs != 0)
+        return;
+    size_t bytes = sizeof(spay) + (b->len ? b->len : 1);
+    if (bytes > PAY_MAX_POOLED) {
         free(b);
+        return;
+    }
+    unsigned c = pay_class(bytes);
+    pfree *f = (pfree *)(void *)b;
+    f->next = e->pool.free[c];
+    e->pool.free[c] = f;
+    POISON((uint8_t *)f + sizeof *f, class_bytes(c) - sizeof *f);
 }
 
 /* ---- the event queue (sim/evq.c), ordered by (time, key) ------------------- */
@@ -142,34 +269,35 @@ static void timer_release(sim_engine *e, uint32_t slot)
 
 static int refuse(enode *n, int code)
 {
-    n->st.misuse++;
-    n->eng->tot.misuse++;
+    sim_engine *e = eng_of(n);
+    cold_of(e, n)->st.misuse++;
+    e->tot.misuse++;
     return code;
 }
 
 static inline int in_handler(const enode *n)
 {
-    return n->eng->cur == n;
+    return eng_of(n)->cur == n;
 }
 
 /* One copy of payload b from n to `to` through the network model. */
 static int net_send(sim_engine *e, enode *n, uint32_t to, spay *b)
 {
     uint64_t depart = e->t0 + e->charged, arrive;
-    n->st.sent++;
-    n->st.bytes_sent += b->len;
+    n->sent++;
+    n->bytes_sent += b->len;
     e->tot.sent++;
     e->tot.bytes_sent += b->len;
     if (e->cfg.net != NULL) {
-        if (sim_net_route(e->cfg.net, n->id, to, depart, b->len, &arrive) != 0) {
-            n->st.lost++;
+        if (sim_net_route(e->cfg.net, n->drv.self, to, depart, b->len, &arrive) != 0) {
+            cold_of(e, n)->st.lost++;
             e->tot.lost++;
             return 0;
         }
     } else {
         arrive = depart + e->cfg.latency_ns;
     }
-    int rc = heap_push(e, arrive, EV_MSG, to, n->id, (uint64_t)(uintptr_t)b);
+    int rc = heap_push(e, arrive, EV_MSG, to, n->drv.self, (uint64_t)(uintptr_t)b);
     if (rc == 0)
         b->refs++;
     return rc;
@@ -178,46 +306,46 @@ static int net_send(sim_engine *e, enode *n, uint32_t to, spay *b)
 static int op_send(void *ctx, sh_peer_id to, const uint8_t *msg, size_t len)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n))
         return refuse(n, SH_ERR_STATE);
-    if (to >= e->cfg.n_nodes || to == n->id || (msg == NULL && len > 0))
+    if (to >= e->cfg.n_nodes || to == n->drv.self || (msg == NULL && len > 0))
         return refuse(n, SH_ERR_ARG);
     if (len > e->cfg.max_msg)
         return refuse(n, SH_ERR_OVERSIZE);
-    spay *b = pay_new(msg, len);
+    spay *b = pay_new(e, msg, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = net_send(e, n, to, b);
-    pay_release(b);
+    pay_release(e, b);
     return rc;
 }
 
 static int op_broadcast(void *ctx, const uint8_t *msg, size_t len)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n))
         return refuse(n, SH_ERR_STATE);
     if (msg == NULL && len > 0)
         return refuse(n, SH_ERR_ARG);
     if (len > e->cfg.max_msg)
         return refuse(n, SH_ERR_OVERSIZE);
-    spay *b = pay_new(msg, len);
+    spay *b = pay_new(e, msg, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = 0;
     for (uint32_t p = 0; rc == 0 && p < e->cfg.n_nodes; p++)
-        if (p != n->id)
+        if (p != n->drv.self)
             rc = net_send(e, n, p, b);
-    pay_release(b);
+    pay_release(e, b);
     return rc;
 }
 
 static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id *out)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n))
         return refuse(n, SH_ERR_STATE);
     *out = SH_TIMER_NONE;
@@ -230,13 +358,13 @@ static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id 
         return rc;
     tslot *s = &e->timers[slot];
     sh_timer_id id = ((uint64_t)s->gen << 32) | ((uint64_t)slot + 1);
-    rc = heap_push(e, base + delay_ns, EV_TIMER, n->id, 0, id);
+    rc = heap_push(e, base + delay_ns, EV_TIMER, n->drv.self, 0, id);
     if (rc != 0) {
         timer_release(e, slot);
         return rc;
     }
     s->tag = tag;
-    s->node = n->id;
+    s->node = n->drv.self;
     s->inc = n->inc;
     s->state = TS_PENDING;
     e->tot.timers_set++;
@@ -247,7 +375,7 @@ static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id 
 static void op_timer_cancel(void *ctx, sh_timer_id id)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n)) {
         (void)refuse(n, SH_ERR_STATE);
         return;
@@ -258,7 +386,7 @@ static void op_timer_cancel(void *ctx, sh_timer_id id)
     tslot *s = &e->timers[slot - 1];
     /* Unknown, foreign, fired or cancelled: a no-op by contract. */
     if (s->gen != (uint32_t)(id >> 32) || s->state != TS_PENDING ||
-        s->node != n->id || s->inc != n->inc)
+        s->node != n->drv.self || s->inc != n->inc)
         return;
     s->state = TS_CANCELLED;    /* its queued firing is skipped when reached */
     e->tot.timers_cancelled++;
@@ -267,15 +395,15 @@ static void op_timer_cancel(void *ctx, sh_timer_id id)
 static int op_deliver(void *ctx, uint32_t kind, const uint8_t *data, size_t len)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n))
         return refuse(n, SH_ERR_STATE);
     if (data == NULL && len > 0)
         return refuse(n, SH_ERR_ARG);
-    n->st.results++;
+    n->results++;
     e->tot.results++;
     if (e->cfg.on_deliver != NULL)
-        e->cfg.on_deliver(e->cfg.on_deliver_arg, n->id, e->t0 + e->charged,
+        e->cfg.on_deliver(e->cfg.on_deliver_arg, n->drv.self, e->t0 + e->charged,
                           kind, data, len);
     return 0;
 }
@@ -283,21 +411,22 @@ static int op_deliver(void *ctx, uint32_t kind, const uint8_t *data, size_t len)
 static void op_reject(void *ctx, sh_peer_id from, int code, const char *reason)
 {
     enode *n = ctx;
-    sim_engine *e = n->eng;
+    sim_engine *e = eng_of(n);
     if (!in_handler(n)) {
         (void)refuse(n, SH_ERR_STATE);
         return;
     }
-    n->st.rejects++;
+    cold_of(e, n)->st.rejects++;
     e->tot.rejects++;
     if (e->cfg.on_reject != NULL)
-        e->cfg.on_reject(e->cfg.on_reject_arg, n->id, from, code,
+        e->cfg.on_reject(e->cfg.on_reject_arg, n->drv.self, from, code,
                          reason ? reason : "unspecified");
 }
 
 static uint64_t node_clock(const enode *n)
 {
-    return in_handler(n) ? n->eng->t0 + n->eng->charged : n->eng->now;
+    const sim_engine *e = eng_of(n);
+    return e->cur == n ? e->t0 + e->charged : e->now;
 }
 
 static uint64_t op_now(void *ctx)
@@ -308,7 +437,7 @@ static uint64_t op_now(void *ctx)
 static uint64_t op_wall(void *ctx)
 {
     enode *n = ctx;
-    return n->eng->cfg.wall_origin_ns + node_clock(n);
+    return eng_of(n)->cfg.wall_origin_ns + node_clock(n);
 }
 
 static void op_charge(void *ctx, uint64_t ns)
@@ -318,19 +447,20 @@ static void op_charge(void *ctx, uint64_t ns)
         (void)refuse(n, SH_ERR_STATE);
         return;
     }
-    n->eng->charged += ns;
-    n->st.cpu_ns += ns;
+    eng_of(n)->charged += ns;
+    n->cpu_ns += ns;
 }
 
 static int op_peer_key(void *ctx, sh_peer_id peer, uint8_t out[SH_PEER_KEY_BYTES])
 {
     enode *n = ctx;
-    if (peer >= n->eng->cfg.n_nodes)
+    const sim_engine *e = eng_of(n);
+    if (peer >= e->cfg.n_nodes)
         return refuse(n, SH_ERR_ARG);
-    if (n->eng->cfg.peer_keys != NULL)
-        memcpy(out, n->eng->cfg.peer_keys[peer], SH_PEER_KEY_BYTES);
+    if (e->cfg.peer_keys != NULL)
+        memcpy(out, e->cfg.peer_keys[peer], SH_PEER_KEY_BYTES);
     else
-        sh_rng_derive_seed(out, n->eng->cfg.seed, "peer-key", peer);
+        sh_rng_derive_seed(out, e->cfg.seed, "peer-key", peer);
     return 0;
 }
 
@@ -356,7 +486,7 @@ static void log_sink(void *ctx, sh_log_level level, const char *module, const ch
     uint64_t t = e->cur ? e->t0 + e->charged : e->now;
     snprintf(line, sizeof line, "t=%" PRIu64 ".%09" PRIu64 " n%" PRIu32 " %s",
              (uint64_t)(t / SIM_NS_PER_S), (uint64_t)(t % SIM_NS_PER_S),
-             e->cur ? e->cur->id : UINT32_MAX, msg);
+             e->cur ? e->cur->drv.self : UINT32_MAX, msg);
     if (out->sink != NULL)
         out->sink(out->sink_ctx, level, module, line);
 }
@@ -380,20 +510,20 @@ static int node_create(sim_engine *e, enode *n, uint64_t at)
     uint8_t seed[SH_RNG_SEEDBYTES];
     uint32_t inc = n->inc;
     if (inc == 0)
-        sh_rng_derive_seed(seed, e->cfg.seed, "node", n->id);
+        sh_rng_derive_seed(seed, e->cfg.seed, "node", n->drv.self);
     else
         sh_rng_derive_seed(seed, e->cfg.seed, "node-restart",
-                           (uint64_t)n->id << 32 | inc);
+                           (uint64_t)n->drv.self << 32 | inc);
     n->drv.rng = sh_rng_chacha_new(seed);
     sodium_memzero(seed, sizeof seed);
     if (n->drv.rng == NULL)
         return SH_ERR_NOMEM;
     n->inc++;
-    int rc = e->cfg.factory(e->cfg.factory_arg, n->id, inc, &n->drv, &n->proto);
+    int rc = e->cfg.factory(e->cfg.factory_arg, n->drv.self, inc, &n->drv, &n->proto);
     if (rc == 0 && (n->proto.ops == NULL || n->proto.self == NULL))
         rc = SH_ERR_ARG;
     if (rc == 0)
-        rc = heap_push(e, at, EV_START, n->id, inc, 0);
+        rc = heap_push(e, at, EV_START, n->drv.self, inc, 0);
     if (rc != 0) {
         sh_proto_free(&n->proto);
         sh_rng_free(n->drv.rng);
@@ -408,10 +538,9 @@ static int node_create(sim_engine *e, enode *n, uint64_t at)
 
 static void release_payload(const sev *v, void *arg)
 {
-    (void)arg;
     unsigned type = v->key & 7;
     if (type == EV_MSG || type == EV_REQUEST)
-        pay_release((spay *)(uintptr_t)v->ref);
+        pay_release(arg, (spay *)(uintptr_t)v->ref);
 }
 
 void sim_engine_free(sim_engine *e)
@@ -422,9 +551,11 @@ void sim_engine_free(sim_engine *e)
         for (uint32_t i = 0; i < e->cfg.n_nodes; i++)
             node_free_instance(e, &e->nodes[i]);
     if (e->q.ring != NULL)
-        sim_evq_each(&e->q, release_payload, NULL);
+        sim_evq_each(&e->q, release_payload, e);
     sim_evq_destroy(&e->q);
-    free(e->nodes);
+    pool_free_all(&e->pool);
+    free(e->node_block);
+    free(e->cold);
     free(e->timers);
     free(e->ctrls);
     free(e);
@@ -455,12 +586,17 @@ int sim_engine_new(const sim_engine_cfg *cfg, sim_engine **out)
         return SH_ERR_NOMEM;
     }
     e->plog = (sh_log){ cfg->log ? cfg->log->level : SH_LOG_ERR, log_sink, e };
-    e->nodes = calloc(cfg->n_nodes, sizeof *e->nodes);
-    int rc = e->nodes == NULL ? SH_ERR_NOMEM : 0;
+    size_t nb = ((size_t)cfg->n_nodes + 1) * sizeof(enode);
+    e->node_block = aligned_alloc(128, nb);
+    e->cold = calloc(cfg->n_nodes, sizeof *e->cold);
+    int rc = (e->node_block == NULL || e->cold == NULL) ? SH_ERR_NOMEM : 0;
+    if (rc == 0) {
+        memset(e->node_block, 0, nb);
+        e->node_block[0].drv.ctx = e;        /* the header: see eng_of */
+        e->nodes = e->node_block + 1;
+    }
     for (uint32_t i = 0; rc == 0 && i < cfg->n_nodes; i++) {
         enode *n = &e->nodes[i];
-        n->eng = e;
-        n->id = i;
         n->drv = (sh_driver){ &engine_ops, n, NULL, cfg->log ? &e->plog : NULL,
                               i, cfg->n_nodes };
     }
@@ -491,8 +627,8 @@ static void dispatch(sim_engine *e, enode *n, const sev *v)
         break;
     case EV_MSG:
         b = (spay *)(uintptr_t)v->ref;
-        n->st.received++;
-        n->st.bytes_received += b->len;
+        n->received++;
+        n->bytes_received += b->len;
         e->tot.received++;
         e->tot.bytes_received += b->len;
         rc = sh_proto_message(&n->proto, v->aux, b->data, b->len);
@@ -501,7 +637,7 @@ static void dispatch(sim_engine *e, enode *n, const sev *v)
         uint32_t slot = (uint32_t)(v->ref & 0xffffffffu) - 1;
         uint64_t tag = e->timers[slot].tag;
         timer_release(e, slot);   /* fired: a cancel from now on is a no-op */
-        n->st.timers_fired++;
+        n->timers_fired++;
         e->tot.timers_fired++;
         rc = sh_proto_timer(&n->proto, v->ref, tag);
         break;
@@ -512,7 +648,7 @@ static void dispatch(sim_engine *e, enode *n, const sev *v)
         break;
     }
     if (rc < 0) {
-        n->st.handler_errors++;
+        cold_of(e, n)->st.handler_errors++;
         e->tot.handler_errors++;
     }
     e->cur = NULL;
@@ -520,14 +656,40 @@ static void dispatch(sim_engine *e, enode *n, const sev *v)
         n->busy_until = e->t0 + e->charged;
 }
 
-int sim_engine_step(sim_engine *e)
+/* Warm the caches for the next events while this one runs: the node of
+ * the next event (both lines), its instance, RNG, payload or timer slot and
+ * uplink; and the first line of the nodes of the next event's possible
+ * successors (the children of the active heap's root). */
+static inline void prefetch_next(sim_engine *e)
 {
-    if (e == NULL)
-        return SH_ERR_ARG;
-    if (e->stepping)
-        return SH_ERR_STATE;
-    if (e->q.count == 0)
-        return 0;
+    const sim_evheap *h = &e->q.active;
+    if (h->n == 0)
+        return;
+    const sev *v = &h->a[0];
+    unsigned type = v->key & 7;
+    if (type == EV_CTRL)
+        return;
+    const enode *n = &e->nodes[v->node];
+    PREFETCHW(n);
+    PREFETCHW((const uint8_t *)n + 64);
+    if (type == EV_MSG || type == EV_REQUEST)
+        PREFETCHW((const void *)(uintptr_t)v->ref);
+    else if (type == EV_TIMER)
+        PREFETCHW(&e->timers[(uint32_t)(v->ref & 0xffffffffu) - 1]);
+    if (n->proto.self != NULL)
+        PREFETCHW(n->proto.self);
+    if (n->drv.rng != NULL)
+        PREFETCH(n->drv.rng);
+    if (e->cfg.net != NULL)
+        sim_net_prefetch(e->cfg.net, v->node);
+    size_t end = h->n < 5 ? h->n : 5;
+    for (size_t i = 1; i < end; i++)
+        PREFETCHW(&e->nodes[h->a[i].node]);
+}
+
+/* Process one popped event (the queue was not empty). */
+static int step_event(sim_engine *e)
+{
     sev v = sim_evq_pop(&e->q);
     unsigned type = v.key & 7;
     if (v.time > e->now)
@@ -543,6 +705,7 @@ int sim_engine_step(sim_engine *e)
         e->stepping = 0;
         return 1;
     }
+    prefetch_next(e);
     enode *n = &e->nodes[v.node];
     int live = n->up;
     if (type == EV_TIMER) {
@@ -560,9 +723,9 @@ int sim_engine_step(sim_engine *e)
             return 1;
         }
     } else if (!live) {
-        n->st.dropped_down++;
+        cold_of(e, n)->st.dropped_down++;
         e->tot.dropped_down++;
-        pay_release((spay *)(uintptr_t)v.ref);
+        pay_release(e, (spay *)(uintptr_t)v.ref);
         e->stepping = 0;
         return 1;
     }
@@ -576,9 +739,20 @@ int sim_engine_step(sim_engine *e)
     }
     dispatch(e, n, &v);
     if (type == EV_MSG || type == EV_REQUEST)
-        pay_release((spay *)(uintptr_t)v.ref);
+        pay_release(e, (spay *)(uintptr_t)v.ref);
     e->stepping = 0;
     return 1;
+}
+
+int sim_engine_step(sim_engine *e)
+{
+    if (e == NULL)
+        return SH_ERR_ARG;
+    if (e->stepping)
+        return SH_ERR_STATE;
+    if (e->q.count == 0)
+        return 0;
+    return step_event(e);
 }
 
 int sim_engine_run(sim_engine *e, uint64_t until_ns, uint64_t max_events)
@@ -593,7 +767,7 @@ int sim_engine_run(sim_engine *e, uint64_t until_ns, uint64_t max_events)
             break;
         if (done == max_events)
             return 1;
-        int rc = sim_engine_step(e);
+        int rc = step_event(e);
         if (rc < 0)
             return rc;
     }
@@ -632,12 +806,12 @@ int sim_engine_request(sim_engine *e, uint32_t node, uint64_t at, uint32_t kind,
         return SH_ERR_STATE;
     if (at < e->now)
         return SH_ERR_RANGE;
-    spay *b = pay_new(data, len);
+    spay *b = pay_new(e, data, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = heap_push(e, at, EV_REQUEST, node, kind, (uint64_t)(uintptr_t)b);
     if (rc != 0)
-        pay_release(b);
+        pay_release(e, b);
     return rc;
 }
 
@@ -653,12 +827,12 @@ int sim_engine_inject(sim_engine *e, uint32_t from, uint32_t to, uint64_t at,
         return SH_ERR_RANGE;
     if (len > e->cfg.max_msg)
         return SH_ERR_OVERSIZE;
-    spay *b = pay_new(msg, len);
+    spay *b = pay_new(e, msg, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = heap_push(e, at, EV_MSG, to, from, (uint64_t)(uintptr_t)b);
     if (rc != 0)
-        pay_release(b);
+        pay_release(e, b);
     return rc;
 }
 
@@ -759,7 +933,16 @@ const sim_node_stats *sim_engine_node_stats(const sim_engine *e, uint32_t node)
 {
     if (e == NULL || node >= e->cfg.n_nodes)
         return NULL;
-    return &e->nodes[node].st;
+    const enode *n = &e->nodes[node];
+    sim_node_stats *s = &e->cold[node].st;    /* rare counters live there */
+    s->sent = n->sent;
+    s->bytes_sent = n->bytes_sent;
+    s->received = n->received;
+    s->bytes_received = n->bytes_received;
+    s->timers_fired = n->timers_fired;
+    s->results = n->results;
+    s->cpu_ns = n->cpu_ns;
+    return s;
 }
 
 const sim_engine_totals *sim_engine_get_totals(const sim_engine *e)
@@ -771,7 +954,8 @@ size_t sim_engine_memory(const sim_engine *e)
 {
     if (e == NULL)
         return 0;
-    return sizeof *e + (size_t)e->cfg.n_nodes * sizeof *e->nodes +
+    return sizeof *e + ((size_t)e->cfg.n_nodes + 1) * sizeof *e->nodes +
+           (size_t)e->cfg.n_nodes * sizeof *e->cold + e->pool.bytes +
            sim_evq_memory(&e->q) + (size_t)e->cap_timers * sizeof *e->timers +
            (size_t)e->cap_ctrls * sizeof *e->ctrls;
 }

@@ -11,7 +11,7 @@
  * deterministically and a run is a pure function of the configuration,
  * the seed and the calls made on the engine.  Message bytes live in
  * refcounted payload blocks (one block per broadcast, shared by all its
- * copies).  Timer ids are (generation << 32 | slot + 1) over a recycled
+ * copies) taken from a slab pool of size classes (no malloc per message).  Timer ids are (generation << 32 | slot + 1) over a recycled
  * slot table, so memory stays proportional to the timers pending, not to
  * the timers ever set; an id is reused only after 2^32 reuses of a slot.
  *
@@ -170,6 +170,8 @@ uint32_t sim_engine_up_count(const sim_engine *e);
 
 /* The node's instance (sh_proto.self), NULL while it is down. */
 void *sim_engine_proto(const sim_engine *e, uint32_t node);
+/* The node's counters as of this call (a snapshot the engine refreshes on
+ * each call; valid until the engine is freed). */
 const sim_node_stats *sim_engine_node_stats(const sim_engine *e, uint32_t node);
 const sim_engine_totals *sim_engine_get_totals(const sim_engine *e);
 /* Bytes of memory the engine holds for its queue, timers and nodes

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sodium.h>
 
+#define SER_CACHE 64
+
 struct sim_net {
     uint32_t n_nodes;
     uint32_t n_regions;
@@ -24,6 +26,10 @@ struct sim_net {
     uint32_t overhead;
     double loss;
     sh_rng *rng;
+    /* serialisation time by copy length: a direct-mapped cache of the
+     * (pure) function below, so the divisions run once per distinct length */
+    uint32_t ser_len[SER_CACHE];
+    uint64_t ser_ns[SER_CACHE];
 };
 
 /* Six world regions.  One-way latencies are half the median round-trip
@@ -145,6 +151,7 @@ int sim_net_new(const sim_net_cfg *cfg, uint32_t n_nodes,
     n->bw_bps = cfg->bandwidth_bps;
     n->overhead = cfg->overhead_bytes;
     n->loss = cfg->loss;
+    memset(n->ser_len, 0xff, sizeof n->ser_len);     /* no length is UINT32_MAX */
     size_t rr = (size_t)cfg->n_regions * cfg->n_regions;
     n->names = calloc(cfg->n_regions, sizeof *n->names);
     n->lat = malloc(rr * sizeof *n->lat);
@@ -215,11 +222,21 @@ int sim_net_route(sim_net *n, uint32_t from, uint32_t to, uint64_t depart,
     uint64_t start = depart > n->tx_free[from] ? depart : n->tx_free[from];
     uint64_t done = start;
     if (n->bw_bps > 0) {
-        /* ceil(bits * 1e9 / bps) without overflow for any realistic size */
-        uint64_t bits = ((uint64_t)len + n->overhead) * 8;
-        uint64_t q = bits / n->bw_bps, r = bits % n->bw_bps;
-        /* r < bw <= 10^10, so r * 10^9 fits in 64 bits; rounded up */
-        done += q * 1000000000u + (r * 1000000000u + n->bw_bps - 1) / n->bw_bps;
+        unsigned slot = (unsigned)(len & (SER_CACHE - 1));
+        if (len < UINT32_MAX && n->ser_len[slot] == (uint32_t)len) {
+            done += n->ser_ns[slot];
+        } else {
+            /* ceil(bits * 1e9 / bps) without overflow for any realistic size */
+            uint64_t bits = ((uint64_t)len + n->overhead) * 8;
+            uint64_t q = bits / n->bw_bps, r = bits % n->bw_bps;
+            /* r < bw <= 10^10, so r * 10^9 fits in 64 bits; rounded up */
+            uint64_t ns = q * 1000000000u + (r * 1000000000u + n->bw_bps - 1) / n->bw_bps;
+            if (len < UINT32_MAX) {
+                n->ser_len[slot] = (uint32_t)len;
+                n->ser_ns[slot] = ns;
+            }
+            done += ns;
+        }
     }
     n->tx_free[from] = done;
     if (n->partitioned && n->group[from] != n->group[to])
@@ -277,6 +294,14 @@ uint64_t sim_net_min_latency(const sim_net *n)
 uint64_t sim_net_uplink_free(const sim_net *n, uint32_t node)
 {
     return (n != NULL && node < n->n_nodes) ? n->tx_free[node] : 0;
+}
+
+void sim_net_prefetch(const sim_net *n, uint32_t node)
+{
+    if (node < n->n_nodes) {
+        __builtin_prefetch(&n->tx_free[node], 1, 3);
+        __builtin_prefetch(&n->region[node], 0, 3);
+    }
 }
 
 size_t sim_net_memory(const sim_net *n)

@@ -84,5 +84,8 @@ uint64_t sim_net_min_latency(const sim_net *n);
 /* A node's uplink is drained at this time (for tests). */
 uint64_t sim_net_uplink_free(const sim_net *n, uint32_t node);
 size_t sim_net_memory(const sim_net *n);
+/* A performance hint: warm the caches for copies sent by `node` soon
+ * (its uplink state and region).  No effect on results. */
+void sim_net_prefetch(const sim_net *n, uint32_t node);
 
 #endif

@@ -8,6 +8,8 @@
 #include "helpers/proto_echo.h"
 #include "sim/crypto.h"
 #include "sim/engine.h"
+#include "sim/net.h"
+#include "sim/proto_ping.h"
 #include "sim/proto_rumor.h"
 
 #define MS 1000000ULL
@@ -421,4 +423,163 @@ Test(sim_engine, calendar_queue_matches_total_order)
     cr_assert_eq(popped, pushed);
     cr_assert_null(sim_evq_peek(&q));
     sim_evq_destroy(&q);
+}
+
+/* ---- payload slab pool: every size class, the malloc'ed sizes, reuse -------- */
+
+typedef struct checker {
+    uint64_t got, bad, bytes;
+} checker;
+
+static checker g_check;
+
+static uint8_t pattern(size_t len, size_t i)
+{
+    return (uint8_t)(len * 31u + i * 7u + 1u);
+}
+
+static int check_msg(void *s, sh_peer_id f, const uint8_t *m, size_t l)
+{
+    (void)s;
+    (void)f;
+    g_check.got++;
+    g_check.bytes += l;
+    for (size_t i = 0; i < l; i++)
+        if (m[i] != pattern(l, i)) {
+            g_check.bad++;
+            break;
+        }
+    return 0;
+}
+
+static int check_req(void *s, uint32_t kind, const uint8_t *d, size_t l)
+{
+    (void)kind;
+    return check_msg(s, 0, d, l);
+}
+
+static const sh_proto_ops check_ops = { .name = "check", .start = idle_start,
+                                        .on_message = check_msg,
+                                        .on_request = check_req, .free = idle_free };
+
+static int check_factory(void *arg, uint32_t node, uint32_t inc, const sh_driver *d,
+                         sh_proto *out)
+{
+    (void)arg; (void)node; (void)inc; (void)d;
+    out->ops = &check_ops;
+    out->self = calloc(1, sizeof(idle));
+    return out->self ? 0 : SH_ERR_NOMEM;
+}
+
+Test(sim_engine, payload_pool_all_sizes_intact_and_reused)
+{
+    sim_engine_cfg c;
+    memset(&c, 0, sizeof c);
+    c.n_nodes = 3;
+    c.factory = check_factory;
+    c.latency_ns = 1 * MS;
+    sim_engine *e;
+    cr_assert_eq(sim_engine_new(&c, &e), 0);
+    static uint8_t buf[20000];
+    /* sizes around every class boundary, the pooled maximum and beyond */
+    size_t sizes[] = { 0, 1, 7, 8, 9, 23, 24, 25, 100, 503, 504, 505, 1000, 1016, 1017,
+                       2040, 2041, 4088, 4089, 8184, 8185, 9000, 20000 };
+    size_t ns = sizeof sizes / sizeof sizes[0];
+    uint64_t want = 0, want_bytes = 0, last_bytes = 0;
+    memset(&g_check, 0, sizeof g_check);
+    for (int round = 0; round < 50; round++) {
+        uint64_t at = sim_engine_now(e) + 1 * MS;
+        for (size_t k = 0; k < ns; k++) {
+            size_t l = sizes[(k + (size_t)round) % ns];
+            for (size_t i = 0; i < l; i++)
+                buf[i] = pattern(l, i);
+            /* several copies in flight at once, some sharing a time */
+            cr_assert_eq(sim_engine_inject(e, 0, 1, at + k % 3, buf, l), 0);
+            cr_assert_eq(sim_engine_inject(e, 2, 1, at + k % 5, buf, l), 0);
+            cr_assert_eq(sim_engine_request(e, 2, at + k % 2, 7, buf, l), 0);
+            want += 3;
+            want_bytes += 3 * l;
+            if (round == 49)
+                last_bytes += 3 * l;
+        }
+        /* leave some in the queue at the end: the engine frees them */
+        if (round < 49)
+            cr_assert_eq(sim_engine_run(e, UINT64_MAX, UINT64_MAX), 0);
+    }
+    cr_assert_eq(g_check.bad, 0);
+    /* everything but the last round's copies arrived, byte-exact */
+    cr_assert_eq(g_check.got, want - 3 * ns);
+    cr_assert_eq(g_check.bytes, want_bytes - last_bytes);
+    cr_assert_eq(sim_engine_pending(e), 3 * ns);
+    cr_assert_eq(sim_engine_node_stats(e, 1)->received, sim_engine_get_totals(e)->received);
+    sim_engine_free(e);
+}
+
+/* ---- the engine benchmark protocol ------------------------------------------ */
+
+static sim_engine *ping_engine(uint32_t n, sim_net **net)
+{
+    const char *const *names;
+    const uint64_t *lat;
+    uint32_t nr = sim_net_default_regions(&names, &lat);
+    sim_net_cfg nc = { nr, names, lat, NULL, SIM_JITTER_EXPONENTIAL, 2 * MS, 0.5,
+                       100000000ULL, 60, 0.0 };
+    uint8_t seed[SH_RNG_SEEDBYTES] = { 9 };
+    cr_assert_eq(sim_net_new(&nc, n, seed, net), 0);
+    static sim_ping_cfg pc = { 1000 * MS, 64 };
+    sim_engine_cfg c;
+    memset(&c, 0, sizeof c);
+    c.n_nodes = n;
+    memcpy(c.seed, seed, sizeof seed);
+    c.net = *net;
+    c.factory = sim_ping_factory;
+    c.factory_arg = &pc;
+    sim_engine *e;
+    cr_assert_eq(sim_engine_new(&c, &e), 0);
+    return e;
+}
+
+Test(sim_engine, ping_protocol_three_events_per_node_second_reproducible)
+{
+    uint32_t n = 500;
+    sim_net *na, *nb;
+    sim_engine *a = ping_engine(n, &na), *b = ping_engine(n, &nb);
+    cr_assert_eq(sim_engine_run(a, 10000 * MS, UINT64_MAX), 0);
+    /* the same run in small slices, through step as well */
+    while (sim_engine_next_time(b) <= 10000 * MS) {
+        int rc = sim_engine_run(b, 10000 * MS, 997);
+        cr_assert_geq(rc, 0);
+        if (rc == 1 && sim_engine_next_time(b) <= 10000 * MS)
+            cr_assert_eq(sim_engine_step(b), 1);
+    }
+    const sim_engine_totals *ta = sim_engine_get_totals(a), *tb = sim_engine_get_totals(b);
+    cr_assert_eq(ta->events, tb->events);
+    cr_assert_eq(ta->received, tb->received);
+    cr_assert_eq(sim_engine_now(a), sim_engine_now(b));
+    /* ~10 timers and ~20 messages per node, a start each */
+    cr_assert_geq(ta->events, 29ull * n);
+    cr_assert_leq(ta->events, 31ull * n + 1);
+    uint64_t pings = 0, pongs = 0, back = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const sim_ping_stats *sa = sim_ping_stats_of(sim_engine_proto(a, i));
+        const sim_ping_stats *sb = sim_ping_stats_of(sim_engine_proto(b, i));
+        cr_assert_eq(memcmp(sa, sb, sizeof *sa), 0);
+        const sim_node_stats *na_s = sim_engine_node_stats(a, i);
+        const sim_node_stats *nb_s = sim_engine_node_stats(b, i);
+        cr_assert_eq(memcmp(na_s, nb_s, sizeof *na_s), 0);
+        cr_assert_eq(na_s->sent, sa->pings_sent + sa->pongs_sent);
+        cr_assert_eq(na_s->bytes_sent, 64 * na_s->sent);
+        pings += sa->pings_sent;
+        pongs += sa->pongs_sent;
+        back += sa->pongs_received;
+    }
+    cr_assert_eq(pings, ta->timers_fired);
+    cr_assert_leq(pongs, pings);
+    cr_assert_leq(back, pongs);
+    cr_assert_geq(back + 2 * n / 5, pings);    /* only the last ~0.3 s in flight */
+    cr_assert_eq(ta->rejects, 0);
+    sim_engine_free(a);
+    sim_engine_free(b);
+    sim_net_free(na);
+    sim_net_free(nb);
 }
