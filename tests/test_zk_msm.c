@@ -503,3 +503,150 @@ Test(msm, large_n_linearity)
     check_linearity(130000, 0);
 #endif
 }
+
+/* ---- zk_msm_spans: several arrays, some strided, as one MSM ------------- */
+
+/* Cuts the n terms (s, p) into random spans, empty ones included, and lays
+ * each span's points out with a random stride (junk points in between):
+ * zk_msm_spans and zk_msm_spans_pool (pool may be NULL) must give want. */
+static void check_spans(const zk_scalar *s, const zk_point *p, size_t n, const zk_point *want,
+                        sh_pool *pool)
+{
+    enum { MAXSPANS = 12, MAXSTRIDE = 3 };
+    zk_msm_span spans[MAXSPANS];
+    zk_point *lay = points_new(n * MAXSTRIDE + 1);
+    zk_point junk;
+    random_point(&junk);
+    size_t nspans = 1 + sh_rng_uniform(rng, MAXSPANS), at = 0, used = 0;
+    for (size_t k = 0; k < nspans; k++) {
+        size_t len = k + 1 == nspans ? n - at : sh_rng_uniform(rng, n - at + 1);
+        size_t stride = sh_rng_uniform(rng, MAXSTRIDE + 1);   /* 0 means 1 */
+        size_t step = stride == 0 ? 1 : stride;
+        zk_point *base = lay + used;
+        for (size_t i = 0; i < len; i++) {
+            for (size_t j = 0; j < step; j++)
+                base[i * step + j] = junk;
+            base[i * step] = p[at + i];
+        }
+        spans[k].scalars = s + at;
+        spans[k].points = base;
+        spans[k].n = len;
+        spans[k].stride = stride;
+        used += len * step;
+        at += len;
+    }
+    zk_point got;
+    cr_assert_eq(zk_msm_spans(&got, spans, nspans), 0);
+    assert_point_eq(&got, want, "zk_msm_spans", n);
+    cr_assert_eq(zk_msm_spans_pool(&got, spans, nspans, pool), 0);
+    assert_point_eq(&got, want, "zk_msm_spans_pool", n);
+    free(lay);
+}
+
+Test(msm, spans_every_n_from_0_to_300_against_naive)
+{
+    enum { POOL = 512, MAXN = 300 };
+    zk_point *pool = points_new(POOL), *p = points_new(MAXN);
+    zk_scalar *s = scalars_new(MAXN);
+    for (size_t i = 0; i < POOL; i++)
+        random_point(&pool[i]);
+    for (size_t n = 0; n <= MAXN; n++) {
+        size_t start = sh_rng_uniform(rng, POOL), stride = 2 * sh_rng_uniform(rng, POOL / 2) + 1;
+        for (size_t i = 0; i < n; i++) {
+            /* a mix of lengths, as in batch verification */
+            if (i % 3 == 0)
+                random_short_scalar(&s[i], 128);
+            else
+                zk_scalar_random(&s[i], rng);
+            p[i] = pool[(start + i * stride) % POOL];
+        }
+        zk_point want;
+        zk_msm_naive(&want, s, p, n);
+        check_spans(s, p, n, &want, NULL);
+    }
+    free(pool);
+    free(p);
+    free(s);
+}
+
+Test(msm, spans_edge_scalars)
+{
+    zk_scalar *s = scalars_new(700);
+    size_t m = edge_scalars(s);
+    zk_point *p = points_new(m);
+    for (size_t i = 0; i < m; i++)
+        random_point(&p[i]);
+    zk_point want;
+    zk_msm_naive(&want, s, p, m);
+    for (int rep = 0; rep < 4; rep++)
+        check_spans(s, p, m, &want, NULL);
+    /* each alone, in a span of its own */
+    for (size_t i = 0; i < m; i++) {
+        zk_point_mul(&want, &p[i], &s[i]);
+        check_spans(&s[i], &p[i], 1, &want, NULL);
+    }
+    free(s);
+    free(p);
+}
+
+Test(msm, spans_large_n_and_pool)
+{
+    /* Pippenger over many spans, and pool chunks (1024 terms and more)
+     * that start and end inside spans. */
+    const size_t n = 6000;
+    zk_point *p = points_new(n);
+    zk_scalar *s = scalars_new(n);
+    for (size_t i = 0; i < n; i++) {
+        random_point(&p[i]);
+        if (i % 2 == 0)
+            random_short_scalar(&s[i], 128);
+        else
+            zk_scalar_random(&s[i], rng);
+    }
+    zk_point want;
+    cr_assert_eq(zk_msm(&want, s, p, n), 0);
+    sh_pool *pool = sh_pool_new(3);
+    cr_assert_not_null(pool);
+    for (int rep = 0; rep < 3; rep++)
+        check_spans(s, p, n, &want, pool);
+    sh_pool_free(pool);
+    free(p);
+    free(s);
+}
+
+Test(msm, spans_zero_and_identity)
+{
+    zk_point p[3], out;
+    zk_scalar s[3];
+    for (int i = 0; i < 3; i++) {
+        random_point(&p[i]);
+        zk_scalar_zero(&s[i]);
+    }
+    zk_point_base(&out);
+    cr_assert_eq(zk_msm_spans(&out, NULL, 0), 0);
+    cr_assert(zk_point_is_identity(&out));
+    zk_msm_span sp[2] = { { s, p, 3, 1 }, { NULL, NULL, 0, 0 } };
+    zk_point_base(&out);
+    cr_assert_eq(zk_msm_spans(&out, sp, 2), 0);
+    cr_assert(zk_point_is_identity(&out));
+    zk_point_base(&out);
+    cr_assert_eq(zk_msm_spans_pool(&out, sp, 2, NULL), 0);
+    cr_assert(zk_point_is_identity(&out));
+}
+
+Test(msm, spans_invalid_arguments_are_rejected)
+{
+    zk_point p, out;
+    zk_scalar s;
+    zk_point_base(&p);
+    zk_scalar_one(&s);
+    zk_msm_span ok = { &s, &p, 1, 0 }, no_s = { NULL, &p, 1, 0 }, no_p = { &s, NULL, 1, 0 };
+    cr_assert_eq(zk_msm_spans(NULL, &ok, 1), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans(&out, NULL, 1), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans(&out, &no_s, 1), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans(&out, &no_p, 1), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans_pool(NULL, &ok, 1, NULL), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans_pool(&out, &no_p, 1, NULL), SH_ERR_ARG);
+    cr_assert_eq(zk_msm_spans(&out, &ok, 1), 0);
+    cr_assert(zk_point_eq(&out, &p));
+}

@@ -300,3 +300,42 @@ Test(shuffle_tamper, malformed_statement)
     cr_assert_eq(zk_shuffle_batch_alloc(&o2, 0, 1), SH_ERR_RANGE);
     cr_assert_eq(zk_shuffle_batch_alloc(&o2, 1, 0), SH_ERR_RANGE);
 }
+
+/* The diagnosis (each equation on its own, after the combination failed)
+ * names the same check and index with a thread pool as without. */
+Test(shuffle_tamper, diagnosis_same_with_threads)
+{
+    const size_t s0 = 3 * N + 3 + 2 * W;
+    const size_t offs[] = { s0, s0 + 1 + 4, s0 + 1 + N, s0 + 2 + N, s0 + 3 + N + 7,
+                            s0 + 3 + 2 * N + 1, 0, N + 3, 2 * N + 1 + 5, 3 * N + 3 + 3 };
+    sh_pool *pool = sh_pool_new(3);
+    cr_assert_not_null(pool);
+    uint8_t save[32];
+    for (size_t k = 0; k < sizeof offs / sizeof offs[0]; k++) {
+        size_t at = 32 * offs[k];
+        memcpy(save, proof + at, 32);
+        if (offs[k] >= s0) {
+            zk_scalar s, one;
+            cr_assert_eq(zk_scalar_decode(&s, proof + at), 0);
+            zk_scalar_one(&one);
+            zk_scalar_add(&s, &s, &one);
+            zk_scalar_encode(proof + at, &s);
+        } else {
+            zk_point q, b;
+            cr_assert_eq(zk_point_decode(&q, proof + at), 0);
+            zk_point_base(&b);
+            zk_point_add(&q, &q, &b);
+            zk_point_encode(proof + at, &q);
+        }
+        zk_shuffle_report r1, r3;
+        cr_assert_eq(verify_rep(&r1), SH_ERR_VERIFY);
+        cr_assert_eq(zk_shuffle_verify(proof, len, &g, &pk, &ctx, &in, &out, pool, &r3),
+                     SH_ERR_VERIFY);
+        cr_assert_eq(r1.check, r3.check, "element %zu: %s vs %s", offs[k],
+                     zk_shuffle_check_name(r1.check), zk_shuffle_check_name(r3.check));
+        cr_assert_eq(r1.index, r3.index);
+        memcpy(proof + at, save, 32);
+    }
+    sh_pool_free(pool);
+    cr_assert_eq(verify_rep(NULL), 0);
+}

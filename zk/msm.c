@@ -632,3 +632,272 @@ int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
     free(rc);
     return r;
 }
+
+/* ---- several arrays as one MSM ------------------------------------------ */
+
+/* Checks the spans and counts their terms; SH_ERR_ARG as documented. */
+static int spans_count(size_t *total, const zk_msm_span *spans, size_t nspans)
+{
+    size_t n = 0;
+    if (nspans > 0 && spans == NULL)
+        return SH_ERR_ARG;
+    for (size_t s = 0; s < nspans; s++) {
+        if (spans[s].n > 0 && (spans[s].scalars == NULL || spans[s].points == NULL))
+            return SH_ERR_ARG;
+        if (spans[s].n > SIZE_MAX - n)
+            return SH_ERR_NOMEM;
+        n += spans[s].n;
+    }
+    *total = n;
+    return SH_OK;
+}
+
+static size_t span_stride(const zk_msm_span *sp)
+{
+    return sp->stride == 0 ? 1 : sp->stride;
+}
+
+/* Signed digits of every span's scalars, window-major over the
+ * concatenation (dig[j * n + i]); as pip_digits. */
+static void spans_digits(int16_t *dig, const msm_plan *p, const zk_msm_span *spans,
+                         size_t nspans, size_t n)
+{
+    size_t i = 0;
+    for (size_t s = 0; s < nspans; s++) {
+        for (size_t k = 0; k < spans[s].n; k++, i++) {
+            msm_scalar sc;
+            msm_load(&sc, &spans[s].scalars[k]);
+            uint32_t carry = 0;
+            for (unsigned j = 0; j < p->nwin; j++) {
+                unsigned w = p->width[j];
+                int32_t d = (int32_t)(msm_bits(&sc, p->off[j], w) + carry);
+                if (d > (int32_t)1 << (w - 1)) {
+                    d -= (int32_t)1 << w;
+                    carry = 1;
+                } else {
+                    carry = 0;
+                }
+                dig[(size_t)j * n + i] = (int16_t)d;
+            }
+        }
+    }
+}
+
+/* One window over every span: as pip_window, the buckets shared by all
+ * spans and summed once. */
+static int spans_window(zk_point *out, const int16_t *dig, const zk_msm_span *spans,
+                        size_t nspans, unsigned w, zk_point *buckets, uint8_t *used)
+{
+    const size_t nb = (size_t)1 << (w - 1);
+    size_t top = 0;
+    memset(used, 0, nb);
+
+    for (size_t s = 0; s < nspans; s++) {
+        const zk_point *pts = spans[s].points;
+        const size_t n = spans[s].n, stride = span_stride(&spans[s]);
+        for (size_t i = 0; i < n; i++) {
+            if (i + MSM_PREFETCH_DIST < n) {
+                int e = dig[i + MSM_PREFETCH_DIST];
+                if (e != 0)
+                    msm_prefetch(&buckets[(e < 0 ? -e : e) - 1]);
+            }
+            int d = dig[i];
+            if (d == 0)
+                continue;
+            size_t k = (size_t)(d < 0 ? -d : d) - 1;
+            int have = used[k];
+            msm_accumulate(&buckets[k], &have, &pts[i * stride], d < 0);
+            used[k] = 1;
+            if (k >= top)
+                top = k + 1;
+        }
+        dig += n;
+    }
+
+    zk_point run, sum;
+    int have_run = 0, have_sum = 0;
+    for (size_t k = top; k-- > 0;) {
+        if (used[k])
+            msm_accumulate(&run, &have_run, &buckets[k], 0);
+        if (have_run)
+            msm_accumulate(&sum, &have_sum, &run, 0);
+    }
+    if (have_sum)
+        *out = sum;
+    return have_sum;
+}
+
+static int spans_pippenger(zk_point *out, const zk_msm_span *spans, size_t nspans, size_t n,
+                           const msm_plan *p)
+{
+    if (n > SIZE_MAX / sizeof(int16_t) / p->nwin)
+        return SH_ERR_NOMEM;
+    const size_t nb = (size_t)1 << (p->max_width - 1);
+    int16_t *dig = malloc((size_t)p->nwin * n * sizeof *dig);
+    zk_point *buckets = msm_alloc_points(nb);
+    uint8_t *used = malloc(nb);
+    zk_point *win = msm_alloc_points(p->nwin);
+    uint8_t *win_have = malloc(p->nwin);
+    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL) {
+        free(dig);
+        free(buckets);
+        free(used);
+        free(win);
+        free(win_have);
+        return SH_ERR_NOMEM;
+    }
+
+    spans_digits(dig, p, spans, nspans, n);
+    for (unsigned j = 0; j < p->nwin; j++)
+        win_have[j] = (uint8_t)spans_window(&win[j], dig + (size_t)j * n, spans, nspans,
+                                            p->width[j], buckets, used);
+
+    zk_point acc;
+    int have = 0;
+    for (unsigned j = p->nwin; j-- > 0;) {
+        if (have)
+            for (unsigned t = 0; t < p->width[j]; t++)
+                zk_point_dbl(&acc, &acc);
+        if (win_have[j])
+            msm_accumulate(&acc, &have, &win[j], 0);
+    }
+    if (!have)
+        zk_point_identity(&acc);
+    *out = acc;
+
+    free(dig);
+    free(buckets);
+    free(used);
+    free(win);
+    free(win_have);
+    return SH_OK;
+}
+
+/* Straus wants one array: the spans are gathered (it only wins for small
+ * n, where the copy costs little). */
+static int spans_straus(zk_point *out, const zk_msm_span *spans, size_t nspans, size_t n)
+{
+    zk_scalar *sc = malloc((n ? n : 1) * sizeof *sc);
+    zk_point *pts = msm_alloc_points(n);
+    if (sc == NULL || pts == NULL) {
+        free(sc);
+        free(pts);
+        return SH_ERR_NOMEM;
+    }
+    size_t i = 0;
+    for (size_t s = 0; s < nspans; s++) {
+        const size_t stride = span_stride(&spans[s]);
+        for (size_t k = 0; k < spans[s].n; k++, i++) {
+            sc[i] = spans[s].scalars[k];
+            pts[i] = spans[s].points[k * stride];
+        }
+    }
+    int rc = zk_msm_straus(out, sc, pts, n);
+    free(sc);
+    free(pts);
+    return rc;
+}
+
+int zk_msm_spans(zk_point *out, const zk_msm_span *spans, size_t nspans)
+{
+    size_t n;
+    if (out == NULL)
+        return SH_ERR_ARG;
+    int rc = spans_count(&n, spans, nspans);
+    if (rc != SH_OK)
+        return rc;
+
+    size_t hist[MSM_HIST];
+    unsigned bmax = 0;
+    memset(hist, 0, sizeof hist);
+    for (size_t s = 0; s < nspans; s++) {
+        for (size_t k = 0; k < spans[s].n; k++) {
+            msm_scalar sc;
+            msm_load(&sc, &spans[s].scalars[k]);
+            unsigned b = msm_bitlen(&sc);
+            hist[b]++;
+            if (b > bmax)
+                bmax = b;
+        }
+    }
+    if (bmax == 0) {
+        zk_point_identity(out);
+        return SH_OK;
+    }
+    msm_plan plan;
+    pip_plan_auto(&plan, hist, bmax);
+    if (straus_cost(hist, bmax) <= plan.cost)
+        return spans_straus(out, spans, nspans, n);
+    return spans_pippenger(out, spans, nspans, n, &plan);
+}
+
+typedef struct msm_spans_job {
+    const zk_msm_span *spans;
+    size_t nspans, n, chunks;
+    zk_point *partial;
+    int *rc;
+} msm_spans_job;
+
+/* Chunk t: terms [n t / chunks, n (t+1) / chunks) of the concatenation, as
+ * sub-spans of the spans they fall in. */
+static void msm_spans_task(void *arg, size_t t)
+{
+    msm_spans_job *j = arg;
+    size_t lo = j->n * t / j->chunks, hi = j->n * (t + 1) / j->chunks;
+    zk_msm_span *sub = malloc(j->nspans * sizeof *sub);
+    if (sub == NULL) {
+        j->rc[t] = SH_ERR_NOMEM;
+        return;
+    }
+    size_t m = 0, at = 0;
+    for (size_t s = 0; s < j->nspans && at < hi; s++) {
+        const zk_msm_span *sp = &j->spans[s];
+        size_t a = at, b = at + sp->n;    /* this span's terms [a, b) */
+        at = b;
+        size_t from = lo > a ? lo : a, to = hi < b ? hi : b;
+        if (from >= to)
+            continue;
+        sub[m].scalars = sp->scalars + (from - a);
+        sub[m].points = sp->points + (from - a) * span_stride(sp);
+        sub[m].n = to - from;
+        sub[m].stride = sp->stride;
+        m++;
+    }
+    j->rc[t] = zk_msm_spans(&j->partial[t], sub, m);
+    free(sub);
+}
+
+int zk_msm_spans_pool(zk_point *out, const zk_msm_span *spans, size_t nspans, sh_pool *pool)
+{
+    size_t n;
+    if (out == NULL)
+        return SH_ERR_ARG;
+    int rc = spans_count(&n, spans, nspans);
+    if (rc != SH_OK)
+        return rc;
+    size_t chunks = sh_pool_threads(pool);
+    if (chunks > n / MSM_POOL_MIN_CHUNK)
+        chunks = n / MSM_POOL_MIN_CHUNK;
+    if (chunks <= 1)
+        return zk_msm_spans(out, spans, nspans);
+    zk_point *partial = msm_alloc_points(chunks);
+    int *rcs = calloc(chunks, sizeof *rcs);
+    if (partial == NULL || rcs == NULL) {
+        free(partial);
+        free(rcs);
+        return SH_ERR_NOMEM;
+    }
+    msm_spans_job job = { spans, nspans, n, chunks, partial, rcs };
+    rc = sh_pool_run(pool, chunks, msm_spans_task, &job);
+    for (size_t t = 0; t < chunks && rc == 0; t++)
+        rc = rcs[t];
+    if (rc == 0) {
+        zk_point acc = partial[0];
+        for (size_t t = 1; t < chunks; t++)
+            zk_point_add(&acc, &acc, &partial[t]);
+        *out = acc;
+    }
+    free(partial);
+    free(rcs);
+    return rc;
+}

@@ -49,4 +49,29 @@ int zk_msm_pippenger(zk_point *out, const zk_scalar *scalars, const zk_point *po
 int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
                 size_t n, sh_pool *pool) SH_WUR;
 
+/* One run of terms for zk_msm_spans: scalars[i] * points[i * stride] for
+ * i < n, stride counted in points (0 is taken as 1).  A strided span reads
+ * one component out of an interleaved array (e.g. the C1 halves of a batch
+ * of ciphertexts) without copying it. */
+typedef struct zk_msm_span {
+    const zk_scalar *scalars;
+    const zk_point *points;
+    size_t n;
+    size_t stride;
+} zk_msm_span;
+
+/* The sum over all spans, as one multi-scalar multiplication: the same
+ * group element as zk_msm over the concatenation of the spans, planned
+ * (algorithm, windows) from all nspans spans together, so that callers
+ * whose terms live in several arrays need not copy them into one.  Same
+ * errors as zk_msm (SH_ERR_ARG also for NULL spans with nspans > 0, or a
+ * span with n > 0 and NULL arrays); nspans = 0 gives the identity. */
+int zk_msm_spans(zk_point *out, const zk_msm_span *spans, size_t nspans) SH_WUR;
+
+/* zk_msm_spans split over a thread pool as zk_msm_pool splits zk_msm: the
+ * concatenated terms are cut into consecutive chunks, one zk_msm_spans per
+ * chunk, partial sums added in chunk order (NULL pool: zk_msm_spans). */
+int zk_msm_spans_pool(zk_point *out, const zk_msm_span *spans, size_t nspans,
+                      sh_pool *pool) SH_WUR;
+
 #endif
