@@ -14,6 +14,7 @@
 #include "util/buf.h"
 
 #define NB_CAP 1024           /* neighbours read per relay */
+#define HOP_BINS 64           /* hop histogram per broadcast; the last bin is ">= 63" */
 
 typedef struct track {
     uint64_t t0;
@@ -24,6 +25,7 @@ typedef struct track {
     uint32_t h_at[3];         /* hops of the learner that crossed the threshold */
     uint32_t max_hops;
     uint64_t *bits;           /* learners */
+    uint32_t hop_hist[HOP_BINS]; /* learners by hop count */
 } track;
 
 typedef struct srow {
@@ -162,6 +164,7 @@ static void learned(sim_metrics *m, uint32_t node, uint64_t time, uint64_t id, u
     t->count++;
     if (hops > t->max_hops)
         t->max_hops = hops;
+    t->hop_hist[hops < HOP_BINS ? hops : HOP_BINS - 1]++;
     uint64_t dt = time >= t->t0 ? time - t->t0 : 0;
     static const double thr[3] = { 0.5, 0.99, 1.0 };
     for (int k = 0; k < 3; k++)
@@ -362,6 +365,29 @@ int sim_metrics_summary(const sim_metrics *m, const sim_engine *e, json_t *root)
             if (m->tr[i].t_at[k] != UINT64_MAX)
                 v[c++] = m->tr[i].h_at[k];
         if (rc == 0) rc = set(dis, hn[k], dist(v, c));
+    }
+    /* hops_to_X: per broadcast, the least h such that honest relays that
+     * learned it within h hops make X% of its population (a percentile of
+     * the hop counts over the population; broadcasts that never reach X%
+     * are left out, as for time_to_X) */
+    static const char *const qn[3] = { "hops_to_50", "hops_to_99", "hops_to_100" };
+    static const double qthr[3] = { 0.5, 0.99, 1.0 };
+    for (int k = 0; rc == 0 && k < 3; k++) {
+        size_t c = 0;
+        for (uint32_t i = 0; i < m->n_tr; i++) {
+            const track *t = &m->tr[i];
+            uint32_t need = (uint32_t)ceil(qthr[k] * t->population), acc = 0;
+            if (t->population == 0)
+                continue;
+            for (uint32_t h = 0; h < HOP_BINS; h++) {
+                acc += t->hop_hist[h];
+                if (acc >= need) {
+                    v[c++] = h;
+                    break;
+                }
+            }
+        }
+        rc = set(dis, qn[k], dist(v, c));
     }
     if (rc == 0) {
         for (uint32_t i = 0; i < m->n_tr; i++)

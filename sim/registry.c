@@ -9,11 +9,12 @@
 
 #include "util/json.h"
 
+#include "sim/proto_gossip.h"
 #include "sim/proto_rumor.h"
 
 static const sim_proto_desc *const table[] = {
+    &sim_proto_gossip_desc,
     &sim_proto_rumor_desc,
-    /* &gossip_sim_desc,   -- the lead wires gossip/ in here */
 };
 
 const sim_proto_desc *sim_registry_find(const char *name)
