@@ -111,19 +111,27 @@ static uint32_t msm_bits(const msm_scalar *s, unsigned off, unsigned width)
     return (uint32_t)(v & ((UINT64_C(1) << width) - 1));
 }
 
-/* hist[b] = how many scalars have exactly b significant bits; returns the
- * largest b present (0 when every scalar is zero). */
-static unsigned msm_histogram(size_t hist[MSM_HIST], const zk_scalar *scalars, size_t n)
+/* The stride of a span in points (0 means 1). */
+static size_t span_stride(const zk_msm_span *sp)
+{
+    return sp->stride == 0 ? 1 : sp->stride;
+}
+
+/* hist[b] = how many scalars of the spans have exactly b significant bits;
+ * returns the largest b present (0 when every scalar is zero). */
+static unsigned msm_histogram(size_t hist[MSM_HIST], const zk_msm_span *spans, size_t nspans)
 {
     unsigned bmax = 0;
     memset(hist, 0, MSM_HIST * sizeof hist[0]);
-    for (size_t i = 0; i < n; i++) {
-        msm_scalar s;
-        msm_load(&s, &scalars[i]);
-        unsigned b = msm_bitlen(&s);
-        hist[b]++;
-        if (b > bmax)
-            bmax = b;
+    for (size_t s = 0; s < nspans; s++) {
+        for (size_t i = 0; i < spans[s].n; i++) {
+            msm_scalar sc;
+            msm_load(&sc, &spans[s].scalars[i]);
+            unsigned b = msm_bitlen(&sc);
+            hist[b]++;
+            if (b > bmax)
+                bmax = b;
+        }
     }
     return bmax;
 }
@@ -418,249 +426,12 @@ static void pip_plan_fixed(msm_plan *p, unsigned bmax, unsigned c)
     p->off[p->nwin] = p->nwin * c;
 }
 
-/* Signed digits, window-major (dig[j * n + i]) so that each window reads a
- * contiguous run: d = raw + carry, and d > 2^(w-1) becomes d - 2^w with a
- * carry into the next window; |d| <= 2^(w-1) <= 2^14 fits an int16. */
-static void pip_digits(int16_t *dig, const msm_plan *p, const zk_scalar *scalars, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        msm_scalar s;
-        msm_load(&s, &scalars[i]);
-        uint32_t carry = 0;
-        for (unsigned j = 0; j < p->nwin; j++) {
-            unsigned w = p->width[j];
-            int32_t d = (int32_t)(msm_bits(&s, p->off[j], w) + carry);
-            if (d > (int32_t)1 << (w - 1)) {
-                d -= (int32_t)1 << w;
-                carry = 1;
-            } else {
-                carry = 0;
-            }
-            dig[(size_t)j * n + i] = (int16_t)d;
-        }
-    }
-}
-
-/* One window: out = sum_i dig[i] * points[i].  buckets (2^(w-1) points)
- * and used (2^(w-1) flags) are scratch owned by the caller, so that windows
- * can later run on separate threads, each with its own scratch.  Returns 1
- * if out holds a value, 0 if every digit was zero (out is then untouched). */
-static int pip_window(zk_point *out, const int16_t *dig, const zk_point *points, size_t n,
-                      unsigned w, zk_point *buckets, uint8_t *used)
-{
-    const size_t nb = (size_t)1 << (w - 1);
-    size_t top = 0;
-    memset(used, 0, nb);
-
-    for (size_t i = 0; i < n; i++) {
-        if (i + MSM_PREFETCH_DIST < n) {
-            int e = dig[i + MSM_PREFETCH_DIST];
-            if (e != 0)
-                msm_prefetch(&buckets[(e < 0 ? -e : e) - 1]);
-        }
-        int d = dig[i];
-        if (d == 0)
-            continue;
-        size_t k = (size_t)(d < 0 ? -d : d) - 1;
-        int have = used[k];
-        msm_accumulate(&buckets[k], &have, &points[i], d < 0);
-        used[k] = 1;
-        if (k >= top)
-            top = k + 1;
-    }
-
-    /* sum_k (k+1) * bucket[k] = sum over k of (sum of buckets >= k). */
-    zk_point run, sum;
-    int have_run = 0, have_sum = 0;
-    for (size_t k = top; k-- > 0;) {
-        if (used[k])
-            msm_accumulate(&run, &have_run, &buckets[k], 0);
-        if (have_run)
-            msm_accumulate(&sum, &have_sum, &run, 0);
-    }
-    if (have_sum)
-        *out = sum;
-    return have_sum;
-}
-
-static int pip_run(zk_point *out, const zk_scalar *scalars, const zk_point *points, size_t n,
-                   const msm_plan *p)
-{
-    if (n > SIZE_MAX / sizeof(int16_t) / p->nwin)
-        return SH_ERR_NOMEM;
-    const size_t nb = (size_t)1 << (p->max_width - 1);
-    int16_t *dig = malloc((size_t)p->nwin * n * sizeof *dig);
-    zk_point *buckets = msm_alloc_points(nb);
-    uint8_t *used = malloc(nb);
-    zk_point *win = msm_alloc_points(p->nwin);
-    uint8_t *win_have = malloc(p->nwin);
-    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL) {
-        free(dig);
-        free(buckets);
-        free(used);
-        free(win);
-        free(win_have);
-        return SH_ERR_NOMEM;
-    }
-
-    pip_digits(dig, p, scalars, n);
-    for (unsigned j = 0; j < p->nwin; j++)
-        win_have[j] = (uint8_t)pip_window(&win[j], dig + (size_t)j * n, points, n,
-                                          p->width[j], buckets, used);
-
-    /* Horner from the top: acc = 2^width[j] * acc + W_j. */
-    zk_point acc;
-    int have = 0;
-    for (unsigned j = p->nwin; j-- > 0;) {
-        if (have)
-            for (unsigned t = 0; t < p->width[j]; t++)
-                zk_point_dbl(&acc, &acc);
-        if (win_have[j])
-            msm_accumulate(&acc, &have, &win[j], 0);
-    }
-    if (!have)
-        zk_point_identity(&acc);
-    *out = acc;
-
-    free(dig);
-    free(buckets);
-    free(used);
-    free(win);
-    free(win_have);
-    return SH_OK;
-}
-
-int zk_msm_pippenger(zk_point *out, const zk_scalar *scalars, const zk_point *points,
-                     size_t n, unsigned window)
-{
-    if (out == NULL || (n > 0 && (scalars == NULL || points == NULL))
-        || window > ZK_MSM_MAX_WINDOW)
-        return SH_ERR_ARG;
-    size_t hist[MSM_HIST];
-    unsigned bmax = msm_histogram(hist, scalars, n);
-    if (bmax == 0) {
-        zk_point_identity(out);
-        return SH_OK;
-    }
-    msm_plan plan;
-    if (window == 0)
-        pip_plan_auto(&plan, hist, bmax);
-    else
-        pip_plan_fixed(&plan, bmax, window);
-    return pip_run(out, scalars, points, n, &plan);
-}
-
-/* ---- dispatch ----------------------------------------------------------- */
-
-int zk_msm(zk_point *out, const zk_scalar *scalars, const zk_point *points, size_t n)
-{
-    if (out == NULL || (n > 0 && (scalars == NULL || points == NULL)))
-        return SH_ERR_ARG;
-    size_t hist[MSM_HIST];
-    unsigned bmax = msm_histogram(hist, scalars, n);
-    if (bmax == 0) {
-        zk_point_identity(out);
-        return SH_OK;
-    }
-    msm_plan plan;
-    pip_plan_auto(&plan, hist, bmax);
-    if (straus_cost(hist, bmax) <= plan.cost)
-        return zk_msm_straus(out, scalars, points, n);
-    return pip_run(out, scalars, points, n, &plan);
-}
-
-void zk_msm_naive(zk_point *out, const zk_scalar *scalars, const zk_point *points,
-                  size_t n)
-{
-    zk_point acc, t;
-    zk_point_identity(&acc);
-    for (size_t i = 0; i < n; i++) {
-        zk_point_mul(&t, &points[i], &scalars[i]);
-        zk_point_add(&acc, &acc, &t);
-    }
-    *out = acc;
-}
-
-/* ---- split over a thread pool ------------------------------------------ */
-
-/* Below this many points per chunk, splitting costs more than it saves. */
-#define MSM_POOL_MIN_CHUNK 1024
-
-typedef struct msm_pool_job {
-    const zk_scalar *scalars;
-    const zk_point *points;
-    size_t n, chunks;
-    zk_point *partial;
-    int *rc;
-} msm_pool_job;
-
-static void msm_pool_task(void *arg, size_t t)
-{
-    msm_pool_job *j = arg;
-    size_t lo = j->n * t / j->chunks, hi = j->n * (t + 1) / j->chunks;
-    j->rc[t] = zk_msm(&j->partial[t], j->scalars + lo, j->points + lo, hi - lo);
-}
-
-int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
-                size_t n, sh_pool *pool)
-{
-    size_t chunks = sh_pool_threads(pool);
-    if (chunks > n / MSM_POOL_MIN_CHUNK)
-        chunks = n / MSM_POOL_MIN_CHUNK;
-    if (chunks <= 1)
-        return zk_msm(out, scalars, points, n);
-    if (out == NULL || scalars == NULL || points == NULL)
-        return SH_ERR_ARG;
-    zk_point *partial = msm_alloc_points(chunks);
-    int *rc = calloc(chunks, sizeof *rc);
-    if (partial == NULL || rc == NULL) {
-        free(partial);
-        free(rc);
-        return SH_ERR_NOMEM;
-    }
-    msm_pool_job job = { scalars, points, n, chunks, partial, rc };
-    int r = sh_pool_run(pool, chunks, msm_pool_task, &job);
-    for (size_t t = 0; t < chunks && r == 0; t++)
-        r = rc[t];
-    if (r == 0) {
-        zk_point acc = partial[0];
-        for (size_t t = 1; t < chunks; t++)
-            zk_point_add(&acc, &acc, &partial[t]);
-        *out = acc;
-    }
-    free(partial);
-    free(rc);
-    return r;
-}
-
-/* ---- several arrays as one MSM ------------------------------------------ */
-
-/* Checks the spans and counts their terms; SH_ERR_ARG as documented. */
-static int spans_count(size_t *total, const zk_msm_span *spans, size_t nspans)
-{
-    size_t n = 0;
-    if (nspans > 0 && spans == NULL)
-        return SH_ERR_ARG;
-    for (size_t s = 0; s < nspans; s++) {
-        if (spans[s].n > 0 && (spans[s].scalars == NULL || spans[s].points == NULL))
-            return SH_ERR_ARG;
-        if (spans[s].n > SIZE_MAX - n)
-            return SH_ERR_NOMEM;
-        n += spans[s].n;
-    }
-    *total = n;
-    return SH_OK;
-}
-
-static size_t span_stride(const zk_msm_span *sp)
-{
-    return sp->stride == 0 ? 1 : sp->stride;
-}
-
-/* Signed digits of every span's scalars, window-major over the
- * concatenation (dig[j * n + i]); as pip_digits. */
-static void spans_digits(int16_t *dig, const msm_plan *p, const zk_msm_span *spans,
-                         size_t nspans, size_t n)
+/* Signed digits of every span's scalars, window-major over their
+ * concatenation (dig[j * n + i]) so that each window reads a contiguous
+ * run: d = raw + carry, and d > 2^(w-1) becomes d - 2^w with a carry into
+ * the next window; |d| <= 2^(w-1) <= 2^14 fits an int16. */
+static void pip_digits(int16_t *dig, const msm_plan *p, const zk_msm_span *spans,
+                       size_t nspans, size_t n)
 {
     size_t i = 0;
     for (size_t s = 0; s < nspans; s++) {
@@ -683,10 +454,12 @@ static void spans_digits(int16_t *dig, const msm_plan *p, const zk_msm_span *spa
     }
 }
 
-/* One window over every span: as pip_window, the buckets shared by all
- * spans and summed once. */
-static int spans_window(zk_point *out, const int16_t *dig, const zk_msm_span *spans,
-                        size_t nspans, unsigned w, zk_point *buckets, uint8_t *used)
+/* One window over every span: out = sum_i dig[i] * point_i, the buckets
+ * shared by all spans and summed once.  buckets (2^(w-1) points) and used
+ * (2^(w-1) flags) are scratch owned by the caller.  Returns 1 if out holds
+ * a value, 0 if every digit was zero (out is then untouched). */
+static int pip_window(zk_point *out, const int16_t *dig, const zk_msm_span *spans,
+                      size_t nspans, unsigned w, zk_point *buckets, uint8_t *used)
 {
     const size_t nb = (size_t)1 << (w - 1);
     size_t top = 0;
@@ -714,6 +487,7 @@ static int spans_window(zk_point *out, const int16_t *dig, const zk_msm_span *sp
         dig += n;
     }
 
+    /* sum_k (k+1) * bucket[k] = sum over k of (sum of buckets >= k). */
     zk_point run, sum;
     int have_run = 0, have_sum = 0;
     for (size_t k = top; k-- > 0;) {
@@ -727,8 +501,9 @@ static int spans_window(zk_point *out, const int16_t *dig, const zk_msm_span *sp
     return have_sum;
 }
 
-static int spans_pippenger(zk_point *out, const zk_msm_span *spans, size_t nspans, size_t n,
-                           const msm_plan *p)
+/* Pippenger over the spans (n terms in all) with the windows of p. */
+static int pip_run(zk_point *out, const zk_msm_span *spans, size_t nspans, size_t n,
+                   const msm_plan *p)
 {
     if (n > SIZE_MAX / sizeof(int16_t) / p->nwin)
         return SH_ERR_NOMEM;
@@ -738,20 +513,16 @@ static int spans_pippenger(zk_point *out, const zk_msm_span *spans, size_t nspan
     uint8_t *used = malloc(nb);
     zk_point *win = msm_alloc_points(p->nwin);
     uint8_t *win_have = malloc(p->nwin);
-    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL) {
-        free(dig);
-        free(buckets);
-        free(used);
-        free(win);
-        free(win_have);
-        return SH_ERR_NOMEM;
-    }
+    int rc = SH_ERR_NOMEM;
+    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL)
+        goto out;
 
-    spans_digits(dig, p, spans, nspans, n);
+    pip_digits(dig, p, spans, nspans, n);
     for (unsigned j = 0; j < p->nwin; j++)
-        win_have[j] = (uint8_t)spans_window(&win[j], dig + (size_t)j * n, spans, nspans,
-                                            p->width[j], buckets, used);
+        win_have[j] = (uint8_t)pip_window(&win[j], dig + (size_t)j * n, spans, nspans,
+                                          p->width[j], buckets, used);
 
+    /* Horner from the top: acc = 2^width[j] * acc + W_j. */
     zk_point acc;
     int have = 0;
     for (unsigned j = p->nwin; j-- > 0;) {
@@ -764,19 +535,63 @@ static int spans_pippenger(zk_point *out, const zk_msm_span *spans, size_t nspan
     if (!have)
         zk_point_identity(&acc);
     *out = acc;
-
+    rc = SH_OK;
+out:
     free(dig);
     free(buckets);
     free(used);
     free(win);
     free(win_have);
+    return rc;
+}
+
+int zk_msm_pippenger(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                     size_t n, unsigned window)
+{
+    if (out == NULL || (n > 0 && (scalars == NULL || points == NULL))
+        || window > ZK_MSM_MAX_WINDOW)
+        return SH_ERR_ARG;
+    const zk_msm_span one = { scalars, points, n, 1 };
+    size_t hist[MSM_HIST];
+    unsigned bmax = msm_histogram(hist, &one, 1);
+    if (bmax == 0) {
+        zk_point_identity(out);
+        return SH_OK;
+    }
+    msm_plan plan;
+    if (window == 0)
+        pip_plan_auto(&plan, hist, bmax);
+    else
+        pip_plan_fixed(&plan, bmax, window);
+    return pip_run(out, &one, 1, n, &plan);
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+/* Checks the spans and counts their terms; SH_ERR_ARG as documented. */
+static int spans_count(size_t *total, const zk_msm_span *spans, size_t nspans)
+{
+    size_t n = 0;
+    if (nspans > 0 && spans == NULL)
+        return SH_ERR_ARG;
+    for (size_t s = 0; s < nspans; s++) {
+        if (spans[s].n > 0 && (spans[s].scalars == NULL || spans[s].points == NULL))
+            return SH_ERR_ARG;
+        if (spans[s].n > SIZE_MAX - n)
+            return SH_ERR_NOMEM;
+        n += spans[s].n;
+    }
+    *total = n;
     return SH_OK;
 }
 
-/* Straus wants one array: the spans are gathered (it only wins for small
- * n, where the copy costs little). */
+/* Straus wants one contiguous array: a single such span is used in place,
+ * several are gathered (Straus only wins for small n, where the copy costs
+ * little). */
 static int spans_straus(zk_point *out, const zk_msm_span *spans, size_t nspans, size_t n)
 {
+    if (nspans == 1 && span_stride(&spans[0]) == 1)
+        return zk_msm_straus(out, spans[0].scalars, spans[0].points, n);
     zk_scalar *sc = malloc((n ? n : 1) * sizeof *sc);
     zk_point *pts = msm_alloc_points(n);
     if (sc == NULL || pts == NULL) {
@@ -806,20 +621,8 @@ int zk_msm_spans(zk_point *out, const zk_msm_span *spans, size_t nspans)
     int rc = spans_count(&n, spans, nspans);
     if (rc != SH_OK)
         return rc;
-
     size_t hist[MSM_HIST];
-    unsigned bmax = 0;
-    memset(hist, 0, sizeof hist);
-    for (size_t s = 0; s < nspans; s++) {
-        for (size_t k = 0; k < spans[s].n; k++) {
-            msm_scalar sc;
-            msm_load(&sc, &spans[s].scalars[k]);
-            unsigned b = msm_bitlen(&sc);
-            hist[b]++;
-            if (b > bmax)
-                bmax = b;
-        }
-    }
+    unsigned bmax = msm_histogram(hist, spans, nspans);
     if (bmax == 0) {
         zk_point_identity(out);
         return SH_OK;
@@ -828,8 +631,33 @@ int zk_msm_spans(zk_point *out, const zk_msm_span *spans, size_t nspans)
     pip_plan_auto(&plan, hist, bmax);
     if (straus_cost(hist, bmax) <= plan.cost)
         return spans_straus(out, spans, nspans, n);
-    return spans_pippenger(out, spans, nspans, n, &plan);
+    return pip_run(out, spans, nspans, n, &plan);
 }
+
+int zk_msm(zk_point *out, const zk_scalar *scalars, const zk_point *points, size_t n)
+{
+    if (out == NULL || (n > 0 && (scalars == NULL || points == NULL)))
+        return SH_ERR_ARG;
+    const zk_msm_span one = { scalars, points, n, 1 };
+    return zk_msm_spans(out, &one, 1);
+}
+
+void zk_msm_naive(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                  size_t n)
+{
+    zk_point acc, t;
+    zk_point_identity(&acc);
+    for (size_t i = 0; i < n; i++) {
+        zk_point_mul(&t, &points[i], &scalars[i]);
+        zk_point_add(&acc, &acc, &t);
+    }
+    *out = acc;
+}
+
+/* ---- split over a thread pool ------------------------------------------ */
+
+/* Below this many points per chunk, splitting costs more than it saves. */
+#define MSM_POOL_MIN_CHUNK 1024
 
 typedef struct msm_spans_job {
     const zk_msm_span *spans;
@@ -900,4 +728,13 @@ int zk_msm_spans_pool(zk_point *out, const zk_msm_span *spans, size_t nspans, sh
     free(partial);
     free(rcs);
     return rc;
+}
+
+int zk_msm_pool(zk_point *out, const zk_scalar *scalars, const zk_point *points,
+                size_t n, sh_pool *pool)
+{
+    if (out == NULL || (n > 0 && (scalars == NULL || points == NULL)))
+        return SH_ERR_ARG;
+    const zk_msm_span one = { scalars, points, n, 1 };
+    return zk_msm_spans_pool(out, &one, 1, pool);
 }
