@@ -9,146 +9,19 @@
  * it sits in a header element just before nodes[0] (found from drv.self).
  * While an event is processed, the node state of the next ones is prefetched.
  * Nothing here depends on pointer values, wall-clock time or allocation
- * order.
+ * order.  The types are in sim/engine_impl.h; external inputs, faults and
+ * inspection are in sim/engine_control.c.
  */
-#include "sim/engine.h"
-#include "sim/evq.h"
-#include "sim/net.h"
+#include "sim/engine_impl.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
-#ifdef SIM_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
-#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#define PREFETCHW(p) __builtin_prefetch((p), 1, 3)
-
-enum { EV_START = 0, EV_MSG = 1, EV_TIMER = 2, EV_REQUEST = 3, EV_CTRL = 4 };
-enum { TS_FREE = 0, TS_PENDING = 1, TS_CANCELLED = 2 };
-
-typedef sim_ev sev;
-
-/* Message bytes shared by every queued copy. */
-typedef struct spay {
-    uint32_t refs;
-    uint32_t len;
-    uint8_t data[];
-} spay;
-
-typedef struct tslot {
-    uint64_t tag;
-    uint32_t gen;        /* high half of the timer id */
-    uint32_t node;       /* owner; next free slot while TS_FREE */
-    uint32_t inc;        /* owner's incarnation */
-    uint32_t state;
-} tslot;
-
-typedef struct cslot {
-    sim_ctrl_fn fn;
-    void *arg;           /* next free slot index (as uintptr) while free */
-} cslot;
-
-/* A node: two cache lines, 128-byte aligned.  `up` and `inc` and the
- * counters an event bumps share the second line; sim_node_stats is
- * assembled from these and the cold array on demand. */
-typedef struct enode {
-    /* line 1: what every event reads */
-    sh_driver drv;       /* drv.ctx == this enode, drv.self == its index */
-    sh_proto proto;
-    uint64_t busy_until; /* CPU model: end of the last handler's charge */
-    /* line 2: per-event state and counters */
-    uint32_t inc;        /* instances created so far; current is inc - 1 */
-    uint32_t up;
-    uint64_t sent, bytes_sent, received, bytes_received, timers_fired, results, cpu_ns;
-} enode;
-
-_Static_assert(sizeof(enode) == 128, "enode must be two cache lines");
-
-/* Rarely bumped per-node counters (and the sim_node_stats snapshot). */
-typedef struct ncold {
-    sim_node_stats st;   /* lost, dropped_down, rejects, handler_errors, misuse live here */
-} ncold;
-
-/* Payload slab pool: blocks of (class + 1) * 16 bytes up to 512, then 1, 2,
- * 4, 8 KiB; bigger payloads are malloc'ed. */
-#define PAY_SMALL 32
-#define PAY_CLASSES (PAY_SMALL + 4)
-#define PAY_MAX_POOLED 8192u
-#define PAY_CHUNK ((size_t)64 << 10)
-
-typedef struct pfree { struct pfree *next; } pfree;
-typedef struct pchunk { struct pchunk *next; } pchunk;
-
-typedef struct ppool {
-    pfree *free[PAY_CLASSES];
-    uint8_t *bump[PAY_CLASSES], *end[PAY_CLASSES];
-    pchunk *chunks;
-    size_t bytes;        /* chunk bytes held */
-} ppool;
-
-struct sim_engine {
-    sim_engine_cfg cfg;
-    enode *nodes;        /* nodes[-1] is the header: its drv.ctx is the engine */
-    enode *node_block;   /* the allocation (header first) */
-    ncold *cold;
-    uint32_t n_up;
-    sim_evq q;
-    uint64_t seq;
-    uint64_t now;
-    tslot *timers;
-    uint32_t n_timers, cap_timers, free_timer;   /* free list head, UINT32_MAX: none */
-    cslot *ctrls;
-    uint32_t n_ctrls, cap_ctrls, free_ctrl;
-    enode *cur;          /* node whose handler runs, or NULL */
-    uint64_t t0;         /* start of the running handler */
-    uint64_t charged;    /* CPU charged so far in it */
-    int stepping;        /* inside step (handlers and control callbacks) */
-    sh_log plog;         /* prefixing logger handed to protocols */
-    ppool pool;
-    sim_engine_totals tot;
-};
-
-static inline sim_engine *eng_of(const enode *n)
-{
-    return (sim_engine *)(n - n->drv.self - 1)->drv.ctx;
-}
-
-static inline ncold *cold_of(sim_engine *e, const enode *n)
-{
-    return &e->cold[n->drv.self];
-}
-
 /* ---- payloads ------------------------------------------------------------ */
 
-static inline unsigned pay_class(size_t bytes)
-{
-    if (bytes <= 16 * PAY_SMALL)
-        return (unsigned)((bytes + 15) >> 4) - 1;
-    unsigned lg = 64u - (unsigned)__builtin_clzll((unsigned long long)bytes - 1);  /* ceil log2 */
-    return PAY_SMALL + lg - 10;
-}
 
-static inline size_t class_bytes(unsigned c)
-{
-    return c < PAY_SMALL ? ((size_t)c + 1) << 4 : (size_t)1 << (c - PAY_SMALL + 10);
-}
 
 static void pool_free_all(ppool *p)
 {
@@ -187,7 +60,7 @@ static void *pool_get(ppool *p, unsigned c)
     return b;
 }
 
-static spay *pay_new(sim_engine *e, const uint8_t *src, size_t len)
+spay *sim_eng_pay_new(sim_engine *e, const uint8_t *src, size_t len)
 {
     size_t bytes = sizeof(spay) + (len ? len : 1);
     spay *b = bytes <= PAY_MAX_POOLED ? pool_get(&e->pool, pay_class(bytes)) : malloc(bytes);
@@ -200,37 +73,9 @@ static spay *pay_new(sim_engine *e, const uint8_t *src, size_t len)
     return b;
 }
 
-static inline void pay_release(sim_engine *e, spay *b)
-{
-    if (b == NULL || --b->refs != 0)
-        return;
-    size_t bytes = sizeof(spay) + (b->len ? b->len : 1);
-    if (bytes > PAY_MAX_POOLED) {
-        free(b);
-        return;
-    }
-    unsigned c = pay_class(bytes);
-    pfree *f = (pfree *)(void *)b;
-    f->next = e->pool.free[c];
-    e->pool.free[c] = f;
-    POISON((uint8_t *)f + sizeof *f, class_bytes(c) - sizeof *f);
-}
 
 /* ---- the event queue (sim/evq.c), ordered by (time, key) ------------------- */
 
-/* Queue an event of `type`, stamped with the next sequence number. */
-static int heap_push(sim_engine *e, uint64_t time, unsigned type, uint32_t node,
-                     uint32_t aux, uint64_t ref)
-{
-    sev v = { time, (e->seq << 3) | type, ref, node, aux };
-    int rc = sim_evq_push(&e->q, &v);
-    if (rc != 0)
-        return rc;
-    e->seq++;
-    if (e->q.count > e->tot.peak_pending)
-        e->tot.peak_pending = e->q.count;
-    return 0;
-}
 
 /* ---- timer and control slots ------------------------------------------------ */
 
@@ -297,7 +142,7 @@ static int net_send(sim_engine *e, enode *n, uint32_t to, spay *b)
     } else {
         arrive = depart + e->cfg.latency_ns;
     }
-    int rc = heap_push(e, arrive, EV_MSG, to, n->drv.self, (uint64_t)(uintptr_t)b);
+    int rc = sim_eng_heap_push(e, arrive, EV_MSG, to, n->drv.self, (uint64_t)(uintptr_t)b);
     if (rc == 0)
         b->refs++;
     return rc;
@@ -313,11 +158,11 @@ static int op_send(void *ctx, sh_peer_id to, const uint8_t *msg, size_t len)
         return refuse(n, SH_ERR_ARG);
     if (len > e->cfg.max_msg)
         return refuse(n, SH_ERR_OVERSIZE);
-    spay *b = pay_new(e, msg, len);
+    spay *b = sim_eng_pay_new(e, msg, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = net_send(e, n, to, b);
-    pay_release(e, b);
+    sim_eng_pay_release(e, b);
     return rc;
 }
 
@@ -331,14 +176,14 @@ static int op_broadcast(void *ctx, const uint8_t *msg, size_t len)
         return refuse(n, SH_ERR_ARG);
     if (len > e->cfg.max_msg)
         return refuse(n, SH_ERR_OVERSIZE);
-    spay *b = pay_new(e, msg, len);
+    spay *b = sim_eng_pay_new(e, msg, len);
     if (b == NULL)
         return SH_ERR_NOMEM;
     int rc = 0;
     for (uint32_t p = 0; rc == 0 && p < e->cfg.n_nodes; p++)
         if (p != n->drv.self)
             rc = net_send(e, n, p, b);
-    pay_release(e, b);
+    sim_eng_pay_release(e, b);
     return rc;
 }
 
@@ -358,7 +203,7 @@ static int op_timer_set(void *ctx, uint64_t delay_ns, uint64_t tag, sh_timer_id 
         return rc;
     tslot *s = &e->timers[slot];
     sh_timer_id id = ((uint64_t)s->gen << 32) | ((uint64_t)slot + 1);
-    rc = heap_push(e, base + delay_ns, EV_TIMER, n->drv.self, 0, id);
+    rc = sim_eng_heap_push(e, base + delay_ns, EV_TIMER, n->drv.self, 0, id);
     if (rc != 0) {
         timer_release(e, slot);
         return rc;
@@ -493,7 +338,7 @@ static void log_sink(void *ctx, sh_log_level level, const char *module, const ch
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
-static void node_free_instance(sim_engine *e, enode *n)
+void sim_eng_node_free_instance(sim_engine *e, enode *n)
 {
     sh_proto_free(&n->proto);
     sh_rng_free(n->drv.rng);
@@ -505,7 +350,7 @@ static void node_free_instance(sim_engine *e, enode *n)
 }
 
 /* Create the next incarnation of n and queue its start at `at`. */
-static int node_create(sim_engine *e, enode *n, uint64_t at)
+int sim_eng_node_create(sim_engine *e, enode *n, uint64_t at)
 {
     uint8_t seed[SH_RNG_SEEDBYTES];
     uint32_t inc = n->inc;
@@ -523,7 +368,7 @@ static int node_create(sim_engine *e, enode *n, uint64_t at)
     if (rc == 0 && (n->proto.ops == NULL || n->proto.self == NULL))
         rc = SH_ERR_ARG;
     if (rc == 0)
-        rc = heap_push(e, at, EV_START, n->drv.self, inc, 0);
+        rc = sim_eng_heap_push(e, at, EV_START, n->drv.self, inc, 0);
     if (rc != 0) {
         sh_proto_free(&n->proto);
         sh_rng_free(n->drv.rng);
@@ -540,7 +385,7 @@ static void release_payload(const sev *v, void *arg)
 {
     unsigned type = v->key & 7;
     if (type == EV_MSG || type == EV_REQUEST)
-        pay_release(arg, (spay *)(uintptr_t)v->ref);
+        sim_eng_pay_release(arg, (spay *)(uintptr_t)v->ref);
 }
 
 void sim_engine_free(sim_engine *e)
@@ -549,7 +394,7 @@ void sim_engine_free(sim_engine *e)
         return;
     if (e->nodes != NULL)
         for (uint32_t i = 0; i < e->cfg.n_nodes; i++)
-            node_free_instance(e, &e->nodes[i]);
+            sim_eng_node_free_instance(e, &e->nodes[i]);
     if (e->q.ring != NULL)
         sim_evq_each(&e->q, release_payload, e);
     sim_evq_destroy(&e->q);
@@ -602,7 +447,7 @@ int sim_engine_new(const sim_engine_cfg *cfg, sim_engine **out)
     }
     for (uint32_t i = 0; rc == 0 && i < cfg->n_nodes; i++)
         if (cfg->initially_up == NULL || cfg->initially_up[i])
-            rc = node_create(e, &e->nodes[i], 0);
+            rc = sim_eng_node_create(e, &e->nodes[i], 0);
     if (rc != 0) {
         sim_engine_free(e);
         return rc;
@@ -725,7 +570,7 @@ static int step_event(sim_engine *e)
     } else if (!live) {
         cold_of(e, n)->st.dropped_down++;
         e->tot.dropped_down++;
-        pay_release(e, (spay *)(uintptr_t)v.ref);
+        sim_eng_pay_release(e, (spay *)(uintptr_t)v.ref);
         e->stepping = 0;
         return 1;
     }
@@ -733,13 +578,13 @@ static int step_event(sim_engine *e)
         /* The CPU is busy: wait for it, behind inputs already waiting.
          * Cannot fail: the slot just popped is free. */
         e->tot.requeued_busy++;
-        int rc = heap_push(e, n->busy_until, type, v.node, v.aux, v.ref);
+        int rc = sim_eng_heap_push(e, n->busy_until, type, v.node, v.aux, v.ref);
         e->stepping = 0;
         return rc == 0 ? 1 : rc;
     }
     dispatch(e, n, &v);
     if (type == EV_MSG || type == EV_REQUEST)
-        pay_release(e, (spay *)(uintptr_t)v.ref);
+        sim_eng_pay_release(e, (spay *)(uintptr_t)v.ref);
     e->stepping = 0;
     return 1;
 }
@@ -792,170 +637,4 @@ size_t sim_engine_pending(const sim_engine *e)
 uint32_t sim_engine_nodes(const sim_engine *e)
 {
     return e ? e->cfg.n_nodes : 0;
-}
-
-/* ---- external inputs and control ----------------------------------------------- */
-
-int sim_engine_request(sim_engine *e, uint32_t node, uint64_t at, uint32_t kind,
-                       const uint8_t *data, size_t len)
-{
-    if (e == NULL || node >= e->cfg.n_nodes || (data == NULL && len > 0) ||
-        len > UINT32_MAX)
-        return SH_ERR_ARG;
-    if (e->cur != NULL)
-        return SH_ERR_STATE;
-    if (at < e->now)
-        return SH_ERR_RANGE;
-    spay *b = pay_new(e, data, len);
-    if (b == NULL)
-        return SH_ERR_NOMEM;
-    int rc = heap_push(e, at, EV_REQUEST, node, kind, (uint64_t)(uintptr_t)b);
-    if (rc != 0)
-        pay_release(e, b);
-    return rc;
-}
-
-int sim_engine_inject(sim_engine *e, uint32_t from, uint32_t to, uint64_t at,
-                      const uint8_t *msg, size_t len)
-{
-    if (e == NULL || from >= e->cfg.n_nodes || to >= e->cfg.n_nodes ||
-        from == to || (msg == NULL && len > 0))
-        return SH_ERR_ARG;
-    if (e->cur != NULL)
-        return SH_ERR_STATE;
-    if (at < e->now)
-        return SH_ERR_RANGE;
-    if (len > e->cfg.max_msg)
-        return SH_ERR_OVERSIZE;
-    spay *b = pay_new(e, msg, len);
-    if (b == NULL)
-        return SH_ERR_NOMEM;
-    int rc = heap_push(e, at, EV_MSG, to, from, (uint64_t)(uintptr_t)b);
-    if (rc != 0)
-        pay_release(e, b);
-    return rc;
-}
-
-int sim_engine_at(sim_engine *e, uint64_t at, sim_ctrl_fn fn, void *arg)
-{
-    if (e == NULL || fn == NULL)
-        return SH_ERR_ARG;
-    if (e->cur != NULL)
-        return SH_ERR_STATE;
-    if (at < e->now)
-        return SH_ERR_RANGE;
-    uint32_t slot;
-    if (e->free_ctrl != UINT32_MAX) {
-        slot = e->free_ctrl;
-        e->free_ctrl = (uint32_t)(uintptr_t)e->ctrls[slot].arg;
-    } else {
-        if (e->n_ctrls == e->cap_ctrls) {
-            uint32_t ncap = e->cap_ctrls ? e->cap_ctrls * 2 : 64;
-            cslot *c = realloc(e->ctrls, (size_t)ncap * sizeof *c);
-            if (c == NULL)
-                return SH_ERR_NOMEM;
-            e->ctrls = c;
-            e->cap_ctrls = ncap;
-        }
-        slot = e->n_ctrls++;
-    }
-    int rc = heap_push(e, at, EV_CTRL, 0, 0, slot);
-    if (rc != 0) {
-        e->ctrls[slot].arg = (void *)(uintptr_t)e->free_ctrl;
-        e->free_ctrl = slot;
-        return rc;
-    }
-    e->ctrls[slot] = (cslot){ fn, arg };
-    return 0;
-}
-
-int sim_engine_crash(sim_engine *e, uint32_t node)
-{
-    if (e == NULL || node >= e->cfg.n_nodes)
-        return SH_ERR_ARG;
-    if (e->cur != NULL || !e->nodes[node].up)
-        return SH_ERR_STATE;
-    node_free_instance(e, &e->nodes[node]);
-    e->tot.crashes++;
-    return 0;
-}
-
-int sim_engine_stop(sim_engine *e, uint32_t node)
-{
-    if (e == NULL || node >= e->cfg.n_nodes)
-        return SH_ERR_ARG;
-    enode *n = &e->nodes[node];
-    if (e->cur != NULL || !n->up)
-        return SH_ERR_STATE;
-    /* stop runs like a handler at the current time (after any busy CPU). */
-    e->cur = n;
-    e->t0 = n->busy_until > e->now ? n->busy_until : e->now;
-    e->charged = 0;
-    sh_proto_stop(&n->proto);
-    e->cur = NULL;
-    node_free_instance(e, n);
-    e->tot.stops++;
-    return 0;
-}
-
-int sim_engine_restart(sim_engine *e, uint32_t node)
-{
-    if (e == NULL || node >= e->cfg.n_nodes)
-        return SH_ERR_ARG;
-    if (e->cur != NULL || e->nodes[node].up)
-        return SH_ERR_STATE;
-    int rc = node_create(e, &e->nodes[node], e->now);
-    if (rc == 0)
-        e->tot.restarts++;
-    return rc;
-}
-
-int sim_engine_is_up(const sim_engine *e, uint32_t node)
-{
-    return e != NULL && node < e->cfg.n_nodes && e->nodes[node].up;
-}
-
-uint32_t sim_engine_up_count(const sim_engine *e)
-{
-    return e ? e->n_up : 0;
-}
-
-/* ---- inspection ---------------------------------------------------------------- */
-
-void *sim_engine_proto(const sim_engine *e, uint32_t node)
-{
-    if (e == NULL || node >= e->cfg.n_nodes || !e->nodes[node].up)
-        return NULL;
-    return e->nodes[node].proto.self;
-}
-
-const sim_node_stats *sim_engine_node_stats(const sim_engine *e, uint32_t node)
-{
-    if (e == NULL || node >= e->cfg.n_nodes)
-        return NULL;
-    const enode *n = &e->nodes[node];
-    sim_node_stats *s = &e->cold[node].st;    /* rare counters live there */
-    s->sent = n->sent;
-    s->bytes_sent = n->bytes_sent;
-    s->received = n->received;
-    s->bytes_received = n->bytes_received;
-    s->timers_fired = n->timers_fired;
-    s->results = n->results;
-    s->cpu_ns = n->cpu_ns;
-    return s;
-}
-
-const sim_engine_totals *sim_engine_get_totals(const sim_engine *e)
-{
-    return e ? &e->tot : NULL;
-}
-
-size_t sim_engine_memory(const sim_engine *e)
-{
-    if (e == NULL)
-        return 0;
-    return sizeof *e + ((size_t)e->cfg.n_nodes + 1) * sizeof *e->nodes +
-           (size_t)e->cfg.n_nodes * sizeof *e->cold + e->pool.bytes +
-           sim_evq_memory(&e->q) + (size_t)e->cap_timers * sizeof *e->timers +
-           (size_t)e->cap_ctrls * sizeof *e->ctrls;
 }
