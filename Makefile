@@ -32,6 +32,7 @@ test-asan: deps
 demo: build
 	./$(BUILD)/shroud demo
 	./$(BUILD)/shroud sim scenarios/quick.json --out $(BUILD)/sim-quick
+	./scripts/demo-testnet.sh $(BUILD)
 
 bench: build
 	./$(BUILD)/shroud bench zk

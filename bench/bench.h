@@ -69,6 +69,7 @@ int bench_suite_zk(bench_ctx *ctx);
 int bench_suite_shuffle(bench_ctx *ctx);
 int bench_suite_mpc(bench_ctx *ctx);
 int bench_suite_mixnet(bench_ctx *ctx);
+int bench_suite_node(bench_ctx *ctx);
 
 /* Parts of the zk suite, one file each. */
 void bench_zk_group(bench_ctx *ctx);

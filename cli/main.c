@@ -13,7 +13,7 @@ static void usage(FILE *f)
           "  help                     show this help\n"
           "  version                  print the version\n"
           "  demo                     walk through the zero-knowledge toolkit\n"
-          "  bench SUITE [--json]     measure performance (suites: zk)\n"
+          "  bench SUITE [--json]     measure performance (suites: zk, mpc, mixnet, node)\n"
           "        [--elapsed]        wall-clock time instead of process CPU time\n"
           "        [--seconds S]      minimum measuring time per figure (default 0.2)\n"
           "  bench shuffle [--json]   the verifiable shuffle (long: N up to 100000)\n"
@@ -25,6 +25,10 @@ static void usage(FILE *f)
           "                           run a simulation (scenarios/, docs/researcher-guide.md)\n"
           "  sim bench [--relays N] [--seconds S]\n"
           "                           simulator throughput and memory (rumour protocol)\n"
+          "  relay init|run|status|contact ...\n"
+          "                           run a relay (docs/operator-guide.md; shroud relay help)\n"
+          "  testnet up|wait|status|down --dir DIR ...\n"
+          "                           a network of relays on 127.0.0.1\n"
           "  vectors frost FILE.json  check an RFC 9591 FROST test-vector file\n"
           "  vectors onion FILE.json  check a BOLT 4 onion test-vector file\n"
           "\n"
@@ -58,6 +62,10 @@ int main(int argc, char **argv)
         return cli_cmd_shuffle(argc - 2, argv + 2);
     if (strcmp(cmd, "sim") == 0)
         return cli_cmd_sim(argc - 2, argv + 2);
+    if (strcmp(cmd, "relay") == 0)
+        return cli_cmd_relay(argc - 2, argv + 2);
+    if (strcmp(cmd, "testnet") == 0)
+        return cli_cmd_testnet(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0)
         return cli_cmd_vectors(argc - 2, argv + 2);
     fprintf(stderr, "shroud: unknown command '%s'\n\n", cmd);

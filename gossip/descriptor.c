@@ -141,7 +141,7 @@ static int set_why(gossip_desc_err *why, gossip_desc_err e, int rc)
 static int get_addr(sh_mp_arr *list, gossip_addr *a)
 {
     sh_mp_arr f;
-    uint64_t fam, port;
+    uint64_t fam, port = 0;
     int rc = sh_mp_get_array(list, 3, 3, &f);
     if (rc == 0)
         rc = sh_mp_get_uint(&f, 0, 255, &fam);

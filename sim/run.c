@@ -34,19 +34,6 @@ struct sim_run {
     int failed;                /* an internal error in a control event */
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- engine callbacks ----------------------------------------------------------- */
 
 static int factory(void *arg, uint32_t node, uint32_t inc, const sh_driver *drv, sh_proto *out)
@@ -207,11 +194,11 @@ int sim_run_new(const sim_scenario *sc, const sim_proto_desc *proto, sim_run **o
     if (proto == NULL)
         proto = sim_registry_find(sc->protocol);
     if (proto == NULL) {
-        seterr(err, errlen, "protocol.name: unknown protocol '%s'", sc->protocol);
+        sh_errf(err, errlen, "protocol.name: unknown protocol '%s'", sc->protocol);
         return SH_ERR_RANGE;
     }
     if (sc->broadcast_per_s > 0 && proto->broadcast_request == NULL) {
-        seterr(err, errlen, "workload.broadcast_per_s: protocol %s has no broadcast",
+        sh_errf(err, errlen, "workload.broadcast_per_s: protocol %s has no broadcast",
                proto->name);
         return SH_ERR_RANGE;
     }
@@ -226,12 +213,12 @@ int sim_run_new(const sim_scenario *sc, const sim_proto_desc *proto, sim_run **o
     r->work = stream(sc->seed, "workload");
     int rc = (r->byz && r->up0 && r->work) ? 0 : SH_ERR_NOMEM;
     if (rc == 0 && (rc = sim_faults_byzantine(sc, r->byz, r->bnames, &r->n_bnames)) != 0)
-        seterr(err, errlen, "faults: at most %d distinct byzantine behaviours", SIM_MAX_BEHAVIOURS);
+        sh_errf(err, errlen, "faults: at most %d distinct byzantine behaviours", SIM_MAX_BEHAVIOURS);
     if (rc == 0)
         rc = choose_online(r);
     if (rc == 0 && (rc = sim_crypto_new(sc->fidelity, sc->relays, sc->seed, NULL,
                                         &r->crypto)) != 0)
-        seterr(err, errlen, "cannot create the crypto provider: %s", sh_err_str(rc));
+        sh_errf(err, errlen, "cannot create the crypto provider: %s", sh_err_str(rc));
     if (rc == 0) {
         sim_proto_env env = { sc->relays, r->byz, r->bnames, r->n_bnames, r->crypto, { 0 } };
         memcpy(env.seed, sc->seed, sizeof env.seed);
@@ -242,7 +229,7 @@ int sim_run_new(const sim_scenario *sc, const sim_proto_desc *proto, sim_run **o
                            sc->latency_ns, sc->region_weights, sc->jitter, sc->jitter_ns,
                            sc->jitter_sigma, sc->bandwidth_bps, sc->overhead_bytes, sc->loss };
         if ((rc = sim_net_new(&nc, sc->relays, sc->seed, &r->net)) != 0)
-            seterr(err, errlen, "network: invalid model (%s)", sh_err_str(rc));
+            sh_errf(err, errlen, "network: invalid model (%s)", sh_err_str(rc));
     }
     if (rc == 0) {
         sim_metrics_cfg mc = { sc->relays, r->byz, sc->max_tracked, sc->curve_bin_ns,
@@ -265,7 +252,7 @@ int sim_run_new(const sim_scenario *sc, const sim_proto_desc *proto, sim_run **o
         ec.on_reject_arg = r;
         ec.peer_keys = sim_crypto_public_keys(r->crypto);
         if ((rc = sim_engine_new(&ec, &r->eng)) != 0)
-            seterr(err, errlen, "cannot create relays: %s", sh_err_str(rc));
+            sh_errf(err, errlen, "cannot create relays: %s", sh_err_str(rc));
     }
     if (rc == 0)
         rc = sim_faults_new(sc, r->eng, r->net, &r->faults);
@@ -278,7 +265,7 @@ int sim_run_new(const sim_scenario *sc, const sim_proto_desc *proto, sim_run **o
                            on_sample, r);
     if (rc != 0) {
         if (err != NULL && err[0] == '\0')
-            seterr(err, errlen, "%s", sh_err_str(rc));
+            sh_errf(err, errlen, "%s", sh_err_str(rc));
         sim_run_free(r);
         return rc;
     }
@@ -461,12 +448,12 @@ static int make_dir(const char *dir)
 int sim_run_write(sim_run *r, const char *dir, char *err, size_t errlen)
 {
     if (make_dir(dir) != 0) {
-        seterr(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        sh_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
         return SH_ERR_IO;
     }
     json_t *sum = sim_run_summary(r);
     if (sum == NULL) {
-        seterr(err, errlen, "out of memory");
+        sh_errf(err, errlen, "out of memory");
         return SH_ERR_NOMEM;
     }
     char path[4096];

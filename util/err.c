@@ -1,4 +1,7 @@
 /* util/err.c -- text for error codes. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "util/err.h"
 
 const char *sh_err_str(int code)
@@ -25,4 +28,14 @@ const char *sh_err_str(int code)
     case SH_ERR_INTERNAL: return "internal error";
     }
     return "unknown error";
+}
+
+void sh_errf(char *err, size_t n, const char *fmt, ...)
+{
+    if (err == NULL || n == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
 }

@@ -35,4 +35,10 @@ typedef enum sh_err {
 /* Human-readable text for an error code; never NULL. */
 const char *sh_err_str(int code);
 
+#include <stddef.h>
+/* Format a message into err[0..n) for a caller's `char *err, size_t n`
+ * out-parameter (always NUL-terminated, cut if too long); a no-op when err
+ * is NULL or n is 0. */
+void sh_errf(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

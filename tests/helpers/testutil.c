@@ -1,4 +1,8 @@
 /* tests/helpers/testutil.c -- shared test helpers. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
 #include "testutil.h"
 
 #include <criterion/criterion.h>
@@ -100,4 +104,28 @@ int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w)
         if (!zk_point_eq(&a[j].c1, &b[j].c1) || !zk_point_eq(&a[j].c2, &b[j].c2))
             return 0;
     return 1;
+}
+
+void tu_rm_rf(const char *p)
+{
+    struct stat st;
+    if (lstat(p, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(p);
+        if (d != NULL) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[1024];
+                snprintf(sub, sizeof sub, "%s/%s", p, e->d_name);
+                tu_rm_rf(sub);
+            }
+            closedir(d);
+        }
+        rmdir(p);
+    } else {
+        unlink(p);
+    }
 }

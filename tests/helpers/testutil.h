@@ -37,6 +37,9 @@ uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len);
 /* 1 if the two width-w ciphertexts are equal component by component. */
 int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w);
 
+/* Remove a file or a directory tree (like rm -rf; errors ignored). */
+void tu_rm_rf(const char *path);
+
 /* A deterministic generator for test inputs, seeded by a small integer. */
 struct sh_rng *tu_rng(uint64_t seed);
 
