@@ -136,74 +136,6 @@ Test(node_testnet, discovery_sigkill_restart_and_graceful_stop)
 
 /* ---- a hostile client ----------------------------------------------------------- */
 
-typedef struct client {
-    void *ctx, *sock;
-    uint8_t pk[32], sk[32];
-} client;
-
-static void client_open(client *c, const rn_net *net, int relay, int curve)
-{
-    uint8_t identity[32], transport[32];
-    cr_assert_eq(rn_contact(net, relay, identity, transport), 0);
-    c->ctx = zmq_ctx_new();
-    c->sock = zmq_socket(c->ctx, ZMQ_DEALER);
-    cr_assert_not_null(c->sock);
-    int linger = 2000;
-    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
-    if (curve) {
-        crypto_box_keypair(c->pk, c->sk);
-        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, transport, 32), 0);
-        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, c->pk, 32), 0);
-        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, c->sk, 32), 0);
-    }
-    char ep[64];
-    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", net->base + relay);
-    cr_assert_eq(zmq_connect(c->sock, ep), 0);
-}
-
-static void client_close(client *c)
-{
-    zmq_close(c->sock);
-    zmq_ctx_term(c->ctx);
-}
-
-static void client_send(client *c, const void *msg, size_t len, int flags)
-{
-    cr_assert(zmq_send(c->sock, msg, len, flags) >= 0 || zmq_errno() == EAGAIN);
-}
-
-/* A signed HELLO for identity (pk, sk) claiming transport key tk. */
-static size_t make_hello(uint8_t *out, const uint8_t pk[32], const uint8_t sk[64],
-                         const uint8_t tk[32], int break_sig)
-{
-    gossip_desc d;
-    memset(&d, 0, sizeof d);
-    memcpy(d.identity, pk, 32);
-    memcpy(d.transport, tk, 32);
-    d.onion[0] = 0x02;
-    randombytes_buf(d.onion + 1, 32);
-    d.n_addrs = 1;
-    d.addrs[0].family = GOSSIP_AF_INET;
-    d.addrs[0].ip[0] = 127;
-    d.addrs[0].ip[3] = 1;
-    d.addrs[0].port = 1;
-    d.capacity = 1;
-    d.issued = (uint64_t)time(NULL);
-    d.expires = d.issued + 3600;
-    cr_assert_eq(gossip_desc_sign(&d, &gossip_crypto_full, sk), 0);
-    if (break_sig)
-        d.sig[7] ^= 1;
-    sh_buf b;
-    sh_buf_init(&b);
-    cr_assert_eq(gossip_desc_encode(&d, &b), 0);
-    out[0] = NODE_WIRE_VERSION;
-    out[1] = NODE_MSG_HELLO;
-    memcpy(out + 2, b.data, b.len);
-    size_t len = b.len + 2;
-    sh_buf_free(&b);
-    return len;
-}
-
 /* Wait until the counter of `reason` at relay i reaches at least min. */
 static double reject_count(const rn_net *net, int i, const char *reason, double min)
 {
@@ -224,37 +156,37 @@ Test(node_testnet, hostile_input_is_rejected_and_counted)
     cr_assert_eq(rn_wait_discovery(&net, 60), 0);
 
     /* 1. no CURVE at all: the handshake fails, nothing gets through */
-    client plain;
-    client_open(&plain, &net, target, 0);
-    client_send(&plain, "\x01\x02garbage", 9, ZMQ_DONTWAIT);
+    rn_client plain;
+    rn_client_open(&plain, &net, target, 0);
+    rn_client_send(&plain, "\x01\x02garbage", 9, ZMQ_DONTWAIT);
     double hf = -1;
     for (double t0 = rn_now(); rn_now() - t0 < 10 && hf < 1; rn_sleep_ms(100))
         hf = rn_metric(&net, target, "shroud_transport_handshake_failures_total");
     cr_assert_geq(hf, 1, "a client without CURVE fails the handshake (%g)", hf);
-    client_close(&plain);
+    rn_client_close(&plain);
 
     /* 2. CURVE with a key nobody knows */
-    client c;
-    client_open(&c, &net, target, 1);
-    client_send(&c, "\x01\x02\x93\x01\x08\x01", 6, 0);
+    rn_client c;
+    rn_client_open(&c, &net, target, 1);
+    rn_client_send(&c, "\x01\x02\x93\x01\x08\x01", 6, 0);
     cr_assert_geq(reject_count(&net, target, "node: unauthenticated message", 1), 1);
     /* a HELLO that is not a descriptor */
-    client_send(&c, "\x01\x01garbage", 9, 0);
+    rn_client_send(&c, "\x01\x01garbage", 9, 0);
     cr_assert_geq(reject_count(&net, target, "gossip: malformed descriptor", 1), 1);
     /* a HELLO claiming another transport key than the one authenticated */
     uint8_t ipk[32], isk[64], other[32], msg[1024];
     crypto_sign_keypair(ipk, isk);
     randombytes_buf(other, sizeof other);
-    size_t len = make_hello(msg, ipk, isk, other, 0);
-    client_send(&c, msg, len, 0);
+    size_t len = rn_make_hello(msg, ipk, isk, other, 0);
+    rn_client_send(&c, msg, len, 0);
     cr_assert_geq(reject_count(&net, target, "node: hello key mismatch", 1), 1);
     /* a forged signature */
-    len = make_hello(msg, ipk, isk, c.pk, 1);
-    client_send(&c, msg, len, 0);
+    len = rn_make_hello(msg, ipk, isk, c.pk, 1);
+    rn_client_send(&c, msg, len, 0);
     cr_assert_geq(reject_count(&net, target, "gossip: bad signature", 1), 1);
     /* a valid HELLO: the client becomes a known relay */
-    len = make_hello(msg, ipk, isk, c.pk, 0);
-    client_send(&c, msg, len, 0);
+    len = rn_make_hello(msg, ipk, isk, c.pk, 0);
+    rn_client_send(&c, msg, len, 0);
     int learned = 0;
     for (double t0 = rn_now(); !learned && rn_now() - t0 < 10; rn_sleep_ms(100)) {
         json_t *s = rn_status(&net, target);
@@ -264,16 +196,16 @@ Test(node_testnet, hostile_input_is_rejected_and_counted)
     cr_assert(learned, "the relay learns a correctly signed HELLO");
 
     /* 3. malformed messages from a known relay */
-    client_send(&c, "\x02\x02\x93\x01\x08\x01", 6, 0);
+    rn_client_send(&c, "\x02\x02\x93\x01\x08\x01", 6, 0);
     cr_assert_geq(reject_count(&net, target, "node: unsupported version", 1), 1);
-    client_send(&c, "\x01\x09xx", 4, 0);
+    rn_client_send(&c, "\x01\x09xx", 4, 0);
     cr_assert_geq(reject_count(&net, target, "node: unknown message type", 1), 1);
-    client_send(&c, "\x01\x02\xc1\xc1\xc1", 5, 0);
+    rn_client_send(&c, "\x01\x02\xc1\xc1\xc1", 5, 0);
     cr_assert_geq(reject_count(&net, target, "gossip: malformed message", 1), 1);
-    client_send(&c, "\x01\x04\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01", 12, 0);
+    rn_client_send(&c, "\x01\x04\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01", 12, 0);
     cr_assert_geq(reject_count(&net, target, "node: malformed sync", 1), 1);
-    client_send(&c, "\x01", 1, ZMQ_SNDMORE);
-    client_send(&c, "\x02", 1, 0);
+    rn_client_send(&c, "\x01", 1, ZMQ_SNDMORE);
+    rn_client_send(&c, "\x02", 1, 0);
     cr_assert_geq(reject_count(&net, target, "transport: bad framing", 1), 1);
     /* oversize: just above the limit is counted; far above drops the link */
     size_t big = 65536 + 1;
@@ -281,24 +213,24 @@ Test(node_testnet, hostile_input_is_rejected_and_counted)
     cr_assert_not_null(huge);
     huge[0] = 1;
     huge[1] = 2;
-    client_send(&c, huge, big, 0);
+    rn_client_send(&c, huge, big, 0);
     cr_assert_geq(reject_count(&net, target, "transport: oversize", 1), 1);
-    client_send(&c, huge, 400000, 0);
+    rn_client_send(&c, huge, 400000, 0);
     free(huge);
     rn_sleep_ms(300);
-    client_close(&c);
+    rn_client_close(&c);
 
     /* 4. a flood from a known relay hits the per-peer rate limit */
-    client f;
-    client_open(&f, &net, target, 1);
+    rn_client f;
+    rn_client_open(&f, &net, target, 1);
     uint8_t fpk[32], fsk[64];
     crypto_sign_keypair(fpk, fsk);
-    len = make_hello(msg, fpk, fsk, f.pk, 0);
-    client_send(&f, msg, len, 0);
+    len = rn_make_hello(msg, fpk, fsk, f.pk, 0);
+    rn_client_send(&f, msg, len, 0);
     for (int k = 0; k < 3000; k++)
-        client_send(&f, "\x01\x02\x93\x01\x08\x01", 6, ZMQ_DONTWAIT);
+        rn_client_send(&f, "\x01\x02\x93\x01\x08\x01", 6, ZMQ_DONTWAIT);
     cr_assert_geq(reject_count(&net, target, "node: rate limit", 1), 1);
-    client_close(&f);
+    rn_client_close(&f);
 
     /* the relay is still up and the network still whole */
     json_t *s = rn_status(&net, target);

@@ -12,7 +12,12 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include <criterion/criterion.h>
+#include <zmq.h>
+
 #include "relaynet.h"
+#include "gossip/descriptor.h"
+#include "node/wire.h"
 #include "node/control.h"
 #include "util/buf.h"
 
@@ -240,4 +245,70 @@ int rn_logs_have_sanitizer_report(const rn_net *net)
              "grep -l -E 'AddressSanitizer|LeakSanitizer|runtime error:' %s/relay-*/relay.log "
              ">/dev/null 2>&1", net->dir);
     return system(cmd) == 0;
+}
+
+/* ---- a test client ---- */
+
+
+void rn_client_open(rn_client *c, const rn_net *net, int relay, int curve)
+{
+    uint8_t identity[32], transport[32];
+    cr_assert_eq(rn_contact(net, relay, identity, transport), 0);
+    c->ctx = zmq_ctx_new();
+    c->sock = zmq_socket(c->ctx, ZMQ_DEALER);
+    cr_assert_not_null(c->sock);
+    int linger = 2000;
+    zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (curve) {
+        crypto_box_keypair(c->pk, c->sk);
+        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, transport, 32), 0);
+        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, c->pk, 32), 0);
+        cr_assert_eq(zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, c->sk, 32), 0);
+    }
+    char ep[64];
+    snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", net->base + relay);
+    cr_assert_eq(zmq_connect(c->sock, ep), 0);
+}
+
+void rn_client_close(rn_client *c)
+{
+    zmq_close(c->sock);
+    zmq_ctx_term(c->ctx);
+}
+
+void rn_client_send(rn_client *c, const void *msg, size_t len, int flags)
+{
+    cr_assert(zmq_send(c->sock, msg, len, flags) >= 0 || zmq_errno() == EAGAIN);
+}
+
+/* A signed HELLO for identity (pk, sk) claiming transport key tk. */
+size_t rn_make_hello(uint8_t *out, const uint8_t pk[32], const uint8_t sk[64],
+                         const uint8_t tk[32], int break_sig)
+{
+    gossip_desc d;
+    memset(&d, 0, sizeof d);
+    memcpy(d.identity, pk, 32);
+    memcpy(d.transport, tk, 32);
+    d.onion[0] = 0x02;
+    randombytes_buf(d.onion + 1, 32);
+    d.n_addrs = 1;
+    d.addrs[0].family = GOSSIP_AF_INET;
+    d.addrs[0].ip[0] = 127;
+    d.addrs[0].ip[3] = 1;
+    d.addrs[0].port = 1;
+    d.capacity = 1;
+    d.issued = (uint64_t)time(NULL);
+    d.expires = d.issued + 3600;
+    cr_assert_eq(gossip_desc_sign(&d, &gossip_crypto_full, sk), 0);
+    if (break_sig)
+        d.sig[7] ^= 1;
+    sh_buf b;
+    sh_buf_init(&b);
+    cr_assert_eq(gossip_desc_encode(&d, &b), 0);
+    out[0] = NODE_WIRE_VERSION;
+    out[1] = NODE_MSG_HELLO;
+    memcpy(out + 2, b.data, b.len);
+    size_t len = b.len + 2;
+    sh_buf_free(&b);
+    return len;
 }

@@ -43,4 +43,21 @@ int rn_logs_have_sanitizer_report(const rn_net *net);
 double rn_now(void);
 void rn_sleep_ms(long ms);
 
+/* A test client speaking to relay i directly over ZeroMQ: with CURVE
+ * (a fresh key pair, the relay's transport key as server key) or
+ * without. */
+typedef struct rn_client {
+    void *ctx, *sock;
+    uint8_t pk[32], sk[32];
+} rn_client;
+void rn_client_open(rn_client *c, const rn_net *net, int relay, int curve);
+void rn_client_close(rn_client *c);
+/* zmq_send that asserts unless the queue is full (EAGAIN). */
+void rn_client_send(rn_client *c, const void *msg, size_t len, int flags);
+/* A node HELLO (version, type, signed descriptor) for identity (pk, sk)
+ * claiming transport key tk; break_sig flips a signature bit.  Returns
+ * its length (at most 2 + 512 bytes). */
+size_t rn_make_hello(uint8_t *out, const uint8_t pk[32], const uint8_t sk[64],
+                     const uint8_t tk[32], int break_sig);
+
 #endif
