@@ -81,6 +81,19 @@ static int cmd_init(int argc, char **argv)
                         NODE_CFG_MAX_BOOTSTRAP);
                 return 2;
             }
+            /* accept the line as `relay init` prints it, "bootstrap = ..." */
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (strncmp(v, "bootstrap", 9) == 0) {
+                const char *q = v + 9;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if (*q == '=') {
+                    v = q + 1;
+                    while (*v == ' ' || *v == '\t')
+                        v++;
+                }
+            }
             boot[o.n_bootstrap++] = v;
         }
     }
@@ -145,6 +158,11 @@ int cli_relay_fetch(const char *cfg_path, const char *path, sh_buf *body, char *
     int status = 0;
     if (node_control_get(h, c.control.port, token, path, 3000, body, &status, err, n) != 0)
         return 1;
+    if (status == 401) {
+        snprintf(err, n, "the relay refused the token in %s (HTTP 401): it was replaced while "
+                 "the relay ran; restart the relay to load the new one", c.token_file);
+        return 1;
+    }
     if (status != 200) {
         snprintf(err, n, "the relay answered HTTP %d", status);
         return 1;

@@ -26,8 +26,10 @@ static void tn_usage(FILE *f)
 {
     fputs("usage:\n"
           "  shroud testnet up --relays N --dir DIR [--base-port P] [--tick-ms MS]\n"
-          "        create (first time) and start N relays on 127.0.0.1\n"
-          "  shroud testnet wait --dir DIR [--timeout S]\n"
+          "        create (first time) and start N relays on 127.0.0.1: relay i listens\n"
+          "        on P+i (default P = 19000), its control API on P+1000+i; on an\n"
+          "        existing DIR, restart relays that are not running\n"
+          "  shroud testnet wait --dir DIR [--timeout S]   (default 60 s)\n"
           "        wait until every relay knows every other one\n"
           "  shroud testnet status --dir DIR\n"
           "        each relay's peers\n"
@@ -81,9 +83,47 @@ static long read_pid(const char *dir, int i)
     return pid;
 }
 
+/* Running, and not a zombie waiting to be reaped (kill(pid, 0) succeeds
+ * on those). */
 static int alive(long pid)
 {
-    return pid > 0 && kill((pid_t)pid, 0) == 0;
+    if (pid <= 0 || kill((pid_t)pid, 0) != 0)
+        return 0;
+    char p[64], buf[512];
+    snprintf(p, sizeof p, "/proc/%ld/stat", pid);
+    FILE *f = fopen(p, "r");
+    if (f == NULL)
+        return 1;
+    size_t r = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[r] = '\0';
+    const char *close = strrchr(buf, ')');   /* the state follows "(comm)" */
+    return close == NULL || close[1] == '\0' || close[2] != 'Z';
+}
+
+/* DIR/testnet.conf remembers the ports and tick of a testnet, so that a
+ * later `up` on the same directory restarts relays as they were made. */
+static int conf_read(const char *dir, int *base, unsigned *tick)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/testnet.conf", dir);
+    FILE *f = fopen(p, "r");
+    if (f == NULL)
+        return -1;
+    int ok = fscanf(f, "base_port=%d tick_ms=%u", base, tick) == 2;
+    fclose(f);
+    return ok ? 0 : -1;
+}
+
+static int conf_write(const char *dir, int base, unsigned tick)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/testnet.conf", dir);
+    FILE *f = fopen(p, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "base_port=%d tick_ms=%u\n", base, tick);
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 static int spawn(const char *self, const char *dir, int i)
@@ -143,13 +183,27 @@ static long long peers_field(json_t *s, const char *k)
     return (long long)json_integer_value(json_object_get(json_object_get(s, "peers"), k));
 }
 
-static int cmd_up(const char *self, const char *dir, int n, int base, unsigned tick)
+static int cmd_up(const char *self, const char *dir, int n, int base, int base_given,
+                  unsigned tick)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "shroud testnet: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
     }
     int have = count_relays(dir);
+    if (have > 0) {
+        int b0;
+        unsigned t0;
+        if (conf_read(dir, &b0, &t0) == 0) {
+            if (b0 != base && base_given)
+                fprintf(stderr, "shroud testnet: %s was made with --base-port %d; using it\n", dir, b0);
+            base = b0;
+            tick = t0;
+        }
+    } else if (conf_write(dir, base, tick) != 0) {
+        fprintf(stderr, "shroud testnet: cannot write %s/testnet.conf\n", dir);
+        return 1;
+    }
     if (have > n)
         n = have;
     char contact[256] = "", err[1024];
@@ -247,11 +301,15 @@ static int cmd_status(const char *dir, int quiet, int *complete)
     if (!quiet)
         printf("%s\n", ok ? "every relay knows every other relay"
                           : "discovery incomplete (or a relay is down)");
-    return 0;
+    return ok ? 0 : 1;
 }
 
 static int cmd_wait(const char *dir, double timeout)
 {
+    if (count_relays(dir) == 0) {
+        fprintf(stderr, "shroud testnet: no relays in %s\n", dir);
+        return 1;
+    }
     double t0 = now_s();
     int last = -1;
     for (;;) {
@@ -322,7 +380,16 @@ int cli_cmd_testnet(int argc, char **argv)
         return 2;
     }
     const char *sub = argv[0], *dir = NULL;
-    int relays = 0, base = 19000;
+    if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        tn_usage(stdout);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            tn_usage(stdout);
+            return 0;
+        }
+    int relays = 0, base = 19000, base_given = 0;
     unsigned tick = 0;
     double timeout = 60;
     for (int i = 1; i < argc; i++) {
@@ -335,8 +402,10 @@ int cli_cmd_testnet(int argc, char **argv)
             dir = v;
         else if (strcmp(a, "--relays") == 0)
             relays = atoi(v);
-        else if (strcmp(a, "--base-port") == 0)
+        else if (strcmp(a, "--base-port") == 0) {
             base = atoi(v);
+            base_given = 1;
+        }
         else if (strcmp(a, "--tick-ms") == 0)
             tick = (unsigned)atoi(v);
         else if (strcmp(a, "--timeout") == 0)
@@ -352,6 +421,8 @@ int cli_cmd_testnet(int argc, char **argv)
         return 2;
     }
     if (strcmp(sub, "up") == 0) {
+        if (relays == 0 && count_relays(dir) > 0)
+            relays = count_relays(dir);   /* restart an existing testnet */
         if (relays < 1 || relays > TN_MAX || base < 1024 || base + 1000 + relays > 65535 ||
             (tick != 0 && (tick < 10 || tick > 60000))) {
             fprintf(stderr, "shroud testnet: --relays 1..%d, --base-port 1024..%d, --tick-ms 10..60000\n",
@@ -365,7 +436,7 @@ int cli_cmd_testnet(int argc, char **argv)
             return 1;
         }
         self[l] = '\0';
-        return cmd_up(self, dir, relays, base, tick);
+        return cmd_up(self, dir, relays, base, base_given, tick);
     }
     if (strcmp(sub, "wait") == 0)
         return cmd_wait(dir, timeout);

@@ -86,7 +86,7 @@ static const key_def keys[N_KEYS] = {
         "A file (mode 0600) whose first line is a passphrase, stretched with Argon2id."),
     [K_PASSPHRASE_ENV] = KEY("keys", "passphrase_env", T_ENV, 0, 1, 0, 0, passphrase_env, NULL,
         "SHROUD_PASSPHRASE", "An environment variable holding the passphrase: [A-Z_][A-Z0-9_]*."),
-    [K_BOOTSTRAP] = KEY("network", "bootstrap", T_BOOT, F_RELOAD, NODE_CFG_MAX_BOOTSTRAP, 0, 0,
+    [K_BOOTSTRAP] = KEY("network", "bootstrap", T_BOOT, 0, NODE_CFG_MAX_BOOTSTRAP, 0, 0,
         bootstrap, NULL, "IDENTITY TRANSPORT 198.51.100.2:9001",
         "A relay to contact at start-up: IDENTITY TRANSPORT HOST:PORT (its\n"
         "Ed25519 identity and CurveZMQ transport keys, 64 hex digits each,\n"

@@ -189,7 +189,21 @@ static void on_sync(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
     (void)what;
-    relay_send_sync(arg);
+    relay *r = arg;
+    relay_send_sync(r);
+    /* Say so when the relay stays alone: an unreachable or mistyped
+     * bootstrap is otherwise silent.  At most once a minute. */
+    sh_peer_id act[1];
+    uint64_t now = relay_mono_ns();
+    if (gossip_active_view(r->gossip.self, act, 1) == 0 &&
+        now - r->start_ns > 30ULL * 1000000000ULL &&
+        (r->lonely_logged_ns == 0 || now - r->lonely_logged_ns > 60ULL * 1000000000ULL)) {
+        r->lonely_logged_ns = now;
+        sh_log_msg(&r->log, SH_LOG_WARN, "node",
+                   "no gossip neighbours yet (%zu relays known, %u bootstrap): check the "
+                   "bootstrap lines (identity, transport key, address) and the firewall",
+                   node_registry_count(r->reg), r->n_boot);
+    }
 }
 
 static void on_announce(evutil_socket_t fd, short what, void *arg)
@@ -243,8 +257,6 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
     }
     int redo_desc = nc.capacity != r->cfg.capacity;
     r->cfg = nc;
-    r->n_boot = 0;        /* new bootstrap addresses; gossip keeps its contacts */
-    (void)setup_bootstrap(r);
     r->reloads++;
     sh_log_msg(&r->log, SH_LOG_NOTICE, "node", "configuration reloaded from %s", nc.path);
     if (redo_desc && relay_issue_descriptor(r, 1) != 0)
@@ -430,10 +442,13 @@ static int relay_start(relay *r, const char *config_path, char *err, size_t n)
         node_control_cfg cc = { .host = h, .port = r->cfg.control.port, .token = token,
                                 .status = relay_status_json, .metrics = relay_metrics_text,
                                 .arg = r };
-        rc = node_control_new(&r->ctl, r->base, &cc, err, n);
+        char cerr[512] = "";
+        rc = node_control_new(&r->ctl, r->base, &cc, cerr, sizeof cerr);
         sodium_memzero(token, sizeof token);
-        if (rc != 0)
+        if (rc != 0) {
+            sh_errf(err, n, "[control] listen = %s: %s", r->cfg.control.text, cerr);
             return rc;
+        }
     }
     r->ev_term = evsignal_new(r->base, SIGTERM, on_stop_signal, r);
     r->ev_int = evsignal_new(r->base, SIGINT, on_stop_signal, r);
@@ -576,7 +591,9 @@ static int init_kek(const node_relay_init_opts *o, const char *dir, node_kek **k
     } else {
         const char *e = getenv(o->passphrase_env);
         if (e == NULL || *e == '\0') {
-            sh_errf(err, n, "environment variable %s is not set", o->passphrase_env);
+            sh_errf(err, n, "environment variable %s is not set (or empty): init needs the "
+                    "passphrase now to seal the keys, and every start needs it again",
+                    o->passphrase_env);
             return SH_ERR_STATE;
         }
         plen = strlen(e);
@@ -616,12 +633,49 @@ static int write_contact(const char *dir, const char *line, char *err, size_t n)
     return 0;
 }
 
+/* Undo a failed init: remove what it created, so that the operator can
+ * simply run it again with the mistake fixed. */
+static void init_cleanup(const char *dir, int created_dir)
+{
+    static const char *const names[] = { "relay.ini.partial", "relay.ini", "relay.key",
+                                         "control.token", CONTACT_FILE };
+    char p[PATH_MAX];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (path_join(p, sizeof p, dir, names[i]) == 0)
+            unlink(p);
+    if (path_join(p, sizeof p, dir, DB_DIR) == 0) {
+        char cmd[PATH_MAX + 32];
+        /* the store's files: RocksDB names them itself */
+        int w = snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", p);
+        if (w > 0 && (size_t)w < sizeof cmd && strchr(p, '\'') == NULL && system(cmd) != 0)
+            fprintf(stderr, "shroud relay init: could not remove %s\n", p);
+    }
+    if (created_dir)
+        rmdir(dir);
+}
+
 int node_relay_init(const node_relay_init_opts *o, FILE *out, char *err, size_t n)
 {
     if (o == NULL || o->dir == NULL || (o->passphrase_file != NULL && o->passphrase_env != NULL)) {
         sh_errf(err, n, "relay init: a directory, and at most one passphrase source");
         return SH_ERR_ARG;
     }
+    const char *listen = o->listen ? o->listen : "127.0.0.1:9001";
+    node_addr la;
+    if (node_addr_parse(&la, listen) != 0) {
+        sh_errf(err, n, "--listen %s: expected IP:PORT with a numeric IPv4 or [IPv6] address "
+                "and a port 1..65535", listen);
+        return SH_ERR_FORMAT;
+    }
+    /* The passphrase file is written into relay.ini: make it absolute, so
+     * that the relay finds it whatever its working directory. */
+    char passfile[PATH_MAX];
+    if (o->passphrase_file != NULL && realpath(o->passphrase_file, passfile) == NULL) {
+        sh_errf(err, n, "--passphrase-file %s: %s", o->passphrase_file, strerror(errno));
+        return SH_ERR_IO;
+    }
+    struct stat st0;
+    int created_dir = lstat(o->dir, &st0) != 0;
     char dir[PATH_MAX];
     int rc = dir_usable(o->dir, err, n);
     if (rc != 0)
@@ -630,16 +684,43 @@ int node_relay_init(const node_relay_init_opts *o, FILE *out, char *err, size_t 
         sh_errf(err, n, "%s: %s", o->dir, strerror(errno));
         return SH_ERR_IO;
     }
-    const char *listen = o->listen ? o->listen : "127.0.0.1:9001";
-    node_addr la;
-    if (node_addr_parse(&la, listen) != 0) {
-        sh_errf(err, n, "--listen %s: expected HOST:PORT with an IP address", listen);
-        return SH_ERR_FORMAT;
-    }
     node_keys *keys = NULL;
     node_kek *kek = NULL;
     node_store *st = NULL;
-    char keyfile[PATH_MAX], path[PATH_MAX], db[PATH_MAX];
+    char keyfile[PATH_MAX] = "", path[PATH_MAX], partial[PATH_MAX], db[PATH_MAX];
+    /* relay.ini first, under a temporary name: it checks every option
+     * before anything else is made, and its final rename marks a complete
+     * relay directory. */
+    node_config_init ci = {
+        .nickname = o->nickname ? o->nickname : "relay",
+        .data_dir = ".",
+        .listen = la.text,
+        .control_listen = o->control ? o->control : "127.0.0.1:9101",
+        .key_file = (o->passphrase_file || o->passphrase_env) ? NULL : "relay.key",
+        .passphrase_file = o->passphrase_file ? passfile : NULL,
+        .passphrase_env = o->passphrase_env,
+        .bootstrap = o->bootstrap,
+        .n_bootstrap = o->n_bootstrap,
+        .tick_ms = o->tick_ms,
+    };
+    char cerr[512] = "";
+    if ((rc = path_join(partial, sizeof partial, dir, "relay.ini.partial")) != 0 ||
+        (rc = path_join(path, sizeof path, dir, "relay.ini")) != 0)
+        goto done;
+    if ((rc = node_config_write(partial, &ci, cerr, sizeof cerr)) != 0) {
+        /* the writer names a line of the file it generated; say which
+         * option that came from instead */
+        const char *m = strstr(cerr, ".partial:");
+        if (m != NULL) {
+            m += strlen(".partial:");
+            m += strspn(m, "0123456789");
+            m += strspn(m, ": ");
+        } else {
+            m = cerr;
+        }
+        sh_errf(err, n, "invalid option: %s", m);
+        goto done;
+    }
     if ((rc = node_keys_generate(&keys)) != 0) {
         sh_errf(err, n, "cannot generate keys: %s", sh_err_str(rc));
         goto done;
@@ -653,8 +734,9 @@ int node_relay_init(const node_relay_init_opts *o, FILE *out, char *err, size_t 
         sh_errf(err, n, "cannot store the keys: %s", sh_err_str(rc));
         goto done;
     }
-    if ((rc = path_join(path, sizeof path, dir, "control.token")) != 0 ||
-        (rc = node_control_token_create(path, err, n)) != 0)
+    char tok[PATH_MAX];
+    if ((rc = path_join(tok, sizeof tok, dir, "control.token")) != 0 ||
+        (rc = node_control_token_create(tok, err, n)) != 0)
         goto done;
     char idhex[65], tkhex[65], contact[256];
     sodium_bin2hex(idhex, sizeof idhex, keys->identity_pk, 32);
@@ -662,33 +744,25 @@ int node_relay_init(const node_relay_init_opts *o, FILE *out, char *err, size_t 
     snprintf(contact, sizeof contact, "%s %s %s", idhex, tkhex, la.text);
     if ((rc = write_contact(dir, contact, err, n)) != 0)
         goto done;
-    node_config_init ci = {
-        .nickname = o->nickname ? o->nickname : "relay",
-        .data_dir = ".",
-        .listen = la.text,
-        .control_listen = o->control ? o->control : "127.0.0.1:9101",
-        .key_file = keyfile[0] ? "relay.key" : NULL,
-        .passphrase_file = o->passphrase_file,
-        .passphrase_env = o->passphrase_env,
-        .bootstrap = o->bootstrap,
-        .n_bootstrap = o->n_bootstrap,
-        .tick_ms = o->tick_ms,
-    };
-    if ((rc = path_join(path, sizeof path, dir, "relay.ini")) != 0 ||
-        (rc = node_config_write(path, &ci, err, n)) != 0)
+    if (rename(partial, path) != 0) {
+        sh_errf(err, n, "cannot rename %s: %s", partial, strerror(errno));
+        rc = SH_ERR_IO;
         goto done;
+    }
     if (out != NULL)
         fprintf(out, "created relay in %s\n"
                      "  config:    %s/relay.ini\n"
                      "  identity:  %s\n"
                      "  transport: %s\n"
-                     "other relays reach this one with the line\n"
-                     "  bootstrap = %s\n",
+                     "other relays reach this one with (shroud relay contact prints it again):\n"
+                     "  %s\n",
                 dir, dir, idhex, tkhex, contact);
 done:
     node_store_free(st);
     node_kek_free(kek);
     node_keys_free(keys);
+    if (rc != 0)
+        init_cleanup(dir, created_dir);
     return rc;
 }
 
@@ -698,20 +772,25 @@ int node_relay_contact(const char *config_path, char *out, size_t n, char *err, 
     int rc = node_config_load(&c, config_path, err, errlen);
     if (rc != 0)
         return rc;
-    char path[PATH_MAX];
+    /* The keys come from the contact file written at init (public, and
+     * readable while the relay runs and holds the store's lock); the
+     * address from relay.ini as it is now, so that a changed listen or
+     * advertise is reflected. */
+    char path[PATH_MAX], line[512];
     if (path_join(path, sizeof path, c.data_dir, CONTACT_FILE) != 0)
         return SH_ERR_OVERSIZE;
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        sh_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        sh_errf(err, errlen, "cannot read %s (written by relay init): %s", path, strerror(errno));
         return SH_ERR_IO;
     }
-    char *ok = fgets(out, (int)n, f);
+    char *ok = fgets(line, (int)sizeof line, f);
     fclose(f);
-    if (ok == NULL) {
-        sh_errf(err, errlen, "%s is empty", path);
+    if (ok == NULL || strlen(line) < 129 || line[64] != ' ' || line[129] != ' ') {
+        sh_errf(err, errlen, "%s is damaged", path);
         return SH_ERR_FORMAT;
     }
-    out[strcspn(out, "\n")] = '\0';
-    return 0;
+    line[129] = '\0';
+    int w = snprintf(out, n, "%s %s", line, c.advertise[0].text);
+    return w > 0 && (size_t)w < n ? 0 : SH_ERR_OVERSIZE;
 }

@@ -103,6 +103,7 @@ struct relay {
     node_prom_hist hops_hist;
 
     uint64_t start_ns;                /* monotonic */
+    uint64_t lonely_logged_ns;        /* last "no neighbours" warning */
     uint64_t epoch;
     int active_dirty;
     int had_neighbor;

@@ -855,7 +855,7 @@ Test(node_config, reload_check)
     /* Every reloadable key changed at once */
     char text[2048];
     snprintf(text, sizeof text, "%s"
-             "bootstrap = " ID2 " " TR2 " 10.0.0.2:1\npeer_rate = 1\nunknown_rate = 1\n"
+             "peer_rate = 1\nunknown_rate = 1\n"
              "[relay]\ncapacity = 7\n[log]\nlevel = debug\nfile = x.log\nformat = plain\n",
              base);
     cr_assert_eq(parse(&cfg2, text), 0, "%s", err);
@@ -876,6 +876,7 @@ Test(node_config, reload_check)
     /* The other non-reloadable keys alone */
     static const struct { const char *kv, *name; } fixed[] = {
         { "[relay]\nadvertise = 10.9.9.9:1\n", "relay.advertise" },
+        { "[network]\nbootstrap = " ID2 " " TR2 " 10.0.0.2:1\n", "network.bootstrap" },
         { "[control]\nlisten = 127.0.0.1:1\n", "control.listen" },
         { "[control]\ntoken_file = t\n", "control.token_file" },
     };

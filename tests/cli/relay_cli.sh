@@ -34,12 +34,25 @@ wait_status() {   # wait until `relay status` answers
 SHROUD_TEST_PASS=correct-horse "$SHROUD" relay init --dir "$T/r" --nickname clitest \
     --listen 127.0.0.1:$PORT --control 127.0.0.1:$CTL --passphrase-env SHROUD_TEST_PASS \
     > "$T/init.out" 2>&1 || fail "init: $(cat "$T/init.out")"
-grep -q "bootstrap = " "$T/init.out" || fail "init prints no bootstrap line"
+grep -q " 127.0.0.1:$PORT$" "$T/init.out" || fail "init prints no contact line"
 [ "$(stat -c %a "$T/r")" = 700 ] || fail "relay dir is not 0700"
 [ -e "$T/r/relay.key" ] && fail "a passphrase relay must not have a key file"
 CFG="$T/r/relay.ini"
 "$SHROUD" relay contact --config "$CFG" | grep -q " 127.0.0.1:$PORT\$" || fail "contact line"
 expect_fail "init twice" "already holds a relay" "$SHROUD" relay init --dir "$T/r"
+
+# a failed init cleans up after itself, so the corrected command works
+expect_fail "bad --bootstrap" "bootstrap" "$SHROUD" relay init --dir "$T/x" --bootstrap garbage
+[ -e "$T/x" ] && fail "a failed init left $T/x behind: $(ls -a "$T/x")"
+"$SHROUD" relay init --dir "$T/x" --listen 127.0.0.1:$((PORT + 2)) --control 127.0.0.1:$((CTL + 2)) \
+    --bootstrap "bootstrap = $("$SHROUD" relay contact --config "$CFG")" > /dev/null 2>&1 \
+    || fail "init after a failed one, with a pasted 'bootstrap = ' line"
+grep -q "^bootstrap = [0-9a-f]\{64\} " "$T/x/relay.ini" || fail "pasted bootstrap line not written"
+# contact follows relay.ini's address
+sed -i "s/^listen = 127.0.0.1:$((PORT + 2))/listen = 127.0.0.1:$((PORT + 3))/" "$T/x/relay.ini"
+"$SHROUD" relay contact --config "$T/x/relay.ini" | grep -q " 127.0.0.1:$((PORT + 3))\$" \
+    || fail "contact does not follow a changed listen"
+echo "ok: failed init cleans up; pasted bootstrap line; contact follows relay.ini"
 
 # the passphrase is needed, and must be right
 expect_fail "missing passphrase" "SHROUD_TEST_PASS" env -u SHROUD_TEST_PASS "$SHROUD" relay run --config "$CFG"
