@@ -5,8 +5,10 @@ set -eu
 BUILD=${1:-build}
 SHROUD="$BUILD/shroud"
 DIR="$BUILD/testnet"
+# stop the relays of an earlier demo that was interrupted, then start afresh
+[ -d "$DIR" ] && "$SHROUD" testnet down --dir "$DIR" >/dev/null 2>&1 || true
 rm -rf "$DIR"
-trap '"$SHROUD" testnet down --dir "$DIR" >/dev/null 2>&1 || true' EXIT INT TERM
+trap '"$SHROUD" testnet down --dir "$DIR" >/dev/null 2>&1 || true' EXIT HUP INT PIPE TERM
 echo "== a local testnet: 10 relays on 127.0.0.1 (shroud testnet up) =="
 "$SHROUD" testnet up --relays 10 --dir "$DIR" --tick-ms 200
 echo "== discovery by gossip (shroud testnet wait) =="
@@ -16,4 +18,4 @@ echo "== one relay, as its operator sees it (shroud relay status) =="
 "$SHROUD" relay status --config "$DIR/relay-0/relay.ini"
 echo "== stopping (shroud testnet down) =="
 "$SHROUD" testnet down --dir "$DIR"
-trap - EXIT INT TERM
+trap - EXIT HUP INT PIPE TERM
