@@ -145,15 +145,10 @@ int cli_relay_fetch(const char *cfg_path, const char *path, sh_buf *body, char *
     char token[NODE_CONTROL_TOKEN_HEX + 1];
     if (node_control_token_load(c.token_file, token, err, n) != 0)
         return 1;
-    char host[64];
-    snprintf(host, sizeof host, "%s", c.control.text);
-    char *colon = strrchr(host, ':');
-    if (colon != NULL)
-        *colon = '\0';
-    char *h = host;
-    if (h[0] == '[') {
-        h++;
-        h[strlen(h) - 1] = '\0';
+    char h[64];
+    if (node_addr_host(&c.control, h, sizeof h) != 0) {
+        snprintf(err, n, "bad control address %s", c.control.text);
+        return 1;
     }
     int status = 0;
     if (node_control_get(h, c.control.port, token, path, 3000, body, &status, err, n) != 0)

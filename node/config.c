@@ -8,7 +8,7 @@
  * since Debian's inih has no INI_HANDLER_LINENO.  The handler returns 0 on
  * the first error and the reader then stops; inih returns the first line
  * it refused, which also covers its own refusals (neither '=' nor ':').
- * Every key is described once, in keys[]: parsing, the defaults, the
+ * Every key is described once, in node_config_keys[]: parsing, the defaults, the
  * reload check and the generated file all read that table. */
 #include "node/config.h"
 
@@ -28,110 +28,10 @@
 #include "gossip/descriptor.h"
 #include "gossip/gossip.h"
 #include "util/hex.h"
+#include "node/config_keys.h"
 
 _Static_assert(NODE_CFG_MAX_ADVERTISE == GOSSIP_DESC_MAX_ADDRS,
                "every advertised address must fit in the descriptor");
-
-/* ---- the keys ------------------------------------------------------------ */
-
-enum { T_U32, T_NICK, T_PATH, T_OPTPATH, T_LISTEN, T_ADVERTISE, T_CONTROL, T_ENV, T_BOOT,
-       T_LEVEL, T_FORMAT };
-#define F_REQ 1u     /* required */
-#define F_RELOAD 2u  /* may change on SIGHUP */
-#define F_AUTO0 4u   /* 0 is accepted besides lo..hi ("automatic") */
-
-typedef struct key_def {
-    const char *section, *name;
-    uint8_t type, flags, max_count;  /* max_count > 1: repeatable */
-    uint32_t lo, hi;                 /* T_U32 */
-    size_t off;                      /* the field in node_config */
-    const char *dflt;                /* written by node_config_write when not given */
-    const char *example;             /* written commented out when there is no value */
-    const char *help;                /* the comment above the key in a new file; for
-                                      * T_U32 the range and default are added */
-} key_def;
-
-enum { K_NICKNAME, K_DATA_DIR, K_LISTEN, K_ADVERTISE, K_CAPACITY, K_KEY_FILE, K_PASSPHRASE_FILE,
-       K_PASSPHRASE_ENV, K_BOOTSTRAP, K_MAX_MESSAGE, K_QUEUE_MAX, K_PEER_RATE, K_UNKNOWN_RATE,
-       K_IDLE_TIMEOUT, K_TICK_MS, K_ACTIVE_VIEW, K_PASSIVE_VIEW, K_DESC_LIFETIME, K_EPOCH,
-       K_CONTROL, K_TOKEN_FILE, K_LOG_LEVEL, K_LOG_FILE, K_LOG_FORMAT, N_KEYS };
-
-#define KEY(sec, name, type, flags, n, lo, hi, field, dflt, ex, help) \
-    { sec, name, type, flags, n, lo, hi, offsetof(node_config, field), dflt, ex, help }
-#define U32(sec, name, flags, lo, hi, field, dflt, help) \
-    KEY(sec, name, T_U32, flags, 1, lo, hi, field, dflt, NULL, help)
-/* In file order: the order of node_config_write and of reload_check. */
-static const key_def keys[N_KEYS] = {
-    [K_NICKNAME] = KEY("relay", "nickname", T_NICK, F_REQ, 1, 0, 0, nickname, "relay0", NULL,
-        "A name for this relay in logs and metrics: 1 to 32 characters\n"
-        "from A-Z a-z 0-9 _ -.  Required."),
-    [K_DATA_DIR] = KEY("relay", "data_dir", T_PATH, F_REQ, 1, 0, 0, data_dir, "data", NULL,
-        "The relay's own directory (database, encrypted keys).  The daemon\n"
-        "refuses to start unless it is mode 0700.  Required."),
-    [K_LISTEN] = KEY("relay", "listen", T_LISTEN, F_REQ, 1, 0, 0, listen, "127.0.0.1:9001", NULL,
-        "Where peers connect (ZeroMQ CURVE): a.b.c.d:PORT or [IPv6]:PORT,\n"
-        "port 1..65535; 0.0.0.0 or [::] accepts on every address.  Required."),
-    [K_ADVERTISE] = KEY("relay", "advertise", T_ADVERTISE, 0, NODE_CFG_MAX_ADVERTISE, 0, 0,
-        advertise, NULL, "203.0.113.7:9001",
-        "The address peers should connect to, signed into the descriptor;\n"
-        "repeat for up to 4.  IP literals, not a wildcard.  Default: listen."),
-    [K_CAPACITY] = U32("relay", "capacity", F_RELOAD, 1, UINT32_MAX, capacity, "100",
-        "Relative bandwidth weight published in the descriptor (paths favour\n"
-        "larger values)."),
-    [K_KEY_FILE] = KEY("keys", "key_file", T_OPTPATH, 0, 1, 0, 0, key_file, "relay.key",
-        "relay.key", "A file (mode 0600) holding 64 hex digits: the key that encrypts\n"
-        "the relay's keys at rest.  Keep it out of backups of data_dir."),
-    [K_PASSPHRASE_FILE] = KEY("keys", "passphrase_file", T_OPTPATH, 0, 1, 0, 0, passphrase_file,
-        NULL, "passphrase.txt",
-        "A file (mode 0600) whose first line is a passphrase, stretched with Argon2id."),
-    [K_PASSPHRASE_ENV] = KEY("keys", "passphrase_env", T_ENV, 0, 1, 0, 0, passphrase_env, NULL,
-        "SHROUD_PASSPHRASE", "An environment variable holding the passphrase: [A-Z_][A-Z0-9_]*."),
-    [K_BOOTSTRAP] = KEY("network", "bootstrap", T_BOOT, 0, NODE_CFG_MAX_BOOTSTRAP, 0, 0,
-        bootstrap, NULL, "IDENTITY TRANSPORT 198.51.100.2:9001",
-        "A relay to contact at start-up: IDENTITY TRANSPORT HOST:PORT (its\n"
-        "Ed25519 identity and CurveZMQ transport keys, 64 hex digits each,\n"
-        "and its address).  Repeat for up to 8 relays."),
-    [K_MAX_MESSAGE] = U32("network", "max_message", 0, 1024, 1048576, max_message, "65536",
-        "Largest message accepted, in bytes."),
-    [K_QUEUE_MAX] = U32("network", "queue_max", 0, 1, 1000000, queue_max, "1000",
-        "Messages queued per peer connection (ZeroMQ high-water mark)."),
-    [K_PEER_RATE] = U32("network", "peer_rate", F_RELOAD, 1, 1000000, peer_rate, "200",
-        "Messages per second accepted from one peer (bursts of twice that)."),
-    [K_UNKNOWN_RATE] = U32("network", "unknown_rate", F_RELOAD, 1, 1000000, unknown_rate, "20",
-        "Connections per second admitted from not-yet-known relays, all together\n"
-        "(bursts of twice that)."),
-    [K_IDLE_TIMEOUT] = U32("network", "idle_timeout_s", 0, 10, 86400, idle_timeout_s, "300",
-        "Close an outgoing connection idle this many seconds."),
-    [K_TICK_MS] = U32("gossip", "tick_ms", 0, 10, 60000, tick_ms, "1000",
-        "Heartbeat period in milliseconds."),
-    [K_ACTIVE_VIEW] = U32("gossip", "active_view", F_AUTO0, 2, GOSSIP_MAX_ACTIVE, active_view,
-        "0", "Neighbours in the active view (0: the gossip default)."),
-    [K_PASSIVE_VIEW] = U32("gossip", "passive_view", F_AUTO0, 4, 4096, passive_view, "0",
-        "Relays kept in the passive view (0: six times the active view)."),
-    [K_DESC_LIFETIME] = U32("gossip", "descriptor_lifetime_s", 0, 300, GOSSIP_DESC_MAX_LIFETIME_S,
-        descriptor_lifetime_s, "3600", "Validity of this relay's signed descriptor in seconds."),
-    [K_EPOCH] = U32("gossip", "epoch_s", 0, 60, 604800, epoch_s, "3600",
-        "Epoch length in seconds, the same on every relay of a network."),
-    [K_CONTROL] = KEY("control", "listen", T_CONTROL, 0, 1, 0, 0, control, "127.0.0.1:9101", NULL,
-        "The HTTP control API and /metrics: a loopback address (127.0.0.0/8\n"
-        "or [::1]) and a port; port 0 disables it.  Default 127.0.0.1:9101."),
-    [K_TOKEN_FILE] = KEY("control", "token_file", T_PATH, 0, 1, 0, 0, token_file,
-        "control.token", NULL,
-        "The file holding the bearer token the control API requires.\nDefault control.token."),
-    [K_LOG_LEVEL] = KEY("log", "level", T_LEVEL, F_RELOAD, 1, 0, 0, log_level, "info", NULL,
-        "Least severe messages logged: debug, info, notice, warn or err.\nDefault info."),
-    [K_LOG_FILE] = KEY("log", "file", T_OPTPATH, F_RELOAD, 1, 0, 0, log_file, NULL, "relay.log",
-        "Append log lines to this file (reopened on SIGHUP, for rotation).\nDefault: stderr."),
-    [K_LOG_FORMAT] = KEY("log", "format", T_FORMAT, F_RELOAD, 1, 0, 0, log_format, "auto", NULL,
-        "plain, systemd (journal priority prefixes) or auto (systemd when\n"
-        "JOURNAL_STREAM is set).  Default auto."),
-};
-
-static const char *const sections[] = { "relay", "keys", "network", "gossip",
-                                        "control", "log" };
-#define N_SECTIONS (sizeof sections / sizeof sections[0])
-/* Indexed by node_log_format */
-static const char *const log_formats[] = { "auto", "plain", "systemd" };
 
 /* ---- values -------------------------------------------------------------- */
 
@@ -214,6 +114,14 @@ int node_addr_parse(node_addr *a, const char *s)
 }
 
 /* Can a peer connect to it?  Not a wildcard, multicast or broadcast. */
+int node_addr_host(const node_addr *a, char *out, size_t n)
+{
+    if (a == NULL || out == NULL || (a->family != 4 && a->family != 6) ||
+        inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, out, (socklen_t)n) == NULL)
+        return SH_ERR_ARG;
+    return 0;
+}
+
 static bool addr_reachable(const node_addr *a)
 {
     static const uint8_t zero[16];
@@ -236,11 +144,11 @@ void node_config_defaults(node_config *c)
     const char *why;
     memset(c, 0, sizeof *c);
     for (size_t k = 0; k < N_KEYS; k++)
-        if (keys[k].type == T_U32)
-            *(uint32_t *)((char *)c + keys[k].off) = (uint32_t)strtoul(keys[k].dflt, NULL, 10);
-    if (addr_parse(&c->control, keys[K_CONTROL].dflt, true, &why) != 0)
+        if (node_config_keys[k].type == T_U32)
+            *(uint32_t *)((char *)c + node_config_keys[k].off) = (uint32_t)strtoul(node_config_keys[k].dflt, NULL, 10);
+    if (addr_parse(&c->control, node_config_keys[K_CONTROL].dflt, true, &why) != 0)
         abort();                     /* the table is wrong */
-    strcpy(c->token_file, keys[K_TOKEN_FILE].dflt);
+    strcpy(c->token_file, node_config_keys[K_TOKEN_FILE].dflt);
     c->log_level = SH_LOG_INFO;
     c->log_format = NODE_LOG_AUTO;
 }
@@ -275,9 +183,7 @@ static int path_resolve(char *out, const char *base, const char *p)
     return 0;
 }
 
-/* path made absolute against the current directory into abs, and, if dir
- * is not NULL, abs's directory into dir (both PATH_MAX bytes). */
-static int abs_path(char *abs, char *dir, const char *path)
+int node_config_abs_path(char *abs, char *dir, const char *path)
 {
     char cwd[PATH_MAX];
     if ((path[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) || path_resolve(abs, cwd, path) != 0)
@@ -356,7 +262,7 @@ static int check_line(parse_state *st, const char *s, size_t n, size_t max)
     if (rest < n && s[rest] != ';')
         return fail(st, SH_ERR_FORMAT, line, "text after the section name");
     for (size_t i = 0; i < N_SECTIONS; i++)
-        if (strlen(sections[i]) == name_len && memcmp(sections[i], s + 1, name_len) == 0)
+        if (strlen(node_config_sections[i]) == name_len && memcmp(node_config_sections[i], s + 1, name_len) == 0)
             return 0;
     return fail(st, SH_ERR_FORMAT, line, "unknown section [%.*s]", (int)name_len, s + 1);
 }
@@ -511,7 +417,7 @@ static int set_value(parse_state *st, const key_def *d, const char *v)
         return 0;
     default:                         /* T_FORMAT */
         for (int i = 0; i < 3; i++)
-            if (strcmp(v, log_formats[i]) == 0)
+            if (strcmp(v, node_config_log_formats[i]) == 0)
                 return c->log_format = (node_log_format)i, 0;
         return fail(st, SH_ERR_FORMAT, line, "format: '%s' is not one of auto, plain, systemd", v);
     }
@@ -521,7 +427,7 @@ static int handler(void *user, const char *section, const char *name, const char
 {
     parse_state *st = user;
     size_t k = 0;
-    while (k < N_KEYS && (strcmp(keys[k].section, section) != 0 || strcmp(keys[k].name, name) != 0))
+    while (k < N_KEYS && (strcmp(node_config_keys[k].section, section) != 0 || strcmp(node_config_keys[k].name, name) != 0))
         k++;
     if (st->code != 0)
         return 0;
@@ -531,15 +437,15 @@ static int handler(void *user, const char *section, const char *name, const char
         fail(st, SH_ERR_FORMAT, st->line, "key '%s' before any [section]", name);
     else if (k == N_KEYS)
         fail(st, SH_ERR_FORMAT, st->line, "unknown key '%s' in section [%s]", name, section);
-    else if (st->count[k] >= keys[k].max_count && keys[k].max_count == 1)
+    else if (st->count[k] >= node_config_keys[k].max_count && node_config_keys[k].max_count == 1)
         fail(st, SH_ERR_FORMAT, st->line, "duplicate key '%s' in [%s] (first given on line %d)",
              name, section, st->key_line[k]);
-    else if (st->count[k] >= keys[k].max_count)
+    else if (st->count[k] >= node_config_keys[k].max_count)
         fail(st, SH_ERR_FORMAT, st->line, "too many '%s' keys in [%s]: at most %u", name,
-             section, (unsigned)keys[k].max_count);
+             section, (unsigned)node_config_keys[k].max_count);
     else if (st->count[k]++ == 0)
         st->key_line[k] = st->line;
-    return st->code == 0 && set_value(st, &keys[k], value) == 0;
+    return st->code == 0 && set_value(st, &node_config_keys[k], value) == 0;
 }
 
 /* The checks that need the whole file. */
@@ -547,9 +453,9 @@ static int finish(parse_state *st)
 {
     node_config *c = st->c;
     for (size_t k = 0; k < N_KEYS; k++)
-        if ((keys[k].flags & F_REQ) && st->count[k] == 0)
-            return fail(st, SH_ERR_FORMAT, 0, "missing required key '%s' in [%s]", keys[k].name,
-                        keys[k].section);
+        if ((node_config_keys[k].flags & F_REQ) && st->count[k] == 0)
+            return fail(st, SH_ERR_FORMAT, 0, "missing required key '%s' in [%s]", node_config_keys[k].name,
+                        node_config_keys[k].section);
     const char *src[3] = { c->key_file, c->passphrase_file, c->passphrase_env };
     int first = -1;
     for (int i = 0; i < 3; i++) {
@@ -559,7 +465,7 @@ static int finish(parse_state *st)
             int late = st->key_line[b] > st->key_line[a] ? b : a, early = a + b - late;
             return fail(st, SH_ERR_FORMAT, st->key_line[late], "%s: [keys] takes only one of "
                         "key_file, passphrase_file, passphrase_env (%s is set on line %d)",
-                        keys[late].name, keys[early].name, st->key_line[early]);
+                        node_config_keys[late].name, node_config_keys[early].name, st->key_line[early]);
         }
         first = src[i][0] != '\0' ? i : first;
     }
@@ -577,9 +483,7 @@ static int finish(parse_state *st)
     return 0;
 }
 
-/* "NAME:LINE: reason", or "NAME: reason" without a line, into err. */
-__attribute__((format(printf, 5, 6)))
-static void report(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
+void node_config_report(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
 {
     char reason[sizeof ((parse_state *)0)->reason];
     va_list ap;
@@ -602,14 +506,14 @@ int node_config_parse_buffer(node_config *c, const char *data, size_t len, const
     /* Several kilobytes: off small thread stacks. */
     parse_state *st = calloc(1, sizeof *st);
     if (st == NULL) {
-        report(err, errlen, name, 0, "out of memory");
+        node_config_report(err, errlen, name, 0, "out of memory");
         return SH_ERR_NOMEM;
     }
     node_config_defaults(c);
     snprintf(c->path, sizeof c->path, "%s", name);
     st->c = c, st->data = data, st->len = len;
-    if (abs_path(st->base, NULL, base_dir != NULL ? base_dir : ".") != 0
-        || path_resolve(c->token_file, st->base, keys[K_TOKEN_FILE].dflt) != 0) {
+    if (node_config_abs_path(st->base, NULL, base_dir != NULL ? base_dir : ".") != 0
+        || path_resolve(c->token_file, st->base, node_config_keys[K_TOKEN_FILE].dflt) != 0) {
         fail(st, SH_ERR_IO, 0, "cannot resolve the directory of relative paths");
     } else if (len > NODE_CFG_FILE_MAX) {
         fail(st, SH_ERR_OVERSIZE, 0, "larger than %u bytes", NODE_CFG_FILE_MAX);
@@ -630,7 +534,7 @@ int node_config_parse_buffer(node_config *c, const char *data, size_t len, const
     }
     int rc = st->code;
     if (rc != 0)
-        report(err, errlen, name, st->err_line, "%s", st->reason);
+        node_config_report(err, errlen, name, st->err_line, "%s", st->reason);
     free(st);
     return rc;
 }
@@ -654,22 +558,22 @@ int node_config_load(node_config *c, const char *path, char *err, size_t errlen)
     int rc = SH_ERR_NOMEM, fd = -1;
     struct stat sb;
     if (buf == NULL) {
-        report(err, errlen, path, 0, "out of memory");
-    } else if ((rc = abs_path(abs, dir, path)) != 0) {
-        report(err, errlen, path, 0, "cannot make the path absolute");
+        node_config_report(err, errlen, path, 0, "out of memory");
+    } else if ((rc = node_config_abs_path(abs, dir, path)) != 0) {
+        node_config_report(err, errlen, path, 0, "cannot make the path absolute");
     } else if ((rc = SH_ERR_IO, fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0
                || (f = fdopen(fd, "r")) == NULL) {
         /* Open what we report and resolve against: the absolute path. */
-        report(err, errlen, abs, 0, "cannot open: %s", strerror(errno));
+        node_config_report(err, errlen, abs, 0, "cannot open: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
     } else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        report(err, errlen, abs, 0, "not a regular file");
+        node_config_report(err, errlen, abs, 0, "not a regular file");
     } else {
         /* One byte past the limit tells "at the limit" from "above". */
         size_t len = fread(buf, 1, NODE_CFG_FILE_MAX + 1, f);
         if (ferror(f))
-            report(err, errlen, abs, 0, "cannot read: %s", strerror(errno));
+            node_config_report(err, errlen, abs, 0, "cannot read: %s", strerror(errno));
         else
             rc = node_config_parse_buffer(c, buf, len, abs, dir, err, errlen);
     }
@@ -720,138 +624,12 @@ int node_config_reload_check(const node_config *old_cfg, const node_config *new_
     if (old_cfg == NULL || new_cfg == NULL)
         return SH_ERR_ARG;
     for (size_t k = 0; k < N_KEYS; k++) {
-        if ((keys[k].flags & F_RELOAD) || key_equal(&keys[k], old_cfg, new_cfg))
+        if ((node_config_keys[k].flags & F_RELOAD) || key_equal(&node_config_keys[k], old_cfg, new_cfg))
             continue;
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "key '%s.%s' cannot change without a restart",
-                     keys[k].section, keys[k].name);
+                     node_config_keys[k].section, node_config_keys[k].name);
         return SH_ERR_STATE;
     }
     return 0;
-}
-
-/* ---- writing ------------------------------------------------------------- */
-
-/* Would v come back unchanged from "key = v"?  NULL if so, else why not. */
-static const char *unwritable(const char *v)
-{
-    size_t n = strlen(v);
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-            return "it contains a control character";
-    if (n == 0 || strchr(" \t", v[0]) != NULL || strchr(" \t", v[n - 1]) != NULL)
-        return "it is empty, or starts or ends with a blank";
-    if (v[0] == ';' || strstr(v, " ;") != NULL || strstr(v, "\t;") != NULL)
-        return "a ';' in it would start a comment";
-    return NULL;
-}
-
-/* The text of the file: a header, then per key its help and its value
- * (given, else the default), or an example commented out. */
-static char *render(const node_config_init *p, const char *const *given, bool any_source,
-                    size_t *len)
-{
-    char *text = NULL, tick[16];
-    FILE *m = open_memstream(&text, len);
-    if (m == NULL)
-        return NULL;
-    fputs("; relay.ini -- the configuration of a shroud relay (`shroud relay init`).\n"
-          "; Every key is described in docs/operator-guide.md, \"Configuration\n"
-          "; reference\".  [section] headers and `key = value` lines, not indented;\n"
-          "; comments start with ';' or '#' at the start of a line, or with ' ;'\n"
-          "; after a value.  Relative paths are relative to this file's directory.\n"
-          "; Changes apply on restart; those marked \"Reloaded on SIGHUP\" also on\n"
-          "; `systemctl reload` (SIGHUP).\n", m);
-    snprintf(tick, sizeof tick, "%u", (unsigned)p->tick_ms);
-    for (size_t k = 0; k < N_KEYS; k++) {
-        const key_def *d = &keys[k];
-        if (k == 0 || strcmp(d->section, keys[k - 1].section) != 0)
-            fprintf(m, "\n[%s]\n", d->section);
-        if (k == K_KEY_FILE)
-            fputs("; The relay's keys are stored encrypted: set exactly one of the\n"
-                  "; three ways of getting the key that unlocks them.\n", m);
-        fputc('\n', m);
-        for (const char *h = d->help; *h != '\0'; h += h[0] == '\n') {
-            size_t n = strcspn(h, "\n");
-            fprintf(m, "; %.*s\n", (int)n, h);
-            h += n;
-        }
-        if (d->type == T_U32)
-            fprintf(m, "; %u..%u%s.  Default %s.\n", (unsigned)d->lo, (unsigned)d->hi,
-                    (d->flags & F_AUTO0) ? ", or 0 for automatic" : "", d->dflt);
-        if (d->flags & F_RELOAD)
-            fputs("; Reloaded on SIGHUP.\n", m);
-        bool source = k >= K_KEY_FILE && k <= K_PASSPHRASE_ENV;
-        const char *v = given[k] != NULL ? given[k]
-                        : source && any_source ? NULL
-                        : k == K_TICK_MS && p->tick_ms != 0 ? tick : d->dflt;
-        for (size_t i = 0; k == K_BOOTSTRAP && i < p->n_bootstrap; i++)
-            fprintf(m, "bootstrap = %s\n", p->bootstrap[i]);
-        if (k != K_BOOTSTRAP || p->n_bootstrap == 0)
-            fprintf(m, v != NULL ? "%s = %s\n" : "; %s = %s\n", d->name,
-                    v != NULL ? v : d->example);
-    }
-    if (fclose(m) != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
-}
-
-int node_config_write(const char *path, const node_config_init *p, char *err, size_t errlen)
-{
-    if (err != NULL && errlen > 0)
-        err[0] = '\0';
-    if (path == NULL || p == NULL || (p->bootstrap == NULL && p->n_bootstrap > 0))
-        return SH_ERR_ARG;
-    const char *given[N_KEYS] = {
-        [K_NICKNAME] = p->nickname, [K_DATA_DIR] = p->data_dir, [K_LISTEN] = p->listen,
-        [K_CONTROL] = p->control_listen, [K_KEY_FILE] = p->key_file,
-        [K_PASSPHRASE_FILE] = p->passphrase_file, [K_PASSPHRASE_ENV] = p->passphrase_env,
-    };
-    /* Two key sources, or too many bootstrap lines, are left to the
-     * parse-back below, which names them as a relay would. */
-    bool any_source = p->key_file != NULL || p->passphrase_file != NULL
-                      || p->passphrase_env != NULL;
-    for (size_t i = 0; i < N_KEYS + p->n_bootstrap; i++) {
-        const char *v = i < N_KEYS ? given[i] : p->bootstrap[i - N_KEYS];
-        const char *why = v != NULL ? unwritable(v) : NULL;
-        if (why != NULL) {
-            report(err, errlen, path, 0, "'%s' cannot be written: %s", v, why);
-            return SH_ERR_ARG;
-        }
-    }
-    char abs[PATH_MAX], dir[PATH_MAX], *text = NULL;
-    node_config *back = malloc(sizeof *back);
-    size_t len = 0;
-    int rc = SH_ERR_NOMEM, fd = -1, e = 0;
-    FILE *f = NULL;
-    if (back == NULL || (text = render(p, given, any_source, &len)) == NULL) {
-        report(err, errlen, path, 0, "out of memory");
-    } else if ((rc = abs_path(abs, dir, path)) != 0) {
-        report(err, errlen, path, 0, "cannot make the path absolute");
-    } else if (node_config_parse_buffer(back, text, len, abs, dir, err, errlen) != 0) {
-        rc = SH_ERR_ARG;             /* never write what the relay would refuse */
-    } else if ((rc = SH_ERR_IO,
-                fd = open(abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0
-               || (f = fdopen(fd, "w")) == NULL) {
-        report(err, errlen, abs, 0, "cannot create: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(abs);
-        }
-    } else {
-        if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || fsync(fd) != 0)
-            e = errno != 0 ? errno : EIO;
-        if (fclose(f) != 0 && e == 0)
-            e = errno;
-        rc = e != 0 ? SH_ERR_IO : 0;
-        if (e != 0) {
-            report(err, errlen, abs, 0, "cannot write: %s", strerror(e));
-            unlink(abs);             /* no half-written configuration */
-        }
-    }
-    free(back);
-    free(text);
-    return rc;
 }

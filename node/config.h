@@ -143,6 +143,9 @@ int node_config_parse_buffer(node_config *c, const char *data, size_t len,
  * must not depend on a resolver.  Fills a->text in normalized form.
  * SH_ERR_FORMAT or SH_ERR_RANGE (port); *a is untouched on error. */
 int node_addr_parse(node_addr *a, const char *s) SH_WUR;
+/* The IP of a parsed address as text without port or brackets
+ * ("127.0.0.1", "::1"), for APIs that take host and port apart. */
+int node_addr_host(const node_addr *a, char *out, size_t n) SH_WUR;
 
 /* SIGHUP.  0 if every difference between old_cfg and new_cfg can be
  * applied by a running relay: log.level, log.file, log.format,

@@ -84,6 +84,27 @@ static int log_open(relay *r, const node_config *c, char *err, size_t n)
 
 /* ---- keys ----------------------------------------------------------------------- */
 
+/* The passphrase from a file or an environment variable, in sodium_malloc
+ * memory (freed by the caller with sodium_free).  `what` names the
+ * setting in the error ("keys.passphrase_env", "--passphrase-env"). */
+static int read_passphrase(const char *file, const char *env, const char *what,
+                           char **pass, size_t *plen, char *err, size_t n)
+{
+    if (file != NULL && file[0] != '\0')
+        return node_passphrase_read_file(file, pass, plen, err, n);
+    const char *e = getenv(env);
+    if (e == NULL || *e == '\0') {
+        sh_errf(err, n, "environment variable %s (%s) is not set or empty: the passphrase is "
+                "needed to seal the keys at init and to open them at every start", env, what);
+        return SH_ERR_STATE;
+    }
+    *plen = strlen(e);
+    if ((*pass = sodium_malloc(*plen + 1)) == NULL)
+        return SH_ERR_NOMEM;
+    memcpy(*pass, e, *plen + 1);
+    return 0;
+}
+
 static int kek_from_config(const node_config *c, const uint8_t *blob, size_t blen,
                            node_kek **out, char *err, size_t n)
 {
@@ -95,23 +116,9 @@ static int kek_from_config(const node_config *c, const uint8_t *blob, size_t ble
         return rc;
     char *pass = NULL;
     size_t plen = 0;
-    if (c->passphrase_file[0] != '\0') {
-        rc = node_passphrase_read_file(c->passphrase_file, &pass, &plen, err, n);
-        if (rc != 0)
-            return rc;
-    } else {
-        const char *e = getenv(c->passphrase_env);
-        if (e == NULL || *e == '\0') {
-            sh_errf(err, n, "environment variable %s (keys.passphrase_env) is not set",
-                 c->passphrase_env);
-            return SH_ERR_STATE;
-        }
-        plen = strlen(e);
-        pass = sodium_malloc(plen + 1);
-        if (pass == NULL)
-            return SH_ERR_NOMEM;
-        memcpy(pass, e, plen + 1);
-    }
+    if ((rc = read_passphrase(c->passphrase_file, c->passphrase_env, "keys.passphrase_env",
+                              &pass, &plen, err, n)) != 0)
+        return rc;
     rc = node_kek_from_passphrase(out, pass, plen, h.salt, h.opslimit, (size_t)h.memlimit,
                                   err, n);
     sodium_free(pass);
@@ -429,16 +436,9 @@ static int relay_start(relay *r, const char *config_path, char *err, size_t n)
         char token[NODE_CONTROL_TOKEN_HEX + 1];
         if ((rc = node_control_token_load(r->cfg.token_file, token, err, n)) != 0)
             return rc;
-        char host[64];
-        snprintf(host, sizeof host, "%s", r->cfg.control.text);
-        char *colon = strrchr(host, ':');
-        if (colon != NULL)
-            *colon = '\0';
-        char *h = host;
-        if (h[0] == '[') {   /* [::1] -> ::1 */
-            h++;
-            h[strlen(h) - 1] = '\0';
-        }
+        char h[64];
+        if ((rc = node_addr_host(&r->cfg.control, h, sizeof h)) != 0)
+            return rc;
         node_control_cfg cc = { .host = h, .port = r->cfg.control.port, .token = token,
                                 .status = relay_status_json, .metrics = relay_metrics_text,
                                 .arg = r };
@@ -585,25 +585,10 @@ static int init_kek(const node_relay_init_opts *o, const char *dir, node_kek **k
     }
     char *pass = NULL;
     size_t plen = 0;
-    if (o->passphrase_file != NULL) {
-        if ((rc = node_passphrase_read_file(o->passphrase_file, &pass, &plen, err, n)) != 0)
-            return rc;
-    } else {
-        const char *e = getenv(o->passphrase_env);
-        if (e == NULL || *e == '\0') {
-            sh_errf(err, n, "environment variable %s is not set (or empty): init needs the "
-                    "passphrase now to seal the keys, and every start needs it again",
-                    o->passphrase_env);
-            return SH_ERR_STATE;
-        }
-        plen = strlen(e);
-        if ((pass = sodium_malloc(plen + 1)) == NULL)
-            return SH_ERR_NOMEM;
-        memcpy(pass, e, plen + 1);
-    }
-    uint8_t salt[16];
-    randombytes_buf(salt, sizeof salt);
-    rc = node_kek_from_passphrase(kek, pass, plen, salt,
+    if ((rc = read_passphrase(o->passphrase_file, o->passphrase_env, "--passphrase-env",
+                              &pass, &plen, err, n)) != 0)
+        return rc;
+    rc = node_kek_from_passphrase(kek, pass, plen, NULL,   /* NULL: a fresh salt */
                                   o->fast_kdf ? crypto_pwhash_OPSLIMIT_MIN
                                               : crypto_pwhash_OPSLIMIT_MODERATE,
                                   o->fast_kdf ? crypto_pwhash_MEMLIMIT_MIN
@@ -643,13 +628,9 @@ static void init_cleanup(const char *dir, int created_dir)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (path_join(p, sizeof p, dir, names[i]) == 0)
             unlink(p);
-    if (path_join(p, sizeof p, dir, DB_DIR) == 0) {
-        char cmd[PATH_MAX + 32];
-        /* the store's files: RocksDB names them itself */
-        int w = snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", p);
-        if (w > 0 && (size_t)w < sizeof cmd && strchr(p, '\'') == NULL && system(cmd) != 0)
-            fprintf(stderr, "shroud relay init: could not remove %s\n", p);
-    }
+    char err[256];
+    if (path_join(p, sizeof p, dir, DB_DIR) == 0 && node_store_destroy(p, err, sizeof err) != 0)
+        fprintf(stderr, "shroud relay init: %s\n", err);
     if (created_dir)
         rmdir(dir);
 }

@@ -422,32 +422,13 @@ static void send_missing(relay *r, sh_peer_id to, const node_wire_msg *have)
         node_peer *p = node_registry_at(r->reg, (start + k) % n);
         if (p->id == to)
             continue;
-        int known = 0;
-        if (have != NULL) {
-            uint32_t lo = 0, hi = have->n_ids;
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2, v = node_wire_sync_id(have, mid);
-                if (v == p->id) {
-                    known = 1;
-                    break;
-                }
-                if (v < p->id)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-        }
+        int known = have != NULL && node_wire_sync_has(have, p->id);
         if (!known && send_node_msg(r, to, NODE_MSG_DESC, p->wire, p->wire_len) == 0)
             sent++;
     }
-    if (have != NULL && r->self != to) {
-        /* and ourselves, if the peer does not list us */
-        int listed = 0;
-        for (uint32_t i = 0; i < have->n_ids && !listed; i++)
-            listed = node_wire_sync_id(have, i) == r->self;
-        if (!listed)
-            (void)send_node_msg(r, to, NODE_MSG_DESC, r->desc_wire, r->desc_len);
-    }
+    /* and ourselves, if the peer does not list us */
+    if (have != NULL && !node_wire_sync_has(have, r->self))
+        (void)send_node_msg(r, to, NODE_MSG_DESC, r->desc_wire, r->desc_len);
 }
 
 static void on_descriptor(relay *r, const uint8_t key[32], const node_wire_msg *m)

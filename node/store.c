@@ -403,6 +403,30 @@ int node_store_open(node_store **out, const char *path, char *err, size_t errlen
     return 0;
 }
 
+int node_store_destroy(const char *path, char *err, size_t errlen)
+{
+    if (path == NULL)
+        return SH_ERR_ARG;
+    if (access(path, F_OK) != 0)
+        return 0;
+    rocksdb_options_t *o = rocksdb_options_create();
+    if (o == NULL)
+        return SH_ERR_NOMEM;
+    char *e = NULL;
+    rocksdb_destroy_db(o, path, &e);
+    rocksdb_options_destroy(o);
+    if (e != NULL) {
+        sh_errf(err, errlen, "store: cannot remove %s: %s", path, e);
+        rocksdb_free(e);
+        return SH_ERR_IO;
+    }
+    if (rmdir(path) != 0 && errno != ENOENT) {
+        sh_errf(err, errlen, "store: cannot remove %s: %s", path, strerror(errno));
+        return SH_ERR_IO;
+    }
+    return 0;
+}
+
 void node_store_free(node_store *s)
 {
     if (s == NULL)

@@ -80,6 +80,10 @@ typedef struct node_store node_store;
 int node_store_open(node_store **out, const char *path, char *err, size_t errlen) SH_WUR;
 /* Close the database and release everything; NULL-safe. */
 void node_store_free(node_store *s);
+/* Delete a closed database and its directory (rocksdb_destroy_db, then
+ * rmdir): for undoing a relay directory that was never completed.  0 also
+ * when there was nothing. */
+int node_store_destroy(const char *path, char *err, size_t errlen) SH_WUR;
 /* The directory given to node_store_open. */
 const char *node_store_path(const node_store *s);
 

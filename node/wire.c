@@ -74,6 +74,21 @@ uint32_t node_wire_sync_id(const node_wire_msg *m, uint32_t i)
     return be32(m->body + 2 + 4 * (size_t)i);
 }
 
+int node_wire_sync_has(const node_wire_msg *m, uint32_t id)
+{
+    uint32_t lo = 0, hi = m->n_ids;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, v = node_wire_sync_id(m, mid);
+        if (v == id)
+            return 1;
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 int node_wire_encode(sh_buf *out, uint8_t type, const uint8_t *body, size_t len)
 {
     if (out == NULL || type == 0 || type >= NODE_MSG_COUNT || len == 0 || body == NULL ||

@@ -53,6 +53,8 @@ int node_wire_decode(node_wire_msg *m, const uint8_t *msg, size_t len,
                      const char **why) SH_WUR;
 /* The i-th id of a decoded SYNC (i < n_ids). */
 uint32_t node_wire_sync_id(const node_wire_msg *m, uint32_t i);
+/* Does a decoded SYNC list id?  (Binary search: the ids are sorted.) */
+int node_wire_sync_has(const node_wire_msg *m, uint32_t id);
 
 /* Append version | type | body to out (reset first by the caller). */
 int node_wire_encode(sh_buf *out, uint8_t type, const uint8_t *body, size_t len) SH_WUR;

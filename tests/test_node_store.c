@@ -70,6 +70,24 @@ static void expect(node_store *s, node_cf cf, const char *k, const char *v)
     sh_buf_free(&b);
 }
 
+Test(node_store, destroy_removes_the_database_and_its_directory)
+{
+    node_store *s = open_ok();
+    cr_assert_eq(node_store_put1(s, NODE_CF_PEERS, K("k"), 1, K("v"), 1), 0);
+    mix_replay rp;
+    cr_assert_eq(node_store_replay(s, &rp), 0);
+    uint8_t tag[MIX_REPLAY_TAG_BYTES] = { 1 };
+    cr_assert_eq(mix_replay_seen_or_add(&rp, 5, tag), 0);
+    mix_replay_free(&rp);
+    node_store_free(s);
+    cr_assert_eq(node_store_destroy(dbp, err, sizeof err), 0, "%s", err);
+    cr_assert_neq(access(dbp, F_OK), 0, "the database directory is gone");
+    cr_assert_eq(node_store_destroy(dbp, err, sizeof err), 0, "nothing to remove is fine");
+    s = open_ok();   /* a fresh, empty database can be made again */
+    expect(s, NODE_CF_PEERS, "k", NULL);
+    node_store_free(s);
+}
+
 Test(node_store, creates_private_dir_and_reopen_keeps_data)
 {
     node_store *s = open_ok();
