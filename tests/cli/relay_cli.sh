@@ -7,8 +7,10 @@
 set -u
 SHROUD=$1
 T=$(mktemp -d /tmp/shroud-relay-cli-XXXXXX)
-PORT=$((21000 + $$ % 8000))
-CTL=$((PORT + 1000))
+# ports apart from tests/helpers/relaynet.c's bands (20000-21999): relays
+# in [23000, 25000), control APIs in [26000, 28000)
+PORT=$((23000 + ($$ % 500) * 4))
+CTL=$((PORT + 3000))
 PIDS=""
 cleanup() {
     for p in $PIDS; do kill -9 "$p" 2>/dev/null; done

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,18 +90,54 @@ int rn_shroud(char *out, size_t outn, const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Port slots: listen ports in [20000, 21000) and control ports in
+ * [21000, 22000), 50 slots of RN_SLOT_PORTS, all below Linux's ephemeral
+ * range (32768-60999) so that no outgoing connection holds a relay's
+ * port.  A listen band never meets a control band. */
+#define RN_SLOTS 50
+
+/* Reserve a free slot (flock, released when the fd closes or the process
+ * exits), starting at a random one; its fd, or -1. */
+static int slot_lock(int *slot, uint32_t start, int skip)
+{
+    for (int k = 0; k < RN_SLOTS; k++) {
+        int s = (int)((start + (uint32_t)k) % RN_SLOTS);
+        if (s == skip)
+            continue;
+        char p[64];
+        snprintf(p, sizeof p, "/tmp/shroud-test-ports-%d.lock", s);
+        int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            *slot = s;
+            return fd;
+        }
+        close(fd);
+    }
+    return -1;
+}
+
 int rn_up(rn_net *net, int n, unsigned tick_ms)
 {
     memset(net, 0, sizeof *net);
+    net->slot_fd = -1;
+    if (n < 1 || n > RN_SLOT_PORTS)
+        return -1;
     snprintf(net->dir, sizeof net->dir, "/tmp/shroud-testnet-XXXXXX");
     if (mkdtemp(net->dir) == NULL)
         return -1;
     net->n = n;
-    uint32_t r = randombytes_uniform(400);
+    int slot = -1;
     for (int attempt = 0; attempt < 4; attempt++) {
-        /* below Linux's ephemeral range (32768-60999), so that no outgoing
-         * connection holds a port a relay wants */
-        net->base = 20000 + (int)((r + 97u * (unsigned)attempt) % 200) * 50;
+        int prev = slot;
+        int fd = slot_lock(&slot, randombytes_uniform(RN_SLOTS), prev);
+        if (net->slot_fd >= 0)
+            close(net->slot_fd);
+        net->slot_fd = fd;
+        if (fd < 0)
+            return -1;
+        net->base = 20000 + slot * RN_SLOT_PORTS;
         char out[8192];
         int rc = rn_shroud(out, sizeof out, "testnet up --relays %d --dir %s --base-port %d --tick-ms %u",
                            n, net->dir, net->base, tick_ms);
@@ -108,8 +145,8 @@ int rn_up(rn_net *net, int n, unsigned tick_ms)
             return 0;
         fprintf(stderr, "testnet up failed (%d): %s\n", rc, out);
         rn_shroud(NULL, 0, "testnet down --dir %s", net->dir);
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "rm -rf %s/relay-*", net->dir);
+        char cmd[640];
+        snprintf(cmd, sizeof cmd, "rm -rf %s/relay-* %s/testnet.conf", net->dir, net->dir);
         if (system(cmd) != 0)
             return -1;
         if (strstr(out, "in use") == NULL)
@@ -121,6 +158,10 @@ int rn_up(rn_net *net, int n, unsigned tick_ms)
 void rn_down(rn_net *net, int keep)
 {
     rn_shroud(NULL, 0, "testnet down --dir %s", net->dir);
+    if (!keep && net->slot_fd >= 0) {
+        close(net->slot_fd);
+        net->slot_fd = -1;
+    }
     if (!keep) {
         char cmd[512];
         snprintf(cmd, sizeof cmd, "rm -rf %s", net->dir);

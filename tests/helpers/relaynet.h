@@ -12,14 +12,18 @@ typedef struct rn_net {
     char dir[256];        /* DIR: relays in DIR/relay-i */
     int n;
     int base;             /* relay i listens on base + i, control on base + 1000 + i */
+    int slot_fd;          /* the lock that reserves the ports for this process */
 } rn_net;
 
 /* Run the shroud executable with a formatted argument string (split on
  * spaces); returns its exit status, its output in out (if non-NULL). */
 int rn_shroud(char *out, size_t outn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Create and start n relays (tick tick_ms); retries other ports if busy.
- * 0 or -1. */
+/* Create and start n relays (n <= RN_SLOT_PORTS, tick tick_ms) on ports
+ * reserved for this process: a port slot is an flock'ed file in /tmp, so
+ * test programs running at once (ctest -j) never share ports; busy ports
+ * of other programs make it try another slot.  0 or -1. */
+#define RN_SLOT_PORTS 20
 int rn_up(rn_net *net, int n, unsigned tick_ms);
 /* Stop every relay and remove the directory unless keep. */
 void rn_down(rn_net *net, int keep);
