@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "gossip/gossip.h"
+#include "gossip/gossip_msg.h"
 #include "util/buf.h"
 
 #define MOD "gossip"
@@ -19,26 +20,7 @@
 #define TAG_TICK 1
 #define TAG_GRAFT_BASE 0x100
 
-/* ---- wire (gossip_msg.c) ------------------------------------------------ */
-
-typedef struct gossip_msg {
-    uint32_t type;
-    sh_peer_id peer;                  /* FORWARD_JOIN: joiner; SHUFFLE: origin */
-    uint32_t ttl;                     /* FORWARD_JOIN, SHUFFLE */
-    uint32_t nonce;                   /* SHUFFLE(_REPLY), PING, PONG */
-    bool flag;                        /* NEIGHBOR: high; NEIGHBOR_REPLY:
-                                       * accepted; PONG: we are in its view */
-    uint32_t kind, hops;              /* GOSSIP; IHAVE: hops */
-    const uint8_t *payload;           /* GOSSIP, into the input */
-    size_t payload_len;
-    uint8_t id[GOSSIP_ID_BYTES];      /* IHAVE, GRAFT */
-    sh_peer_id peers[GOSSIP_MAX_SHUFFLE];
-    uint32_t n_peers;                 /* SHUFFLE(_REPLY) */
-} gossip_msg;
-
-/* Strict decode; on failure *why is the reason to reject with. */
-int gossip_msg_decode(gossip_msg *m, const uint8_t *b, size_t len, gossip_rej *why) SH_WUR;
-int gossip_msg_encode(const gossip_msg *m, sh_buf *out) SH_WUR;
+/* ---- wire: gossip/gossip_msg.h ---------------------------------------- */
 
 /* ---- state ------------------------------------------------------------- */
 

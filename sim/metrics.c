@@ -37,6 +37,8 @@ typedef struct srow {
 typedef struct crow {
     uint64_t t;
     uint32_t up, largest, components, honest_up, eclipsed;
+    uint32_t majority;        /* honest relays with more than half byzantine neighbours */
+    uint64_t links, byz_links; /* honest relays' neighbour slots, held by byzantine ones */
 } crow;
 
 typedef struct named {
@@ -226,7 +228,8 @@ static void connectivity(sim_metrics *m, const sim_engine *e, uint64_t time,
         int honest = m->cfg.byzantine == NULL || !m->cfg.byzantine[i];
         c->up++;
         c->honest_up += (uint32_t)honest;
-        size_t k = d->neighbours(self, m->nb, NB_CAP);
+        size_t k = d->neighbours(self, m->cfg.byzantine != NULL ? m->cfg.byzantine[i] : 0,
+                                 m->nb, NB_CAP);
         if (k > NB_CAP)
             k = NB_CAP;
         uint32_t byz = 0;
@@ -249,6 +252,12 @@ static void connectivity(sim_metrics *m, const sim_engine *e, uint64_t time,
         }
         if (honest && k > 0 && byz == k)
             c->eclipsed++;
+        if (honest && 2 * byz > k)
+            c->majority++;
+        if (honest) {
+            c->links += k;
+            c->byz_links += byz;
+        }
     }
     for (uint32_t i = 0; i < n; i++) {
         if (sim_engine_proto(e, i) == NULL || uf_find(m->uf, i) != i)
@@ -402,13 +411,17 @@ int sim_metrics_summary(const sim_metrics *m, const sim_engine *e, json_t *root)
     /* connectivity */
     if (rc == 0 && m->n_crows > 0) {
         const crow *last = &m->crows[m->n_crows - 1];
-        double minf = 1, maxe = 0;
+        double minf = 1, maxe = 0, maxm = 0, maxl = 0;
         for (size_t i = 0; i < m->n_crows; i++) {
             const crow *c = &m->crows[i];
             double f = c->up ? (double)c->largest / c->up : 0;
             double er = c->honest_up ? (double)c->eclipsed / c->honest_up : 0;
+            double mr = c->honest_up ? (double)c->majority / c->honest_up : 0;
+            double lf = c->links ? (double)c->byz_links / (double)c->links : 0;
             if (f < minf) minf = f;
             if (er > maxe) maxe = er;
+            if (mr > maxm) maxm = mr;
+            if (lf > maxl) maxl = lf;
         }
         rc = set(con, "samples", json_integer((json_int_t)m->n_crows));
         if (rc == 0) rc = set(con, "final_largest_component_fraction",
@@ -418,6 +431,12 @@ int sim_metrics_summary(const sim_metrics *m, const sim_engine *e, json_t *root)
         if (rc == 0) rc = set(con, "final_eclipse_rate",
                               jreal(last->honest_up ? (double)last->eclipsed / last->honest_up : 0));
         if (rc == 0) rc = set(con, "max_eclipse_rate", jreal(maxe));
+        if (rc == 0) rc = set(con, "final_majority_byzantine_rate",
+                              jreal(last->honest_up ? (double)last->majority / last->honest_up : 0));
+        if (rc == 0) rc = set(con, "max_majority_byzantine_rate", jreal(maxm));
+        if (rc == 0) rc = set(con, "final_byzantine_link_fraction",
+                              jreal(last->links ? (double)last->byz_links / (double)last->links : 0));
+        if (rc == 0) rc = set(con, "max_byzantine_link_fraction", jreal(maxl));
     }
     for (size_t i = 0; rc == 0 && i < m->n_rej; i++)
         rc = set(rej, m->rej[i].name, json_integer((json_int_t)m->rej[i].count));
@@ -517,12 +536,14 @@ int sim_metrics_write(const sim_metrics *m, const sim_engine *e, const sim_net *
     if (rc == 0 && (rc = flush(&b, dir, "timeseries.csv", err, errlen)) != 0)
         return rc;
     rc = bput(&b, "t_s,up,largest_component,largest_component_fraction,components,"
-                  "honest_up,eclipsed,eclipse_rate\n");
+                  "honest_up,eclipsed,eclipse_rate,majority_byzantine,byzantine_link_fraction\n");
     for (size_t i = 0; rc == 0 && i < m->n_crows; i++) {
         const crow *c = &m->crows[i];
-        rc = bput(&b, "%.3f,%u,%u,%.6f,%u,%u,%u,%.6f\n", secs(c->t), c->up, c->largest,
-                  c->up ? (double)c->largest / c->up : 0.0, c->components, c->honest_up,
-                  c->eclipsed, c->honest_up ? (double)c->eclipsed / c->honest_up : 0.0);
+        rc = bput(&b, "%.3f,%u,%u,%.6f,%u,%u,%u,%.6f,%u,%.6f\n", secs(c->t), c->up,
+                  c->largest, c->up ? (double)c->largest / c->up : 0.0, c->components,
+                  c->honest_up, c->eclipsed,
+                  c->honest_up ? (double)c->eclipsed / c->honest_up : 0.0, c->majority,
+                  c->links ? (double)c->byz_links / (double)c->links : 0.0);
     }
     if (rc == 0 && (rc = flush(&b, dir, "connectivity.csv", err, errlen)) != 0)
         return rc;

@@ -9,6 +9,8 @@
 #include <sodium.h>
 
 #include "gossip/gossip.h"
+#include "sim/faults.h"
+#include "sim/proto_gossip_byz.h"
 #include "util/json.h"
 
 #define PFX "protocol.params"
@@ -20,6 +22,13 @@ typedef struct gsim_cfg {
     uint32_t address_groups;      /* synthetic /16 prefixes */
     uint32_t payload_bytes;       /* broadcast payload */
     uint64_t mix;                 /* from the seed: contacts and groups */
+    /* byzantine relays (sim/proto_gossip_byz.h) */
+    uint8_t kind_of[SIM_MAX_BEHAVIOURS + 1]; /* env.byzantine code -> sim_gbyz_kind */
+    uint32_t byz_active_max;      /* a liar's active view */
+    uint32_t byz_groups;          /* 0: byzantine addresses spread like the
+                                   * honest ones; k: within k /16 prefixes */
+    uint32_t *liars;
+    sim_gbyz_env byz;
 } gsim_cfg;
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -50,6 +59,12 @@ static uint32_t group_of(void *arg, sh_peer_id p)
 {
     const gsim_cfg *c = arg;
     uint64_t h = splitmix(c->mix ^ ((uint64_t)p << 1 | 1));
+    if (c->byz_groups > 0 && p < c->env.n_nodes && c->env.byzantine != NULL &&
+        c->env.byzantine[p] != 0) {
+        /* the attacker's few prefixes: the j-th is drawn from the seed */
+        uint64_t j = h % c->byz_groups;
+        return 0xffff0000u | (uint32_t)(splitmix(c->mix ^ 0x62797aULL << 40 ^ j) % 65536);
+    }
     return 0xffff0000u | (uint32_t)(h % c->address_groups);
 }
 
@@ -89,7 +104,8 @@ static const ufield ufields[] = {
 };
 
 static const char *const extra_keys[] = {
-    "tick_ms", "graft_ms", "contacts", "address_groups", "payload_bytes", NULL,
+    "tick_ms", "graft_ms", "contacts", "address_groups", "payload_bytes",
+    "flood_per_tick", "byz_active_max", "byzantine_address_groups", NULL,
 };
 
 static int known_key(const char *k)
@@ -120,11 +136,12 @@ static int gsim_parse(const json_t *params, const sim_proto_env *env, void **cfg
             return SH_ERR_FORMAT;
         }
     }
-    if (env->n_behaviours > 0) {
-        snprintf(err, errlen, "faults: behaviour '%s' is unknown to protocol gossip "
-                 "(the gossip state machine has no byzantine behaviours)",
-                 env->behaviours[0]);
-        return SH_ERR_RANGE;
+    for (uint32_t b = 0; b < env->n_behaviours; b++) {
+        if (sim_gbyz_parse(env->behaviours[b]) == SIM_GBYZ_HONEST) {
+            snprintf(err, errlen, "faults: behaviour '%s' is unknown to protocol gossip "
+                     "(liar, flood)", env->behaviours[b]);
+            return SH_ERR_RANGE;
+        }
     }
     if (env->n_nodes < 2) {
         snprintf(err, errlen, "relays: protocol gossip needs at least 2");
@@ -147,6 +164,7 @@ static int gsim_parse(const json_t *params, const sim_proto_env *env, void **cfg
     }
     uint64_t tick = g->tick_ns, graft = g->graft_ns;
     uint64_t contacts = 3, groups = 65536, pbytes = 64;
+    uint64_t flood = 20, byz_active = GOSSIP_MAX_ACTIVE, byz_groups = 0;
     if (rc == 0) rc = sim_param_ms(params, PFX, "tick_ms", 3.6e6, &tick, err, errlen);
     if (rc == 0) rc = sim_param_ms(params, PFX, "graft_ms", 3.6e6, &graft, err, errlen);
     if (rc == 0) rc = sim_param_uint(params, PFX, "contacts", 0, GOSSIP_MAX_CONTACTS,
@@ -155,6 +173,12 @@ static int gsim_parse(const json_t *params, const sim_proto_env *env, void **cfg
                                      err, errlen);
     if (rc == 0) rc = sim_param_uint(params, PFX, "payload_bytes", SIM_GOSSIP_MIN_PAYLOAD,
                                      SIM_GOSSIP_MAX_PAYLOAD, &pbytes, err, errlen);
+    if (rc == 0) rc = sim_param_uint(params, PFX, "flood_per_tick", 0, 10000, &flood,
+                                     err, errlen);
+    if (rc == 0) rc = sim_param_uint(params, PFX, "byz_active_max", 2, GOSSIP_MAX_ACTIVE,
+                                     &byz_active, err, errlen);
+    if (rc == 0) rc = sim_param_uint(params, PFX, "byzantine_address_groups", 0, 65536,
+                                     &byz_groups, err, errlen);
     /* the cross-field rules of gossip_new, named */
     if (rc == 0 && tick == 0)
         rc = fail(err, errlen, "tick_ms", "must be > 0");
@@ -184,6 +208,28 @@ static int gsim_parse(const json_t *params, const sim_proto_env *env, void **cfg
     c->contacts = (uint32_t)contacts;
     c->address_groups = (uint32_t)groups;
     c->payload_bytes = (uint32_t)pbytes;
+    c->byz_active_max = (uint32_t)byz_active;
+    c->byz_groups = (uint32_t)byz_groups;
+    uint32_t n_liars = 0;
+    for (uint32_t b = 0; b < env->n_behaviours && b < SIM_MAX_BEHAVIOURS; b++)
+        c->kind_of[b + 1] = (uint8_t)sim_gbyz_parse(env->behaviours[b]);
+    for (uint32_t i = 0; env->byzantine != NULL && i < env->n_nodes; i++)
+        n_liars += c->kind_of[env->byzantine[i]] == SIM_GBYZ_LIAR;
+    if (n_liars > 0) {
+        c->liars = malloc(n_liars * sizeof *c->liars);
+        if (c->liars == NULL) {
+            free(c);
+            return SH_ERR_NOMEM;
+        }
+        n_liars = 0;
+        for (uint32_t i = 0; i < env->n_nodes; i++)
+            if (c->kind_of[env->byzantine[i]] == SIM_GBYZ_LIAR)
+                c->liars[n_liars++] = i;
+    }
+    c->byz = (sim_gbyz_env){ .n_nodes = env->n_nodes, .byzantine = env->byzantine,
+                             .liars = c->liars, .n_liars = n_liars,
+                             .flood_per_tick = (uint32_t)flood,
+                             .payload_bytes = (uint32_t)pbytes };
     uint8_t s[SH_RNG_SEEDBYTES];
     sh_rng_derive_seed(s, env->seed, "gossip-topology", 0);
     for (int i = 0; i < 8; i++)
@@ -195,7 +241,10 @@ static int gsim_parse(const json_t *params, const sim_proto_env *env, void **cfg
 
 static void gsim_free_cfg(void *cfg)
 {
-    free(cfg);
+    gsim_cfg *c = cfg;
+    if (c != NULL)
+        free(c->liars);
+    free(c);
 }
 
 /* ---- create ------------------------------------------------------------------------ */
@@ -224,7 +273,17 @@ static int gsim_create(void *cfg, uint32_t node, uint32_t incarnation, const sh_
         if (!dup)
             g.contacts[g.n_contacts++] = p;
     }
-    rc = gossip_new(&g, d, out);
+    sim_gbyz_kind kind = c->env.byzantine != NULL ? (sim_gbyz_kind)c->kind_of[c->env.byzantine[node]]
+                                                  : SIM_GBYZ_HONEST;
+    if (kind == SIM_GBYZ_LIAR) {
+        /* never refuse a link: every honest slot taken is one for the attack */
+        g.active_max = c->byz_active_max;
+        g.max_active_per_group = c->byz_active_max;
+    }
+    if (kind == SIM_GBYZ_HONEST)
+        rc = gossip_new(&g, d, out);
+    else
+        rc = sim_gbyz_new(&c->byz, kind, &g, pk, d, out);
     sodium_memzero(g.identity_sk, sizeof g.identity_sk);
     return rc;
 }
@@ -288,9 +347,11 @@ static void gsim_observe(void *cfg, uint32_t kind, const uint8_t *data, size_t l
     }
 }
 
-static size_t gsim_neighbours(const void *self, uint32_t *out, size_t cap)
+static size_t gsim_neighbours(const void *self, uint8_t behaviour, uint32_t *out, size_t cap)
 {
-    return gossip_active_view(self, out, cap);
+    /* byzantine nodes are wrappers (sim_gbyz_new), honest ones gossip itself */
+    return behaviour != 0 ? sim_gbyz_active_view(self, out, cap)
+                          : gossip_active_view(self, out, cap);
 }
 
 static int gsim_bcast_req(void *cfg, uint64_t msg_id, uint32_t *kind, uint8_t *buf,

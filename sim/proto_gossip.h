@@ -22,9 +22,11 @@
  *    hops).  GOSSIP_EV_SUSPECT becomes SUSPECT(peer); NEIGHBOR_UP / _DOWN
  *    (by reason), REFUTE, DESCRIPTOR and foreign announcements become
  *    counters "gossip.*".
- *  - neighbours: gossip_active_view.
- *  - byzantine behaviours: the gossip state machine has none, so any
- *    behaviour name is refused.
+ *  - neighbours: gossip_active_view (of the wrapped instance for a
+ *    byzantine node).
+ *  - byzantine behaviours "liar" and "flood" (sim/proto_gossip_byz.h):
+ *    the real instance behind a rewriting driver; params `byz_active_max`,
+ *    `byzantine_address_groups`, `flood_per_tick`.  Other names are refused.
  */
 #ifndef SHROUD_SIM_PROTO_GOSSIP_H
 #define SHROUD_SIM_PROTO_GOSSIP_H

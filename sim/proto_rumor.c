@@ -515,8 +515,9 @@ static void rumor_observe(void *cfg, uint32_t kind, const uint8_t *data, size_t 
     }
 }
 
-static size_t rumor_neighbours(const void *self, uint32_t *out, size_t cap)
+static size_t rumor_neighbours(const void *self, uint8_t behaviour, uint32_t *out, size_t cap)
 {
+    (void)behaviour;               /* every rumour node is a sim_rumor */
     return sim_rumor_view(self, out, cap);
 }
 

@@ -77,8 +77,10 @@ typedef struct sim_proto_desc {
     void (*observe)(void *cfg, uint32_t kind, const uint8_t *data, size_t len,
                     sim_obs *obs);
     /* Optional: node's current neighbours into out[0..cap), returns how
-     * many it has (may exceed cap: only cap are written). */
-    size_t (*neighbours)(const void *self, uint32_t *out, size_t cap);
+     * many it has (may exceed cap: only cap are written).  behaviour is the
+     * node's env->byzantine code (0: honest), which tells what `self` is
+     * when a protocol builds byzantine nodes differently. */
+    size_t (*neighbours)(const void *self, uint8_t behaviour, uint32_t *out, size_t cap);
     /* Optional: the request making a node originate tracked broadcast
      * msg_id: *kind and buf[0..*len).  NULL: no broadcast workload. */
     int (*broadcast_request)(void *cfg, uint64_t msg_id, uint32_t *kind,

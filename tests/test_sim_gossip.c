@@ -1,7 +1,7 @@
 /* tests/test_sim_gossip.c -- the gossip layer as a simulator protocol
  * (sim/proto_gossip.c): deterministic outputs for one seed, every relay
  * reached, a partition longer than every timeout heals, parameter errors
- * name the field. */
+ * name the field, byzantine liars and flooders (sim/proto_gossip_byz.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,4 +231,66 @@ Test(sim_gossip, params_errors_name_the_field)
     expect_error(SCEN("50", "5", "{}", " \"faults\": [{\"type\": \"byzantine\","
                       " \"fraction\": 0.1, \"behaviour\": \"silent\"}],"),
                  "behaviour 'silent' is unknown to protocol gossip");
+}
+
+/* Byzantine relays (sim/proto_gossip_byz.c): 10% liars colluding to take
+ * over honest views, 5% flooders of forged announcements.  Spread over
+ * the address space the liars get far more than their share of honest
+ * links; confined to one /16 prefix the per-prefix caps of the active view
+ * keep them to a minority everywhere.  Either way the honest overlay stays
+ * connected, broadcasts get through the censorship, and every forged
+ * signature is rejected and counted. */
+#define BYZ_SCEN(groups) \
+    SCEN("300", "40", "{\"byzantine_address_groups\": " groups "}", \
+         " \"workload\": {\"broadcast_per_s\": 1, \"start_s\": 10}," \
+         " \"faults\": [{\"type\": \"byzantine\", \"fraction\": 0.1, \"behaviour\": \"liar\"}," \
+         "              {\"type\": \"byzantine\", \"fraction\": 0.05, \"behaviour\": \"flood\"}],")
+
+static json_t *run_summary(const char *text, uint64_t seed)
+{
+    char tmpl[] = "/tmp/shroud-simg-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmpl));
+    run_into(text, seed, tmpl);
+    json_t *j = summary(tmpl);
+    rm_rf(tmpl);
+    return j;
+}
+
+static void expect_honest_network_works(json_t *j)
+{
+    cr_assert_eq(json_integer_value(json_object_get(j, "byzantine_relays")), 45);
+    cr_assert_eq(jget(j, "connectivity", "min_largest_component_fraction", NULL), 1.0);
+    cr_assert_geq(jget(j, "dissemination", "final_fraction", "p50"), 0.98);
+    cr_assert_gt(jget(j, "rejects", "gossip: bad signature", NULL), 1000);
+}
+
+Test(sim_gossip, liars_take_links_unless_confined_to_a_prefix)
+{
+    json_t *spread = run_summary(BYZ_SCEN("0"), 1);
+    json_t *one = run_summary(BYZ_SCEN("1"), 1);
+    expect_honest_network_works(spread);
+    expect_honest_network_works(one);
+    /* 15% byzantine relays (the flooders keep links honestly) */
+    double link_spread = jget(spread, "connectivity", "final_byzantine_link_fraction", NULL);
+    double maj_spread = jget(spread, "connectivity", "final_majority_byzantine_rate", NULL);
+    double maj_one = jget(one, "connectivity", "final_majority_byzantine_rate", NULL);
+    cr_assert_gt(link_spread, 0.25, "the liars' lies gained nothing: %f", link_spread);
+    cr_assert_gt(maj_spread, 0.1);
+    cr_assert_lt(maj_one, 0.05);
+    cr_assert_lt(maj_one, maj_spread / 4);
+    cr_assert_leq(jget(one, "connectivity", "max_eclipse_rate", NULL), 0.02);
+    json_decref(spread);
+    json_decref(one);
+}
+
+Test(sim_gossip, byzantine_behaviours_are_named)
+{
+    expect_error(SCEN("50", "5", "{}", " \"faults\": [{\"type\": \"byzantine\","
+                      " \"fraction\": 0.1, \"behaviour\": \"liar\"},"
+                      " {\"type\": \"byzantine\", \"fraction\": 0.1, \"behaviour\": \"sybil\"}],"),
+                 "behaviour 'sybil' is unknown to protocol gossip (liar, flood)");
+    expect_error(SCEN("50", "5", "{\"byz_active_max\": 1}", ""),
+                 "protocol.params.byz_active_max");
+    expect_error(SCEN("50", "5", "{\"flood_per_tick\": -1}", ""),
+                 "protocol.params.flood_per_tick");
 }
