@@ -103,8 +103,10 @@ static int advance(mpc_dkg *k);
 
 /* ---- round 1: DEAL ------------------------------------------------------------ */
 
-/* Build our DEAL for polynomial `poly` (NULL for a non-dealer). */
-static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len)
+/* Build our DEAL for polynomial `poly` (NULL for a non-dealer); keep_C, if
+ * not NULL, receives the t commitments it carries. */
+static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len,
+                      mpc_elem *keep_C)
 {
     mpc_dkg_msg m;
     memset(&m, 0, sizeof m);
@@ -132,21 +134,25 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
             (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
         if (k->mode == MPC_DKG_FRESH) {
             m.pop_len = k->eb + MPC_SCALAR_BYTES;
-            dkg_pop_prove(k, m.pop, k->d->self, &C[0], &poly[0]);
+            dkg_pop_prove(k, m.pop, k->d->self, m.commit, &poly[0]);
             if (k->faults.bad_pop)
                 m.pop[m.pop_len - 1] ^= 1;
         }
     }
     rc = dkg_encode_own(k, &m, out, len);
+    if (rc == 0 && keep_C != NULL && C != NULL)
+        memcpy(keep_C, C, (size_t)k->t * sizeof *C);
 done:
     mpc_elems_free(C, k->t);
     free(m.commit);
     return rc;
 }
 
-/* Record a DEAL (ours or a peer's, signature checked) from peer p. */
+/* Record a DEAL (ours or a peer's, signature checked) from peer p.  own is
+ * 1 only for the DEAL we built ourselves, untampered; own_C then holds the
+ * t commitments it carries (NULL for a non-dealer). */
 static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
-                     const mpc_dkg_msg *m)
+                     const mpc_dkg_msg *m, int own, const mpc_elem *own_C)
 {
     dkg_peer *q = &k->peer[p];
     if (q->r1 != NULL) {
@@ -170,10 +176,22 @@ static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
     q->C = dkg_is_dealer(k, p) ? mpc_elems_alloc(k->t) : NULL;
     if (q->E == NULL || (dkg_is_dealer(k, p) && q->C == NULL))
         return SH_ERR_NOMEM;
-    /* While round 1 collects, the proofs of possession wait to be checked
-     * together (check_pops). */
-    int defer = k->mode == MPC_DKG_FRESH && k->stage == ST_DEAL && p != k->d->self;
-    int rc = defer ? dkg_deal_check_nopop(k, m, q->E, q->C) : dkg_deal_check(k, m, q->E, q->C);
+    int rc, defer = 0;
+    if (own) {
+        /* Our own DEAL: decoding its points and verifying its proof would
+         * only redo the computations that produced the bytes. */
+        if (q->C != NULL && own_C == NULL)
+            return SH_ERR_INTERNAL;
+        *q->E = *k->E_self;
+        if (q->C != NULL)
+            memcpy(q->C, own_C, (size_t)k->t * sizeof *q->C);
+        rc = q->C != NULL ? dkg_deal_check_own(k, q->C) : 0;
+    } else {
+        /* While round 1 collects, the proofs of possession wait to be
+         * checked together (check_pops). */
+        defer = k->mode == MPC_DKG_FRESH && k->stage == ST_DEAL && p != k->d->self;
+        rc = defer ? dkg_deal_check_nopop(k, m, q->E, q->C) : dkg_deal_check(k, m, q->E, q->C);
+    }
     if (rc == SH_ERR_NOMEM)
         return rc;
     if (rc == 0 && defer) {
@@ -275,13 +293,19 @@ static int dkg_start(void *self)
     uint8_t *m1 = NULL, *m2 = NULL;
     size_t l1 = 0, l2 = 0;
     mpc_dkg_msg dm;
-    rc = build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1);
+    /* Our DEAL is taken as built, unless fault injection corrupted its
+     * bytes after the fact (then it is checked like anyone's). */
+    mpc_elem *own_C = di != UINT32_MAX ? mpc_elems_alloc(k->t) : NULL;
+    if (di != UINT32_MAX && own_C == NULL)
+        return SH_ERR_NOMEM;
+    rc = build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1, own_C);
     if (rc == 0 && k->faults.equivocate && di != UINT32_MAX)
-        rc = build_deal(k, k->poly2, &m2, &l2);
+        rc = build_deal(k, k->poly2, &m2, &l2, NULL);
     if (rc == 0 && (rc = mpc_dkg_msg_decode(&dm, m1, l1, &k->lim)) == 0) {
-        rc = take_deal(k, d->self, m1, l1, &dm);
+        rc = take_deal(k, d->self, m1, l1, &dm, !k->faults.bad_pop, own_C);
         mpc_dkg_msg_clear(&dm);
     }
+    mpc_elems_free(own_C, k->t);
     for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
         if (p != d->self && dkg_is_member(k, p))
             rc = m2 != NULL && (p & 1) ? dkg_send(k, p, m2, l2) : dkg_send(k, p, m1, l1);
@@ -681,7 +705,7 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
         switch (m.type) {
         case MPC_DKG_MSG_DEAL:
             if (k->stage < ST_VIEW || k->peer[from].r1 != NULL)
-                rc = take_deal(k, from, msg, len, &m);
+                rc = take_deal(k, from, msg, len, &m, 0, NULL);
             break;
         case MPC_DKG_MSG_SHARE:
             rc = on_share(k, from, msg, len, &m);

@@ -39,17 +39,16 @@ static void challenge(const mpc_group *g, zk_transcript *t, const char *label, m
     sodium_memzero(h, sizeof h);
 }
 
-void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_elem *C0,
+void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
                    const mpc_scalar *a0)
 {
     const mpc_group *g = k->g;
-    uint8_t c0[MPC_ELEM_MAX_BYTES], buf[MPC_SCALAR_BYTES];
+    uint8_t buf[MPC_SCALAR_BYTES];
     zk_transcript t, f;
     mpc_scalar nonce, c, s;
     mpc_elem R;
     int zero;
 
-    (void)mpc_elem_encode(g, c0, C0);
     pop_statement(k, &t, dealer, c0, k->eb);
     /* The hedged nonce of docs/proofs.md: the statement, the secret and
      * fresh randomness. */
@@ -304,6 +303,21 @@ static int deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_el
     if (C == NULL)
         mpc_elems_free(c, k->t);
     return rc;
+}
+
+int dkg_deal_check_own(const mpc_dkg *k, const mpc_elem *C)
+{
+    uint32_t di = k->dealer_of[k->d->self];
+    if (di == UINT32_MAX)
+        return 0;
+    /* What decoding would refuse: an identity commitment (C_0 is the
+     * identity by construction in REFRESH, and not on the wire). */
+    for (uint32_t i = k->t - k->t_c; i < k->t; i++)
+        if (mpc_elem_is_identity(k->g, &C[i]))
+            return SH_ERR_IDENTITY;
+    if (k->mode == MPC_DKG_RESHARE && !mpc_elem_eq(k->g, &C[0], &k->Y_old[di]))
+        return SH_ERR_VERIFY;
+    return 0;
 }
 
 /* ---- embedded messages ----------------------------------------------------- */

@@ -145,8 +145,9 @@ struct mpc_dkg {
 /* ---- mpc/dkg_crypto.c ----------------------------------------------------- */
 
 /* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
- * the group and the dealer: pop = enc(R) || enc(s). */
-void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const mpc_elem *C0,
+ * the group and the dealer: pop = enc(R) || enc(s).  c0 is enc(C0), as the
+ * DEAL carries it. */
+void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
                    const mpc_scalar *a0);
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
                    const mpc_elem *C0) SH_WUR;
@@ -184,6 +185,12 @@ int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem 
  * with dkg_pop_verify or dkg_pop_batch_verify, before using the DEAL). */
 int dkg_deal_check_nopop(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E,
                          mpc_elem *C) SH_WUR;
+
+/* The part of dkg_deal_check that is not implied when the DEAL is our own,
+ * built from commitments C[0..t) we computed and E_self (its encodings
+ * and proof made from them): no identity among the encoded commitments,
+ * and in RESHARE C_0 = Y_old.  0 or the error dkg_deal_check would give. */
+int dkg_deal_check_own(const mpc_dkg *k, const mpc_elem *C) SH_WUR;
 
 /* Decode and signature-check a message embedded as evidence: it must be of
  * `type`, for this session, from peer `from` with a valid signature. */
