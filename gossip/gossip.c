@@ -71,6 +71,7 @@ void gossip_cfg_default(gossip_cfg *cfg, uint32_t n_peers)
     cfg->payload_cache = 8;
     cfg->missing_max = 16;
     cfg->rate_per_tick = 200;
+    cfg->flood_hops = 3;
     cfg->event_mask = GOSSIP_EV_ALL;
 }
 
@@ -89,6 +90,7 @@ static int cfg_valid(const gossip_cfg *c, const sh_driver *d)
         c->max_age_s >= c->seen_ttl_s || c->payload_cache == 0 ||
         c->payload_cache > 1024 || c->missing_max == 0 || c->missing_max > 1024 ||
         c->rate_per_tick == 0 || c->rate_per_tick > UINT16_MAX / 4 ||
+        c->flood_hops > GOSSIP_MAX_FLOOD_HOPS ||
         c->n_contacts > GOSSIP_MAX_CONTACTS || c->n_anchors > GOSSIP_PT_MAX_ANCHORS)
         return 0;
     if (d->self == SH_PEER_NONE || d->self >= d->n_peers)
@@ -258,6 +260,8 @@ static int gossip_on_timer(void *self, sh_timer_id id, uint64_t tag)
         int rc = arm_tick(g, g->cfg.tick_ns);
         if (rc == 0)
             rc = g_member_tick(g);
+        if (rc == 0)
+            rc = g_tree_tick(g);
         return rc;
     }
     if (tag >= TAG_GRAFT_BASE && tag - TAG_GRAFT_BASE < g->cfg.missing_max)

@@ -14,7 +14,10 @@
  *  - Dissemination: Plumtree.  Eager push along a spanning tree carved out
  *    of the active view by PRUNE on duplicates, lazy IHAVE to the other
  *    active neighbours, GRAFT when an IHAVE'd message does not arrive in
- *    time (which also repairs the tree).  Payloads are signed descriptors
+ *    time (which also repairs the tree).  The first flood_hops hops from
+ *    the origin push to every neighbour (a flood), so a broadcast enters
+ *    the tree shared by all origins at many points at once instead of
+ *    crossing it from one end.  Payloads are signed descriptors
  *    (gossip/descriptor.h) and signed announcements; each is checked
  *    (size, format, times, signature through the configured provider,
  *    whose CPU cost is charged) before it is delivered or forwarded.
@@ -49,6 +52,9 @@
 #define GOSSIP_MAX_CONTACTS 8
 #define GOSSIP_MAX_ACTIVE 32
 #define GOSSIP_MAX_SHUFFLE 16         /* peers in one SHUFFLE / SHUFFLE_REPLY */
+#define GOSSIP_MAX_FLOOD_HOPS 8       /* bound of gossip_cfg.flood_hops: a
+                                       * flood that deep already reaches every
+                                       * relay of 10^7 with 10 neighbours */
 
 /* Message types (docs/gossip.md, "Messages"). */
 enum {
@@ -163,13 +169,18 @@ typedef struct gossip_cfg {
     uint32_t payload_cache;           /* payloads kept to answer GRAFT */
     uint32_t missing_max;             /* IHAVE'd ids awaited at once */
     uint32_t rate_per_tick;           /* messages accepted per peer per tick */
+    uint32_t flood_hops;              /* a node that learned a payload within
+                                       * fewer hops pushes it to every active
+                                       * neighbour, not only the eager ones
+                                       * (0: plain Plumtree; <= GOSSIP_MAX_FLOOD_HOPS) */
 
     uint32_t event_mask;              /* bit k set: deliver event kind k */
 } gossip_cfg;
 
 /* Defaults for a network of n_peers relays (docs/gossip.md, "Parameters"):
  * active view ceil(log2 n)/2 + 2 (clamped to 4..10), passive view 6x that,
- * ticks of 1 s, the fast provider unset (crypto = &gossip_crypto_full).
+ * ticks of 1 s, flood_hops 3, the fast provider unset (crypto =
+ * &gossip_crypto_full).
  * identity_sk, contacts, anchors and group_of are left empty. */
 void gossip_cfg_default(gossip_cfg *cfg, uint32_t n_peers);
 

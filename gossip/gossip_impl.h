@@ -15,7 +15,9 @@
 #define GOSSIP_SMALL_MAX_BYTES 128    /* every other type */
 #define GOSSIP_MAX_PENDING 8          /* outstanding requests and probes */
 #define GOSSIP_MAX_ANNOUNCERS 3       /* IHAVE senders kept per missing id */
-#define GOSSIP_OPT_THRESHOLD 3        /* hop gain that rewires the tree */
+#define GOSSIP_OPT_THRESHOLD 3        /* hop gain that rewires the tree (IHAVE) */
+#define GOSSIP_HOPS_CATCH_UP UINT32_MAX /* IHAVE hops of a catch-up on a new link */
+#define GOSSIP_SWAP_THRESHOLD 2       /* ... (a duplicate on an eager link) */
 
 #define TAG_TICK 1
 #define TAG_GRAFT_BASE 0x100
@@ -30,6 +32,7 @@ typedef struct g_active {
     uint64_t last_heard;              /* ns */
     uint32_t ping_nonce;              /* last PING sent, 0: none */
     uint8_t eager;                    /* Plumtree: eager (1) or lazy (0) */
+    uint8_t catch_up;                 /* new link: IHAVE our recent payloads at the next tick */
     uint8_t suspected;
     uint16_t tokens;                  /* rate limit: messages left this tick */
 } g_active;
@@ -53,6 +56,7 @@ typedef struct g_payload {
     uint8_t kind;
     uint32_t hops;
     sh_peer_id from;                  /* who delivered it first */
+    uint32_t at_s;                    /* when (g_now_s) */
     uint32_t len;
     uint8_t *bytes;                   /* NULL: free slot */
 } g_payload;
@@ -127,6 +131,8 @@ int g_tree_init(gossip *g) SH_WUR;
 void g_tree_free(gossip *g);
 void g_tree_neighbor_up(gossip *g, g_active *a);
 void g_tree_neighbor_down(gossip *g, sh_peer_id p);
+/* Once per tick: IHAVE the cached payloads to links that came up since. */
+int g_tree_tick(gossip *g) SH_WUR;
 int g_on_gossip(gossip *g, sh_peer_id from, const gossip_msg *m) SH_WUR;
 int g_on_ihave(gossip *g, sh_peer_id from, const gossip_msg *m) SH_WUR;
 int g_on_graft(gossip *g, sh_peer_id from, const gossip_msg *m) SH_WUR;

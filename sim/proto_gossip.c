@@ -101,6 +101,7 @@ static const ufield ufields[] = {
     UF(payload_cache, 1, 1024),
     UF(missing_max, 1, 1024),
     UF(rate_per_tick, 1, UINT16_MAX / 4),
+    UF(flood_hops, 0, GOSSIP_MAX_FLOOD_HOPS),
 };
 
 static const char *const extra_keys[] = {
