@@ -70,6 +70,15 @@ int bench_suite_shuffle(bench_ctx *ctx);
 int bench_suite_mpc(bench_ctx *ctx);
 int bench_suite_mixnet(bench_ctx *ctx);
 int bench_suite_node(bench_ctx *ctx);
+int bench_suite_sim(bench_ctx *ctx);
+
+/* The engine benchmark's set-up (also `shroud sim bench`): `relays` nodes
+ * running sim/proto_ping.h (one PING a simulated second each) on the
+ * default network model, seed 1.  Both are freed by the caller, also on
+ * failure (either may be NULL then). */
+struct sim_net;
+struct sim_engine;
+int bench_sim_ping_new(uint32_t relays, struct sim_net **net, struct sim_engine **e);
 
 /* Parts of the zk suite, one file each. */
 void bench_zk_group(bench_ctx *ctx);

@@ -35,7 +35,7 @@ int cli_cmd_bench(int argc, char **argv)
         }
     }
     if (suite == NULL) {
-        fputs("usage: shroud bench SUITE [--json] [--elapsed] [--seconds S]   (suites: zk, shuffle, mpc, mixnet, node)\n", stderr);
+        fputs("usage: shroud bench SUITE [--json] [--elapsed] [--seconds S]   (suites: zk, shuffle, mpc, mixnet, node, sim)\n", stderr);
         return 2;
     }
     if (strcmp(suite, "zk") == 0)
@@ -48,6 +48,8 @@ int cli_cmd_bench(int argc, char **argv)
         return bench_suite_mixnet(&ctx) == 0 ? 0 : 1;
     if (strcmp(suite, "node") == 0)
         return bench_suite_node(&ctx) == 0 ? 0 : 1;
-    fprintf(stderr, "shroud bench: unknown suite '%s' (suites: zk, shuffle, mpc, mixnet, node)\n", suite);
+    if (strcmp(suite, "sim") == 0)
+        return bench_suite_sim(&ctx) == 0 ? 0 : 1;
+    fprintf(stderr, "shroud bench: unknown suite '%s' (suites: zk, shuffle, mpc, mixnet, node, sim)\n", suite);
     return 2;
 }

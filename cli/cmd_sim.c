@@ -28,10 +28,10 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "sim/engine.h"
 #include "sim/net.h"
-#include "sim/proto_ping.h"
 #include "sim/registry.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -160,27 +160,10 @@ static int bench_engine(uint64_t relays, uint64_t seconds, int json)
         fprintf(stderr, "shroud sim bench: --relays must be in [2, 2^31)\n");
         return 2;
     }
-    const char *const *names;
-    const uint64_t *lat;
-    uint32_t nr = sim_net_default_regions(&names, &lat);
-    sim_net_cfg nc = { nr, names, lat, NULL, SIM_JITTER_EXPONENTIAL, 2000000ULL, 0.5,
-                       100000000ULL, 60, 0.0 };
-    uint8_t seed[SH_RNG_SEEDBYTES] = { 1 };
-    sim_ping_cfg pc = { SIM_NS_PER_S, 64 };
     double t0 = wall_s();
-    sim_net *net = NULL;
-    sim_engine *e = NULL;
-    int rc = sim_net_new(&nc, (uint32_t)relays, seed, &net);
-    if (rc == 0) {
-        sim_engine_cfg ec;
-        memset(&ec, 0, sizeof ec);
-        ec.n_nodes = (uint32_t)relays;
-        memcpy(ec.seed, seed, sizeof ec.seed);
-        ec.net = net;
-        ec.factory = sim_ping_factory;
-        ec.factory_arg = &pc;
-        rc = sim_engine_new(&ec, &e);
-    }
+    sim_net *net;
+    sim_engine *e;
+    int rc = bench_sim_ping_new((uint32_t)relays, &net, &e);
     double setup = wall_s() - t0, c0 = cpu_s(), w0 = wall_s();
     uint64_t until = seconds * SIM_NS_PER_S;
     while (rc == 0 && (rc = sim_engine_run(e, until, 1u << 20)) == 1)

@@ -13,7 +13,7 @@ static void usage(FILE *f)
           "  help                     show this help\n"
           "  version                  print the version\n"
           "  demo                     walk through the zero-knowledge toolkit\n"
-          "  bench SUITE [--json]     measure performance (suites: zk, mpc, mixnet, node)\n"
+          "  bench SUITE [--json]     measure performance (suites: zk, shuffle, mpc, mixnet, node, sim)\n"
           "        [--elapsed]        wall-clock time instead of process CPU time\n"
           "        [--seconds S]      minimum measuring time per figure (default 0.2)\n"
           "  bench shuffle [--json]   the verifiable shuffle (long: N up to 100000)\n"
