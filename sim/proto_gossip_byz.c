@@ -96,8 +96,7 @@ static int liar_rewrite(gbyz *w, const uint8_t *msg, size_t len)
         return 1;
     }
     sh_buf_reset(&w->tx);
-    int rc = gossip_msg_encode(&m, &w->tx);
-    return rc != 0 ? rc : 0;
+    return gossip_msg_encode(&m, &w->tx);
 }
 
 /* ---- the inner driver ------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sim/registry.h"
+#include "helpers/testutil.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -40,48 +41,6 @@ static void run_into(const char *text, uint64_t seed, const char *dir)
     sim_scenario_free(s);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    size_t k;
-    while (b != NULL && (k = fread(b + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *nb = realloc(b, 2 * cap + 1);
-            if (nb == NULL) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (b != NULL)
-        b[n] = 0;
-    *len = n;
-    return b;
-}
-
-static int same_file(const char *d1, const char *d2, const char *name)
-{
-    char p1[512], p2[512];
-    size_t l1 = 0, l2 = 0;
-    snprintf(p1, sizeof p1, "%s/%s", d1, name);
-    snprintf(p2, sizeof p2, "%s/%s", d2, name);
-    char *a = read_all(p1, &l1), *b = read_all(p2, &l2);
-    cr_assert(a != NULL && b != NULL, "missing %s", name);
-    int same = l1 == l2 && memcmp(a, b, l1) == 0;
-    free(a);
-    free(b);
-    return same;
-}
-
 static json_t *summary(const char *dir)
 {
     char p[512];
@@ -99,13 +58,6 @@ static double jget(json_t *j, const char *sec, const char *key, const char *stat
         v = json_object_get(v, stat);
     cr_assert_not_null(v, "%s.%s.%s missing", sec, key, stat ? stat : "");
     return json_number_value(v);
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
 }
 
 static const char *const outputs[] = {
@@ -135,9 +87,9 @@ Test(sim_gossip, same_seed_identical_other_seed_differs_all_reached)
     run_into(text, 21, d2);
     run_into(text, 22, d3);
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
-        cr_assert(same_file(d1, d2, outputs[i]), "%s differs between equal seeds", outputs[i]);
-    cr_assert(!same_file(d1, d3, "summary.json"));
-    cr_assert(!same_file(d1, d3, "dissemination.csv"));
+        cr_assert(tu_same_file(d1, d2, outputs[i]), "%s differs between equal seeds", outputs[i]);
+    cr_assert(!tu_same_file(d1, d3, "summary.json"));
+    cr_assert(!tu_same_file(d1, d3, "dissemination.csv"));
 
     json_t *j = summary(d1);
     cr_assert_eq(jget(j, "dissemination", "broadcasts_tracked", NULL), 19);
@@ -151,7 +103,7 @@ Test(sim_gossip, same_seed_identical_other_seed_differs_all_reached)
     cr_assert_eq(jget(j, "engine", "driver_misuse", NULL), 0);
     cr_assert_eq(json_object_size(json_object_get(j, "rejects")), 0);
     json_decref(j);
-    rm_rf(tmpl);
+    tu_rm_rf(tmpl);
 }
 
 /* Broadcasts injected in [from_s, to_s): their smallest final fraction
@@ -203,7 +155,7 @@ Test(sim_gossip, partition_longer_than_every_timeout_heals)
     cr_assert_gt(n, 0);
     cr_assert_eq(min_fraction(tmpl, 50, 70, &n), 1.0);        /* after: everyone */
     cr_assert_gt(n, 0);
-    rm_rf(tmpl);
+    tu_rm_rf(tmpl);
 }
 
 static void expect_error(const char *text, const char *needle)
@@ -252,7 +204,7 @@ static json_t *run_summary(const char *text, uint64_t seed)
     cr_assert_not_null(mkdtemp(tmpl));
     run_into(text, seed, tmpl);
     json_t *j = summary(tmpl);
-    rm_rf(tmpl);
+    tu_rm_rf(tmpl);
     return j;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers/testutil.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -82,27 +83,6 @@ Test(sim_scenario, errors_name_the_member)
     sim_scenario_free(s);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b != NULL) {
-        b[n] = 0;
-        *len = (size_t)n;
-    }
-    return b;
-}
-
 static const char *const outputs[] = {
     "summary.json", "timeseries.csv", "connectivity.csv", "dissemination.csv",
     "curve.csv", "per_node.csv", "dissemination.svg", "overhead.svg", "connectivity.svg",
@@ -123,20 +103,6 @@ static void run_into(const char *extra, uint64_t seed, const char *dir)
     sim_scenario_free(s);
 }
 
-static int same_file(const char *d1, const char *d2, const char *name)
-{
-    char p1[512], p2[512];
-    size_t l1 = 0, l2 = 0;
-    snprintf(p1, sizeof p1, "%s/%s", d1, name);
-    snprintf(p2, sizeof p2, "%s/%s", d2, name);
-    char *a = read_all(p1, &l1), *b = read_all(p2, &l2);
-    cr_assert(a != NULL && b != NULL, "missing %s", name);
-    int same = l1 == l2 && memcmp(a, b, l1) == 0;
-    free(a);
-    free(b);
-    return same;
-}
-
 Test(sim_scenario, same_seed_identical_files_other_seed_differs)
 {
     char tmpl[] = "/tmp/shroud-sim-XXXXXX";
@@ -153,12 +119,10 @@ Test(sim_scenario, same_seed_identical_files_other_seed_differs)
     run_into(faults, 11, d2);
     run_into(faults, 12, d3);
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
-        cr_assert(same_file(d1, d2, outputs[i]), "%s differs between equal seeds", outputs[i]);
-    cr_assert(!same_file(d1, d3, "summary.json"));
-    cr_assert(!same_file(d1, d3, "timeseries.csv"));
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
-    cr_assert_eq(system(cmd), 0);
+        cr_assert(tu_same_file(d1, d2, outputs[i]), "%s differs between equal seeds", outputs[i]);
+    cr_assert(!tu_same_file(d1, d3, "summary.json"));
+    cr_assert(!tu_same_file(d1, d3, "timeseries.csv"));
+    tu_rm_rf(tmpl);
 }
 
 static json_t *run_summary_adv(const char *extra, int advertise)
@@ -281,6 +245,5 @@ Test(sim_scenario, cli_writes_the_files)
     }
     snprintf(cmd, sizeof cmd, "'%s' sim /nonexistent.json --quiet 2>/dev/null", exe);
     cr_assert_eq(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
-    cr_assert_eq(system(cmd), 0);
+    tu_rm_rf(tmpl);
 }

@@ -106,6 +106,48 @@ int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w)
     return 1;
 }
 
+/* The whole file at path, NUL-terminated after its len bytes. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0, k;
+    char *b = malloc(cap + 1);
+    while (b != NULL && (k = fread(b + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            char *nb = realloc(b, 2 * cap + 1);
+            if (nb == NULL) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (b != NULL)
+        b[n] = 0;
+    *len = n;
+    return b;
+}
+
+int tu_same_file(const char *d1, const char *d2, const char *name)
+{
+    char p1[1024], p2[1024];
+    size_t l1 = 0, l2 = 0;
+    snprintf(p1, sizeof p1, "%s/%s", d1, name);
+    snprintf(p2, sizeof p2, "%s/%s", d2, name);
+    char *a = read_all(p1, &l1), *b = read_all(p2, &l2);
+    cr_assert(a != NULL && b != NULL, "missing %s", name);
+    int same = l1 == l2 && memcmp(a, b, l1) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
 void tu_rm_rf(const char *p)
 {
     struct stat st;

@@ -37,6 +37,9 @@ uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len);
 /* 1 if the two width-w ciphertexts are equal component by component. */
 int tu_ct_equal(const zk_elgamal_ct *a, const zk_elgamal_ct *b, size_t w);
 
+/* 1 if files d1/name and d2/name have the same bytes, 0 if they differ;
+ * aborts the test if either cannot be read. */
+int tu_same_file(const char *d1, const char *d2, const char *name);
 /* Remove a file or a directory tree (like rm -rf; errors ignored). */
 void tu_rm_rf(const char *path);
 
