@@ -39,6 +39,7 @@
 #define MSM_MAX_WINDOWS (MSM_BITS_MAX + 1)
 #define MSM_STRAUS_MIN_W 2
 #define MSM_STRAUS_MAX_W 7
+#define MSM_PLAN_MIN_N 32     /* fewer terms: Straus without planning Pippenger */
 #define MSM_PREFETCH_DIST 8  /* digits ahead whose bucket is prefetched */
 
 /* Cost model, in units of one point addition (~210 ns).  Measured on
@@ -627,6 +628,11 @@ int zk_msm_spans(zk_point *out, const zk_msm_span *spans, size_t nspans)
         zk_point_identity(out);
         return SH_OK;
     }
+    /* Below MSM_PLAN_MIN_N terms Straus is the cheaper under the cost
+     * model for every mix of scalar lengths, and planning Pippenger's
+     * windows (~10 us) would cost as much as a 2-term MSM's additions. */
+    if (n < MSM_PLAN_MIN_N)
+        return spans_straus(out, spans, nspans, n);
     msm_plan plan;
     pip_plan_auto(&plan, hist, bmax);
     if (straus_cost(hist, bmax) <= plan.cost)
