@@ -1,6 +1,7 @@
 /* node/store.c -- RocksDB storage of a relay: open/close, batches, reads,
- * iteration, the replay-tag backend and metrics (store.h). */
-#include "node/store.h"
+ * iteration and metrics (store.h); the replay-tag column families are in
+ * store_replay.c. */
+#include "node/store_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,29 +18,10 @@ static const char *const cf_names[NODE_CF_COUNT] = {
     "meta", "identity", "peers", "shares", "vaults", "transcripts",
 };
 
-#define REPLAY_PREFIX "replay."
 #define CF_REPLAY 0xffu           /* the cf byte of a replay op in a batch */
 #define CF_BAD 0x100u             /* an out-of-range node_cf, refused */
 #define OP_PUT 1u
 #define OP_DEL 2u
-
-typedef struct replay_cf {
-    uint64_t epoch;
-    rocksdb_column_family_handle_t *h;
-} replay_cf;
-
-struct node_store {
-    rocksdb_t *db;
-    rocksdb_options_t *opts;
-    rocksdb_writeoptions_t *wsync;
-    rocksdb_readoptions_t *ropts;
-    rocksdb_column_family_handle_t *dflt;
-    rocksdb_column_family_handle_t *cf[NODE_CF_COUNT];
-    replay_cf replay[NODE_STORE_MAX_REPLAY_EPOCHS];   /* sorted by epoch */
-    size_t n_replay;
-    char *path;
-    uint64_t commits, commit_errors;
-};
 
 /* A batch records each op as this header (in memory only, so in native
  * layout, copied with memcpy) followed by the key and the value. */
@@ -87,77 +69,6 @@ static int parse_replay_name(const char *name, uint64_t *epoch)
         v = v * 10 + digit;
     }
     *epoch = v;
-    return 0;
-}
-
-/* ---- replay CF table ------------------------------------------------------- */
-
-static size_t replay_find(const node_store *s, uint64_t epoch, int *found)
-{
-    size_t lo = 0, hi = s->n_replay;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->replay[mid].epoch < epoch)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = lo < s->n_replay && s->replay[lo].epoch == epoch;
-    return lo;
-}
-
-static int replay_insert(node_store *s, uint64_t epoch, rocksdb_column_family_handle_t *h)
-{
-    int found;
-    size_t i = replay_find(s, epoch, &found);
-    if (found || s->n_replay >= NODE_STORE_MAX_REPLAY_EPOCHS)
-        return SH_ERR_INTERNAL;
-    memmove(&s->replay[i + 1], &s->replay[i], (s->n_replay - i) * sizeof s->replay[0]);
-    s->replay[i].epoch = epoch;
-    s->replay[i].h = h;
-    s->n_replay++;
-    return 0;
-}
-
-/* The handle of epoch's replay CF, created if create is set. */
-static int replay_cf_get(node_store *s, uint64_t epoch, int create,
-                         rocksdb_column_family_handle_t **h, char *err, size_t errlen)
-{
-    int found;
-    size_t i = replay_find(s, epoch, &found);
-    if (found) {
-        *h = s->replay[i].h;
-        return 0;
-    }
-    *h = NULL;
-    if (!create)
-        return 1;
-    if (s->n_replay >= NODE_STORE_MAX_REPLAY_EPOCHS) {
-        sh_errf(err, errlen, "store: %zu replay epochs are open already (limit %d); "
-               "refusing epoch %" PRIu64, s->n_replay, NODE_STORE_MAX_REPLAY_EPOCHS, epoch);
-        return SH_ERR_OVERSIZE;
-    }
-    char name[sizeof REPLAY_PREFIX + 21];
-    snprintf(name, sizeof name, REPLAY_PREFIX "%" PRIu64, epoch);
-    char *e = NULL;
-    rocksdb_column_family_handle_t *nh = rocksdb_create_column_family(s->db, s->opts, name, &e);
-    if (e != NULL) {
-        sh_errf(err, errlen, "store: cannot create column family %s in %s: %s", name, s->path, e);
-        rocksdb_free(e);
-        if (nh != NULL)
-            rocksdb_column_family_handle_destroy(nh);
-        return SH_ERR_IO;
-    }
-    if (nh == NULL) {
-        sh_errf(err, errlen, "store: cannot create column family %s: out of memory", name);
-        return SH_ERR_NOMEM;
-    }
-    int rc = replay_insert(s, epoch, nh);
-    if (rc != 0) {
-        rocksdb_column_family_handle_destroy(nh);
-        return rc;
-    }
-    *h = nh;
     return 0;
 }
 
@@ -347,7 +258,7 @@ static int open_db(node_store *s, char *err, size_t errlen)
     for (size_t c = 0; c < NODE_CF_COUNT; c++)
         s->cf[c] = hs[1 + c];
     for (size_t i = 0; i < n_replay; i++) {
-        rc = replay_insert(s, epochs[i], hs[1 + NODE_CF_COUNT + i]);
+        rc = node_store_replay_insert(s, epochs[i], hs[1 + NODE_CF_COUNT + i]);
         if (rc != 0) {   /* cannot happen: list names are unique */
             sh_errf(err, errlen, "store: duplicate replay column family in %s", s->path);
             for (size_t j = i; j < n_replay; j++)
@@ -580,7 +491,7 @@ int node_store_commit(node_store *s, node_batch *b, char *err, size_t errlen)
         const char *k;
         op_hdr o = op_at(b, &off, &k);
         rocksdb_column_family_handle_t *h;
-        if (o.cf == CF_REPLAY && (rc = replay_cf_get(s, o.epoch, 1, &h, err, errlen)) != 0) {
+        if (o.cf == CF_REPLAY && (rc = node_store_replay_cf(s, o.epoch, 1, &h, err, errlen)) != 0) {
             s->commit_errors++;
             return rc;
         }
@@ -596,7 +507,7 @@ int node_store_commit(node_store *s, node_batch *b, char *err, size_t errlen)
         op_hdr o = op_at(b, &off, &k);
         rocksdb_column_family_handle_t *h = NULL;
         if (o.cf == CF_REPLAY)
-            rc = replay_cf_get(s, o.epoch, 0, &h, err, errlen);
+            rc = node_store_replay_cf(s, o.epoch, 0, &h, err, errlen);
         else
             h = s->cf[o.cf];
         if (rc != 0 || h == NULL) {
@@ -654,8 +565,8 @@ int node_store_delete1(node_store *s, node_cf cf, const uint8_t *k, size_t kl)
  * NULL), 1 absent, SH_ERR_IO.  A pinned slice rather than rocksdb_get_cf,
  * whose malloc'ed copy of an empty value (every replay tag's) may be NULL
  * and so indistinguishable from "absent" under some allocators. */
-static int lookup(node_store *s, rocksdb_column_family_handle_t *h, const uint8_t *key,
-                  size_t klen, sh_buf *out)
+int node_store_lookup(node_store *s, rocksdb_column_family_handle_t *h, const uint8_t *key,
+                      size_t klen, sh_buf *out)
 {
     char *e = NULL;
     rocksdb_pinnableslice_t *v = rocksdb_get_pinned_cf(s->db, s->ropts, h, (const char *)key,
@@ -681,7 +592,7 @@ int node_store_get(node_store *s, node_cf cf, const uint8_t *key, size_t klen, s
     if (s == NULL || out == NULL || (unsigned)cf >= NODE_CF_COUNT)
         return SH_ERR_ARG;
     int rc = check_key(key, klen);
-    return rc != 0 ? rc : lookup(s, s->cf[cf], key, klen, out);
+    return rc != 0 ? rc : node_store_lookup(s, s->cf[cf], key, klen, out);
 }
 
 int node_store_iterate(node_store *s, node_cf cf, node_store_iter_fn cb, void *arg)
@@ -710,72 +621,6 @@ int node_store_iterate(node_store *s, node_cf cf, node_store_iter_fn cb, void *a
     }
     rocksdb_iter_destroy(it);
     return rc;
-}
-
-/* ---- replay backend --------------------------------------------------------- */
-
-static int replay_seen_or_add(void *self, uint64_t epoch, const uint8_t tag[MIX_REPLAY_TAG_BYTES])
-{
-    node_store *s = self;
-    rocksdb_column_family_handle_t *h;
-    int rc = replay_cf_get(s, epoch, 1, &h, NULL, 0);
-    if (rc != 0)
-        return rc;
-    rc = lookup(s, h, tag, MIX_REPLAY_TAG_BYTES, NULL);
-    if (rc == 0)
-        return 1;    /* seen before: a replay */
-    if (rc < 0)
-        return rc;
-    char *e = NULL;
-    rocksdb_put_cf(s->db, s->wsync, h, (const char *)tag, MIX_REPLAY_TAG_BYTES, "", 0, &e);
-    if (e != NULL) {
-        rocksdb_free(e);
-        return SH_ERR_IO;
-    }
-    return 0;
-}
-
-static int replay_drop_epoch(void *self, uint64_t epoch)
-{
-    node_store *s = self;
-    int found;
-    size_t i = replay_find(s, epoch, &found);
-    if (!found)
-        return 0;
-    char *e = NULL;
-    rocksdb_drop_column_family(s->db, s->replay[i].h, &e);
-    if (e != NULL) {
-        rocksdb_free(e);
-        return SH_ERR_IO;
-    }
-    rocksdb_column_family_handle_destroy(s->replay[i].h);
-    memmove(&s->replay[i], &s->replay[i + 1], (s->n_replay - i - 1) * sizeof s->replay[0]);
-    s->n_replay--;
-    return 0;
-}
-
-static const mix_replay_ops store_replay_ops = {
-    .seen_or_add = replay_seen_or_add,
-    .drop_epoch = replay_drop_epoch,
-    .destroy = NULL,   /* the store belongs to the daemon, not the mixnet */
-};
-
-int node_store_replay(node_store *s, mix_replay *out)
-{
-    if (s == NULL || out == NULL)
-        return SH_ERR_ARG;
-    out->ops = &store_replay_ops;
-    out->self = s;
-    return 0;
-}
-
-size_t node_store_replay_epochs(node_store *s, uint64_t *out, size_t cap)
-{
-    if (s == NULL)
-        return 0;
-    for (size_t i = 0; i < s->n_replay && i < cap && out != NULL; i++)
-        out[i] = s->replay[i].epoch;
-    return s->n_replay;
 }
 
 /* ---- metrics ---------------------------------------------------------------- */
