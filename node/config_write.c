@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "node/config_keys.h"
+#include "util/fs.h"
 
 /* Would v come back unchanged from "key = v"?  NULL if so, else why not. */
 static const char *unwritable(const char *v)
@@ -134,6 +135,8 @@ int node_config_write(const char *path, const node_config_init *p, char *err, si
         if (e != 0) {
             node_config_report(err, errlen, abs, 0, "cannot write: %s", strerror(e));
             unlink(abs);             /* no half-written configuration */
+        } else {
+            (void)sh_fsync_parent(abs);   /* best effort: the new entry made durable */
         }
     }
     free(back);

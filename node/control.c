@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "node/prom.h"
+#include "util/fs.h"
 #include "util/hex.h"
 #include "util/json.h"
 
@@ -412,24 +413,6 @@ int node_control_stats_write_prom(sh_buf *out, const node_control_stats *s)
 
 /* ---- token files -------------------------------------------------------------- */
 
-/* fsync the directory holding path so that the new entry is durable. */
-static int fsync_dir_of(const char *path)
-{
-    char *copy = strdup(path);   /* dirname may modify its argument */
-    if (copy == NULL)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    /* Some file systems cannot fsync a directory; the file is written. */
-    if (rc != 0 && (errno == EINVAL || errno == EROFS))
-        rc = 0;
-    close(fd);
-    return rc;
-}
-
 int node_control_token_create(const char *path, char *err, size_t errlen)
 {
     if (path == NULL) {
@@ -483,7 +466,7 @@ int node_control_token_create(const char *path, char *err, size_t errlen)
     if (cr != 0)
         goto fail;
     what = "fsync the directory of";
-    if (fsync_dir_of(path) != 0)
+    if (sh_fsync_parent(path) != 0)
         goto fail;
     return 0;
 fail:

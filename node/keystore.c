@@ -14,6 +14,7 @@
 #include <secp256k1.h>
 #include <sodium.h>
 
+#include "util/fs.h"
 #include "util/hex.h"
 
 #define BLOB_KDF_CTX "shroudky"   /* crypto_kdf context of the blob key */
@@ -335,27 +336,6 @@ static int write_all(int fd, const uint8_t *p, size_t len)
     return 0;
 }
 
-static void fsync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (copy == NULL)
-        return;
-    char *slash = strrchr(copy, '/');
-    const char *dir = ".";
-    if (slash == copy)
-        dir = "/";
-    else if (slash != NULL) {
-        *slash = '\0';
-        dir = copy;
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(copy);
-}
-
 int node_keyfile_create(const char *path, char *err, size_t n)
 {
     if (path == NULL || path[0] == '\0')
@@ -398,7 +378,7 @@ int node_keyfile_create(const char *path, char *err, size_t n)
         (void)unlink(path);   /* leave no half-written key file */
         return rc;
     }
-    fsync_dir_of(path);
+    (void)sh_fsync_parent(path);   /* best effort: the file itself is synced */
     return 0;
 }
 

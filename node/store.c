@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <rocksdb/c.h>
+#include "util/fs.h"
 
 static const char *const cf_names[NODE_CF_COUNT] = {
     "meta", "identity", "peers", "shares", "vaults", "transcripts",
@@ -74,35 +75,10 @@ static int parse_replay_name(const char *name, uint64_t *epoch)
 
 /* ---- open / close ----------------------------------------------------------- */
 
-/* Make a new directory entry durable: fsync the parent directory. */
-static void fsync_parent(const char *path)
-{
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    while (n > 0 && path[n - 1] != '/')
-        n--;
-    char *parent = NULL;
-    if (n == 0)
-        parent = strdup(".");
-    else if ((parent = malloc(n + 1)) != NULL) {
-        memcpy(parent, path, n);
-        parent[n] = '\0';
-    }
-    if (parent == NULL)
-        return;
-    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(parent);
-}
-
 static int ensure_dir(const char *path, char *err, size_t errlen)
 {
     if (mkdir(path, 0700) == 0) {
-        fsync_parent(path);
+        (void)sh_fsync_parent(path);   /* best effort: the new entry made durable */
         return 0;
     }
     int e = errno;

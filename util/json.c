@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
+#include "util/fs.h"
 #include "util/hex.h"
 
 /* Duplicate keys are rejected: two parsers (or two readers of one config)
@@ -336,34 +337,6 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-/* fsync the directory holding path, so the rename itself is durable. */
-static int fsync_parent(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else if (slash == path) {
-        strcpy(dir, "/");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir)
-            return -1;
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    /* Some file systems cannot fsync a directory; that is not a failure
-     * of the write itself. */
-    if (rc != 0 && (errno == EINVAL || errno == EROFS))
-        rc = 0;
-    close(fd);
-    return rc;
-}
-
 int sh_json_write_file(const char *path, const json_t *root, unsigned mode,
                        char *errbuf, size_t errlen)
 {
@@ -407,7 +380,7 @@ int sh_json_write_file(const char *path, const json_t *root, unsigned mode,
     if (rename(tmp, path) != 0)
         goto fail_unlink;
     what = "fsync directory of";
-    if (fsync_parent(path) != 0)
+    if (sh_fsync_parent(path) != 0)
         goto fail;   /* the new file is in place; only durability is unknown */
     free(tmp);
     sh_buf_free(&text);
