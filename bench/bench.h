@@ -36,11 +36,12 @@ uint64_t bench_now_ns(const bench_ctx *ctx);
 /* Time fn(arg) repeatedly, doubling the count until at least min_seconds
  * have passed; returns nanoseconds per call (the best of 3 such runs). */
 double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);
-/* Time two functions that will be compared with each other: rounds of
- * alternating measurements (each one run of at least min_seconds), keeping
- * the best of each, so that a slow spell of a shared machine hits both
- * figures alike instead of skewing their ratio.  Returns ns per call of each
- * in *a_ns and *b_ns. */
+/* Time two functions that will be compared with each other: short samples
+ * (min_seconds / 50 each, at least one call), alternating between the two
+ * until each has been measured for 10 x min_seconds (at least 5 rounds),
+ * keeping the fastest sample of each, so that both get the same chance of
+ * an undisturbed sample on a shared machine instead of a slow spell skewing
+ * their ratio.  Returns ns per call of each in *a_ns and *b_ns. */
 void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void *arg_a,
                      void (*fb)(void *), void *arg_b, double *a_ns, double *b_ns);
 /* Time fn paired with the suite's baseline operation (bench_time_pair):
