@@ -265,12 +265,15 @@ Test(mpc_group_elem, element_decode_random_bytes)
     }
 }
 
-/* msm against the sum of single products, for n = 0..20 with zero scalars
- * and identity points mixed in, and with terms that cancel. */
+/* msm against the sum of single products, for n = 0..20 (Straus in the
+ * zk_msm-backed groups) and 33, 70, 150 (Pippenger), with zero scalars and
+ * identity points mixed in, and with terms that cancel. */
 Test(mpc_group_elem, msm_matches_sum_of_products)
 {
+    static const size_t big[] = { 33, 70, 150 };
     FOR_EACH_GROUP(g) {
-        for (size_t n = 0; n <= 20; n++) {
+        for (size_t k = 0; k <= 20 + sizeof big / sizeof big[0]; k++) {
+            size_t n = k <= 20 ? k : big[k - 21];
             mpc_scalar *s = mpc_scalars_alloc(n + 1);
             mpc_elem *p = mpc_elems_alloc(n + 1);
             cr_assert_not_null(s);

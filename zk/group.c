@@ -9,6 +9,7 @@
 #include "zk/group.h"
 #include "util/ct.h"
 
+#include <decaf/ed255.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,34 @@ int zk_point_decode_nonidentity(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
     if (zk_point_is_identity(out))
         return SH_ERR_IDENTITY;
     return SH_OK;
+}
+
+int zk_point_from_ed25519(zk_point *out, const uint8_t in[ZK_POINT_BYTES])
+{
+    /* libdecaf refuses the two points with x = 0, (0, 1) and (0, -1),
+     * though both are on the curve: the identity and the point of order 2,
+     * whose doubles are the identity. */
+    static const uint8_t y1[ZK_POINT_BYTES] = { 0x01 };
+    static const uint8_t ym1[ZK_POINT_BYTES] = {
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f
+    };
+    if (memcmp(in, y1, sizeof y1) == 0 || memcmp(in, ym1, sizeof ym1) == 0) {
+        zk_point_identity(out);
+        return SH_OK;
+    }
+    decaf_error_t e = decaf_255_point_decode_like_eddsa_and_mul_by_ratio(&out->v, in);
+    if (!public_ok(e)) {
+        zk_point_identity(out);
+        return SH_ERR_POINT;
+    }
+    return SH_OK;
+}
+
+void zk_point_to_ed25519(uint8_t out[ZK_POINT_BYTES], const zk_point *p)
+{
+    decaf_255_point_mul_by_ratio_and_encode_like_eddsa(out, &p->v);
 }
 
 void zk_point_encode(uint8_t out[ZK_POINT_BYTES], const zk_point *p)

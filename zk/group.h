@@ -87,6 +87,20 @@ void zk_point_from_hash(zk_point *out, const uint8_t in[ZK_HASH_BYTES]);
 void zk_point_hash(zk_point *out, const char *dst, const uint8_t *msg, size_t len);
 void zk_point_wipe(zk_point *p);
 
+/* Ed25519 (RFC 8032) encodings, so that edwards25519 points can use this
+ * module's arithmetic (mpc/group_ed25519.c's bulk products).  libdecaf's
+ * representation forgets the cofactor part of a point, so it converts with
+ * multiplications: zk_point_from_ed25519 gives 2P for the point P that in
+ * encodes (SH_ERR_POINT if in encodes no point), zk_point_to_ed25519
+ * encodes 4X.  For P in the prime-order subgroup the round trip is the
+ * cofactor 8, a bijection there, undone by multiplying by 8^-1 mod L in
+ * between: zk_point_to_ed25519(inv8 * zk_point_from_ed25519(P)) = P.
+ * Points outside that subgroup lose their torsion part: check membership
+ * first (crypto_core_ed25519_is_valid_point).  Variable time: public
+ * points only. */
+int zk_point_from_ed25519(zk_point *out, const uint8_t in[ZK_POINT_BYTES]) SH_WUR;
+void zk_point_to_ed25519(uint8_t out[ZK_POINT_BYTES], const zk_point *p);
+
 /* ---- fixed-base tables ---- */
 
 /* A precomputed table of one point P for repeated constant-time products
