@@ -11,19 +11,34 @@ uint64_t bench_now_ns(const bench_ctx *ctx)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* One timed run: double the count until at least min_seconds pass. */
-static double time_once(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
+double bench_sample(const bench_ctx *ctx, void (*fn)(void *arg), void *arg, uint64_t iters)
+{
+    uint64_t t0 = bench_now_ns(ctx);
+    for (uint64_t i = 0; i < iters; i++)
+        fn(arg);
+    return (double)(bench_now_ns(ctx) - t0) / (double)iters;
+}
+
+/* Double the call count until one sample lasts at least target_ns (or 2^30
+ * calls); returns that count, and in *per the last sample's ns per call. */
+static uint64_t time_doubling(const bench_ctx *ctx, void (*fn)(void *arg), void *arg,
+                              double target_ns, double *per)
 {
     uint64_t iters = 1;
     for (;;) {
-        uint64_t t0 = bench_now_ns(ctx);
-        for (uint64_t i = 0; i < iters; i++)
-            fn(arg);
-        uint64_t dt = bench_now_ns(ctx) - t0;
-        if ((double)dt >= ctx->min_seconds * 1e9 || iters >= (1u << 30))
-            return (double)dt / (double)iters;
+        *per = bench_sample(ctx, fn, arg, iters);
+        if (*per * (double)iters >= target_ns || iters >= (1u << 30))
+            return iters;
         iters *= 2;
     }
+}
+
+/* One timed run: double the count until at least min_seconds pass. */
+static double time_once(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
+{
+    double per;
+    (void)time_doubling(ctx, fn, arg, ctx->min_seconds * 1e9, &per);
+    return per;
 }
 
 double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
@@ -50,47 +65,22 @@ double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg)
 #define PAIR_MIN_ROUNDS 5
 #define PAIR_MAX_ROUNDS 2000
 
-/* The call count that makes one sample last at least target_ns (at least 1). */
-static uint64_t pair_calibrate(const bench_ctx *ctx, void (*fn)(void *), void *arg,
-                               double target_ns)
-{
-    uint64_t iters = 1;
-    for (;;) {
-        uint64_t t0 = bench_now_ns(ctx);
-        for (uint64_t i = 0; i < iters; i++)
-            fn(arg);
-        uint64_t dt = bench_now_ns(ctx) - t0;
-        if ((double)dt >= target_ns || iters >= (1u << 30))
-            return iters;
-        iters *= 2;
-    }
-}
-
-/* ns per call over one sample of iters calls; *spent += the sample's ns. */
-static double pair_sample(const bench_ctx *ctx, void (*fn)(void *), void *arg, uint64_t iters,
-                          double *spent)
-{
-    uint64_t t0 = bench_now_ns(ctx);
-    for (uint64_t i = 0; i < iters; i++)
-        fn(arg);
-    double dt = (double)(bench_now_ns(ctx) - t0);
-    *spent += dt;
-    return dt / (double)iters;
-}
-
 void bench_time_pair(const bench_ctx *ctx, void (*fa)(void *), void *arg_a,
                      void (*fb)(void *), void *arg_b, double *a_ns, double *b_ns)
 {
     const double sample_ns = ctx->min_seconds * 1e9 / PAIR_SAMPLES_PER_RUN;
     const double budget_ns = ctx->min_seconds * 1e9 * PAIR_RUNS;
-    uint64_t na = pair_calibrate(ctx, fa, arg_a, sample_ns);
-    uint64_t nb = pair_calibrate(ctx, fb, arg_b, sample_ns);
+    double a, b;
+    uint64_t na = time_doubling(ctx, fa, arg_a, sample_ns, &a);
+    uint64_t nb = time_doubling(ctx, fb, arg_b, sample_ns, &b);
     double spent_a = 0, spent_b = 0;
     for (int r = 0; r < PAIR_MAX_ROUNDS; r++) {
         if (r >= PAIR_MIN_ROUNDS && spent_a >= budget_ns && spent_b >= budget_ns)
             break;
-        double a = pair_sample(ctx, fa, arg_a, na, &spent_a);
-        double b = pair_sample(ctx, fb, arg_b, nb, &spent_b);
+        a = bench_sample(ctx, fa, arg_a, na);
+        b = bench_sample(ctx, fb, arg_b, nb);
+        spent_a += a * (double)na;
+        spent_b += b * (double)nb;
         if (r == 0 || a < *a_ns)
             *a_ns = a;
         if (r == 0 || b < *b_ns)

@@ -33,6 +33,8 @@ typedef struct bench_ctx {
  * process spends descheduled on a shared machine is not counted; wall-clock
  * time with --elapsed (for multi-threaded figures). */
 uint64_t bench_now_ns(const bench_ctx *ctx);
+/* One sample: fn(arg) called iters times in a row; ns per call. */
+double bench_sample(const bench_ctx *ctx, void (*fn)(void *arg), void *arg, uint64_t iters);
 /* Time fn(arg) repeatedly, doubling the count until at least min_seconds
  * have passed; returns nanoseconds per call (the best of 3 such runs). */
 double bench_time(const bench_ctx *ctx, void (*fn)(void *arg), void *arg);

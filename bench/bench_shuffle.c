@@ -55,10 +55,7 @@ static void base_samples(const bench_ctx *c, mul_arg *a, double estimate_ns, dou
 {
     uint64_t iters = (uint64_t)(BASE_SAMPLE_NS / (estimate_ns > 1000 ? estimate_ns : 1000)) + 1;
     for (int k = 0; k < BASE_SAMPLES; k++) {
-        uint64_t t0 = bench_now_ns(c);
-        for (uint64_t i = 0; i < iters; i++)
-            do_scalarmul(a);
-        double per = (double)(bench_now_ns(c) - t0) / (double)iters;
+        double per = bench_sample(c, do_scalarmul, a, iters);
         if (*best == 0 || per < *best)
             *best = per;
     }
@@ -69,7 +66,7 @@ static void base_samples(const bench_ctx *c, mul_arg *a, double estimate_ns, dou
  * then reports "speedup" when both used the wall clock (--elapsed). */
 static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
                          unsigned repeat, const zk_elem *pk, sh_rng *rng, mul_arg *ma,
-                         double scalarmul_ns, double single[2])
+                         double scalarmul_estimate, double single[2])
 {
     bench_ctx c = *base;
     if (threads > 1)
@@ -107,41 +104,30 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
     if (proof == NULL || wire == NULL)
         goto done;
 
-    /* scalarmul_ns is the estimate that sizes the samples; the ratios use
-     * the fastest sample taken beside this configuration's calls. */
-    double estimate = scalarmul_ns;
-    scalarmul_ns = 0;
-    base_samples(&c, ma, estimate, &scalarmul_ns);
+    /* scalarmul_estimate sizes the baseline samples; the ratios use the
+     * fastest sample taken beside this configuration's calls. */
+    double base_ns = 0;
+    base_samples(&c, ma, scalarmul_estimate, &base_ns);
     uint64_t t0 = bench_now_ns(&c);
     if (zk_shuffle_gens_init(&g, seed, n, pool) != 0)
         goto done;
     uint64_t t1 = bench_now_ns(&c);
     if (zk_shuffle(&out, &sec, pk, &in, rng, pool) != 0)
         goto done;
-    base_samples(&c, ma, estimate, &scalarmul_ns);
     uint64_t t2 = bench_now_ns(&c);
-    if (zk_shuffle_prove(proof, plen, &g, pk, &cx, &in, &out, &sec, rng, pool) != 0)
-        goto done;
-    uint64_t t3 = bench_now_ns(&c);
     if (zk_shuffle_batch_encode(wire, wlen, &out) != 0)
         goto done;
-    base_samples(&c, ma, estimate, &scalarmul_ns);
-    uint64_t t4 = bench_now_ns(&c);
-    if (zk_shuffle_batch_decode(&dec, wire, wlen, NULL, pool) != 0
-        || zk_shuffle_verify(proof, plen, &g, pk, &cx, &in, &dec, pool, NULL) != 0)
-        goto done;
-    uint64_t t5 = bench_now_ns(&c);
-    base_samples(&c, ma, estimate, &scalarmul_ns);
-    uint64_t prove_t = t3 - t2, verify_t = t5 - t4;
-    for (unsigned r = 1; r < repeat; r++) {
-        /* the same statement again: fresh nonces, an equally valid proof */
-        base_samples(&c, ma, estimate, &scalarmul_ns);
+    uint64_t prove_t = UINT64_MAX, verify_t = UINT64_MAX;
+    for (unsigned r = 0; r < repeat; r++) {
+        /* each round proves the same statement: fresh nonces, an equally
+         * valid proof */
+        base_samples(&c, ma, scalarmul_estimate, &base_ns);
         uint64_t a0 = bench_now_ns(&c);
         if (zk_shuffle_prove(proof, plen, &g, pk, &cx, &in, &out, &sec, rng, pool) != 0)
             goto done;
         uint64_t a1 = bench_now_ns(&c);
         zk_shuffle_batch_free(&dec);
-        base_samples(&c, ma, estimate, &scalarmul_ns);
+        base_samples(&c, ma, scalarmul_estimate, &base_ns);
         uint64_t a2 = bench_now_ns(&c);
         if (zk_shuffle_batch_decode(&dec, wire, wlen, NULL, pool) != 0
             || zk_shuffle_verify(proof, plen, &g, pk, &cx, &in, &dec, pool, NULL) != 0)
@@ -152,14 +138,15 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
         if (a3 - a2 < verify_t)
             verify_t = a3 - a2;
     }
+    base_samples(&c, ma, scalarmul_estimate, &base_ns);
     ok = 1;
 
     double dn = (double)n;
     snprintf(extra, sizeof extra, "\"width\":%zu,\"threads\":%u", w, threads);
     bench_report_paired(&c, "shuffle_gens", n, (double)(t1 - t0) / dn, "generator",
-                        scalarmul_ns, extra);
+                        base_ns, extra);
     bench_report_paired(&c, "shuffle", n, (double)(t2 - t1) / dn, "ciphertext",
-                        scalarmul_ns, extra);
+                        base_ns, extra);
     double prove_ns = (double)prove_t / dn, verify_ns = (double)verify_t / dn;
     snprintf(extra_p, sizeof extra_p, "%s", extra);
     snprintf(extra_v, sizeof extra_v, "%s", extra);
@@ -170,8 +157,8 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
         snprintf(extra_p, sizeof extra_p, "%s,\"speedup\":%.2f", extra, single[0] / prove_ns);
         snprintf(extra_v, sizeof extra_v, "%s,\"speedup\":%.2f", extra, single[1] / verify_ns);
     }
-    bench_report_paired(&c, "shuffle_prove", n, prove_ns, "ciphertext", scalarmul_ns, extra_p);
-    bench_report_paired(&c, "shuffle_verify", n, verify_ns, "ciphertext", scalarmul_ns,
+    bench_report_paired(&c, "shuffle_prove", n, prove_ns, "ciphertext", base_ns, extra_p);
+    bench_report_paired(&c, "shuffle_verify", n, verify_ns, "ciphertext", base_ns,
                         extra_v);
     if (threads == 1) {
         snprintf(extra, sizeof extra, "\"width\":%zu,\"threads\":%u,\"bytes\":%zu", w,

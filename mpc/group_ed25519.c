@@ -335,7 +335,8 @@ static const uint8_t ED_INV8[ED_BYTES] = {
  * zk_msm their combination 2S, and to_ed25519 encodes 4X, so X = 2S / 8,
  * one multiplication by 8^-1.  A single product folds 8^-1 into its
  * scalar instead.  Zero scalars and identity points are skipped. */
-static int e_products(mpc_elem *out, const mpc_scalar *s, const mpc_elem *p, size_t n)
+static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
+                      const mpc_elem *p, size_t n)
 {
     zk_point *pts = zk_points_alloc(n);
     zk_scalar *sc = zk_aligned_alloc(n, sizeof *sc);
@@ -346,7 +347,7 @@ static int e_products(mpc_elem *out, const mpc_scalar *s, const mpc_elem *p, siz
     if (pts == NULL || sc == NULL)
         goto done;
     for (size_t i = 0; i < n; i++) {
-        if (sodium_is_zero(s[i].b, ED_BYTES) || e_elem_is_identity(NULL, &p[i]))
+        if (sodium_is_zero(s[i].b, ED_BYTES) || e_elem_is_identity(g, &p[i]))
             continue;
         /* Neither fails for a group element and a canonical scalar. */
         if ((rc = zk_point_from_ed25519(&pts[m], p[i].u.ed)) != SH_OK
@@ -387,15 +388,14 @@ done:
 static void e_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
                                const mpc_scalar *s)
 {
-    if (e_products(out, s, p, 1) != SH_OK)
+    if (e_products(g, out, s, p, 1) != SH_OK)
         e_elem_mul(g, out, p, s);
 }
 
 static int e_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                               const mpc_elem *p, size_t n)
 {
-    (void)g;
-    return e_products(out, s, p, n);
+    return e_products(g, out, s, p, n);
 }
 
 const mpc_group_ops mpc_ed25519_ops = {
