@@ -220,8 +220,12 @@ typedef struct statement {
     unsigned have;
 } statement;
 
+/* ASCII decimal digits only (strtoull alone would also take leading
+ * blanks and a sign). */
 static int parse_u64(const char *s, uint64_t *out)
 {
+    if (strspn(s, "0123456789") != strlen(s))
+        return -1;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);

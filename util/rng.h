@@ -32,7 +32,7 @@ sh_rng *sh_rng_os_new(void);
  * when the generator is freed).  NULL on allocation failure. */
 sh_rng *sh_rng_chacha_new(const uint8_t seed[SH_RNG_SEEDBYTES]);
 /* Derive a child seed: BLAKE2b-256 keyed by the parent seed over
- * "shroud-rng-derive" || label || u64le(index).  Used to give every
+ * "shroud-rng-derive" || u64le(strlen(label)) || label || u64le(index).  Used to give every
  * simulated node its own independent stream from one scenario seed. */
 void sh_rng_derive_seed(uint8_t out[SH_RNG_SEEDBYTES],
                         const uint8_t parent[SH_RNG_SEEDBYTES],

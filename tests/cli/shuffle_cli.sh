@@ -11,38 +11,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/shroud-shuffle-cli.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM
 FAILS=0
 
-fail() {
-    echo "FAIL: $*"
-    FAILS=$((FAILS + 1))
-}
-
-# run NAME EXPECTED_EXIT EXPECTED_PREFIX CMD...: runs CMD, checks its exit
-# status and that its output contains a line starting with the prefix.
-run() {
-    name=$1 want=$2 prefix=$3
-    shift 3
-    "$@" >"$TMP/out.txt" 2>&1
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$name: exit $got, expected $want"
-        sed 's/^/    /' "$TMP/out.txt"
-        return
-    fi
-    if [ -n "$prefix" ] && ! grep -q "^$prefix" "$TMP/out.txt"; then
-        fail "$name: no line starting with '$prefix'"
-        sed 's/^/    /' "$TMP/out.txt"
-        return
-    fi
-    echo "ok: $name: $(head -n 1 "$TMP/out.txt")"
-}
-
-# flip FILE OFFSET: xor the byte at OFFSET with 0x01, in place.
-flip() {
-    b=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' \n')
-    [ -n "$b" ] || { fail "flip: no byte $2 in $1"; return 1; }
-    o=$(printf '%03o' $((b ^ 1)))
-    printf "\\$o" | dd of="$1" bs=1 seek="$2" count=1 conv=notrunc 2>/dev/null
-}
+. "$(dirname "$0")/lib.sh"
 
 N=50
 W=2
@@ -91,6 +60,22 @@ tamper "tampered output" output.bin $((6 + 64 * 20 + 3)) "invalid: "
 tamper "tampered input" input.bin $((6 + 64 * 4 + 40)) "invalid: "
 tamper "tampered statement" statement.txt 20 "invalid: "
 
+# statement.txt is read strictly: a sign or a blank before a number, a
+# repeated or unknown key, CRLF line ends are refused; key order is free.
+restate() {
+    rm -rf "$TMP/bad"
+    cp -R "$TMP/ok" "$TMP/bad"
+    sed "$2" "$TMP/ok/statement.txt" >"$TMP/bad/statement.txt"
+    run "$1" "$3" "$4" "$SHROUD" shuffle verify "$TMP/bad"
+}
+restate "statement: signed number" 's/^epoch 1$/epoch +1/' 1 "invalid: statement.txt: bad value"
+restate "statement: blank before a number" 's/^round 1$/round  1/' 1 \
+    "invalid: statement.txt: bad value"
+restate "statement: unknown key" 's/^round 1$/rounds 1/' 1 "invalid: statement.txt: unknown"
+restate "statement: repeated key" 's/^round 1$/epoch 1/' 1 "invalid: statement.txt: unknown or repeated"
+restate "statement: CRLF" 's/$/\r/' 1 "invalid: statement.txt: "
+restate "statement: keys reordered" '2{h;d};$G' 0 "valid: "
+
 rm -rf "$TMP/bad"
 cp -R "$TMP/ok" "$TMP/bad"
 head -c $((PROOF_LEN - 1)) "$TMP/ok/proof.bin" >"$TMP/bad/proof.bin"
@@ -103,8 +88,4 @@ run "missing proof" 1 "invalid: cannot read" "$SHROUD" shuffle verify "$TMP/bad"
 run "verify without a directory" 2 "" "$SHROUD" shuffle verify
 run "gen without options" 2 "" "$SHROUD" shuffle gen
 
-if [ "$FAILS" -ne 0 ]; then
-    echo "$FAILS check(s) failed"
-    exit 1
-fi
-echo "all shuffle CLI checks passed"
+finish "shuffle CLI"
