@@ -433,42 +433,6 @@ static int share_from(const mpc_dkg *k, uint32_t i, mpc_scalar *s)
     return SH_ERR_STATE;
 }
 
-/* V_j = f(j+1)*B = sum_k (j+1)^k A_k for every holder j.  For ristretto255
- * (where additions are cheap) with more holders than coefficients, only
- * f(1..t) are evaluated; the rest follow by forward differences, t-1
- * additions each, as f has degree t-1. */
-static int verification_shares(mpc_dkg *k)
-{
-    const mpc_group *g = k->g;
-    const uint32_t t = k->t, n = k->n_holders;
-    uint32_t direct = mpc_group_id_of(g) == MPC_RISTRETTO255 && n > t + 1 ? t : n;
-    int rc = 0;
-    for (uint32_t j = 0; j < direct && rc == 0; j++) {
-        mpc_scalar x;
-        mpc_scalar_from_u64(g, &x, (uint64_t)j + 1);
-        rc = mpc_feldman_eval(g, &k->vshare[j], k->A, t, &x);
-    }
-    if (rc != 0 || direct == n)
-        return rc;
-    mpc_elem *d = mpc_elems_alloc(t);
-    if (d == NULL)
-        return SH_ERR_NOMEM;
-    /* d[i] = Delta^i f(1) */
-    memcpy(d, k->vshare, (size_t)t * sizeof *d);
-    for (uint32_t i = 1; i < t; i++)
-        for (uint32_t r = t - 1; r >= i; r--)
-            mpc_elem_sub(g, &d[r], &d[r], &d[r - 1]);
-    /* step x from j to j + 1: Delta^i f(x+1) = Delta^i f(x) + Delta^(i+1) f(x) */
-    for (uint32_t j = 1; j < n; j++) {
-        for (uint32_t i = 0; i + 1 < t; i++)
-            mpc_elem_add(g, &d[i], &d[i], &d[i + 1]);
-        if (j >= t)
-            k->vshare[j] = d[0];
-    }
-    mpc_elems_free(d, t);
-    return 0;
-}
-
 /* Aggregate commitments, own share, verification shares, outcome hash. */
 static int finish(mpc_dkg *k, judge *J, uint32_t nq)
 {
@@ -479,9 +443,10 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     k->vshare = mpc_elems_alloc(k->n_holders);
     mpc_scalar *ids = mpc_scalars_alloc(nq), *lam = mpc_scalars_alloc(nq);
     mpc_elem *pt = mpc_elems_alloc(nq);
+    const mpc_elem **pp = calloc(nq ? nq : 1, sizeof *pp);
     uint32_t *qi = calloc(nq, sizeof *qi);
     if (k->A == NULL || k->A_enc == NULL || k->vshare == NULL || ids == NULL || lam == NULL || pt == NULL ||
-        qi == NULL) {
+        pp == NULL || qi == NULL) {
         rc = SH_ERR_NOMEM;
         goto done;
     }
@@ -502,9 +467,10 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
                 goto done;
         } else {
             /* every lambda is 1: a plain sum */
-            mpc_elem_identity(g, &k->A[c]);
             for (uint32_t r = 0; r < nq; r++)
-                mpc_elem_add(g, &k->A[c], &k->A[c], &J->C[qi[r]][c]);
+                pp[r] = &J->C[qi[r]][c];
+            if ((rc = mpc_elem_sum(g, &k->A[c], pp, nq)) != 0)
+                goto done;
         }
         if (k->mode == MPC_DKG_REFRESH)
             mpc_elem_add(g, &k->A[c], &k->A[c], &k->old_commit[c]);
@@ -515,7 +481,8 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     }
     for (uint32_t c = 0; c < k->t; c++)
         (void)mpc_elem_encode(g, k->A_enc + (size_t)c * k->eb, &k->A[c]);
-    if ((rc = verification_shares(k)) != 0)
+    /* V_j = f(j+1)*B = sum_k (j+1)^k A_k for every holder j */
+    if ((rc = mpc_feldman_eval_ids(g, k->vshare, k->A, k->t, k->n_holders)) != 0)
         goto done;
     if (dkg_is_holder(k, k->d->self)) {
         mpc_scalar acc, s;
@@ -540,6 +507,7 @@ done:
     mpc_scalars_free(ids, nq);
     mpc_scalars_free(lam, nq);
     mpc_elems_free(pt, nq);
+    free(pp);
     free(qi);
     return rc;
 }

@@ -323,6 +323,60 @@ int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     return g->ops->elem_msm_vartime(g, out, s, p, n);
 }
 
+int mpc_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
+                             uint32_t t, const uint32_t *xs, size_t nx)
+{
+    if (out == NULL || (nx > 0 && xs == NULL) || (t > 0 && C == NULL))
+        return SH_ERR_ARG;
+    for (size_t i = 0; i < nx; i++)
+        if (xs[i] == 0 || xs[i] > MPC_SMALL_X_MAX)
+            return SH_ERR_RANGE;
+    if (nx == 0)
+        return SH_OK;
+    if (t == 0) {
+        for (size_t i = 0; i < nx; i++)
+            mpc_elem_identity(g, &out[i]);
+        return SH_OK;
+    }
+    return g->ops->elem_poly_eval_small(g, out, C, t, xs, nx);
+}
+
+int mpc_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n)
+{
+    if (out == NULL || (n > 0 && p == NULL))
+        return SH_ERR_ARG;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == NULL)
+            return SH_ERR_ARG;
+    if (n == 0) {
+        mpc_elem_identity(g, out);
+        return SH_OK;
+    }
+    return g->ops->elem_sum(g, out, p, n);
+}
+
+void mpc_points_horner(zk_point *out, const zk_point *C0, size_t stride, uint32_t t,
+                       uint32_t v)
+{
+    const unsigned char *base = (const unsigned char *)C0;
+#define HORNER_C(j) ((const zk_point *)(const void *)(base + (size_t)(j) * stride))
+    int top = 31;
+    while (!(v >> top & 1))
+        top--;
+    zk_point acc = *HORNER_C(t - 1), mult;
+    for (uint32_t j = t - 1; j-- > 0;) {
+        mult = acc;
+        for (int b = top - 1; b >= 0; b--) {
+            zk_point_dbl(&acc, &acc);
+            if (v >> b & 1)
+                zk_point_add(&acc, &acc, &mult);
+        }
+        zk_point_add(&acc, &acc, HORNER_C(j));
+    }
+#undef HORNER_C
+    *out = acc;
+}
+
 /* ---- arrays ----------------------------------------------------------- */
 
 mpc_scalar *mpc_scalars_alloc(size_t n)

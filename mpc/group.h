@@ -177,6 +177,28 @@ void mpc_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
 int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                          const mpc_elem *p, size_t n) SH_WUR;
 
+/* The largest identifier mpc_elem_poly_eval_small takes. */
+#define MPC_SMALL_X_MAX 0xffffu
+
+/* out[i] = sum_j xs[i]^j C[j] for i < nx: commitments to a polynomial of
+ * t coefficients evaluated at small public identifiers (1 <= xs[i] <=
+ * MPC_SMALL_X_MAX), e.g. the verification keys of holders 1..n.  Horner's
+ * rule with multiplications by the small xs[i] instead of an MSM with
+ * full-length powers: ristretto255 doubles and adds through libdecaf,
+ * secp256k1 multiplies by xs[i] with tweak_mul (a short scalar) and adds
+ * with combine, Ed25519 converts C to libdecaf once for all nx points.
+ * Public inputs only (variable time).  out must not overlap C.  t = 0
+ * gives identities.  SH_ERR_ARG, SH_ERR_RANGE (an xs[i] out of range),
+ * SH_ERR_NOMEM. */
+int mpc_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
+                             uint32_t t, const uint32_t *xs, size_t nx) SH_WUR;
+
+/* out = sum of the n public elements *p[0..n) (n = 0: the identity).
+ * Cheaper than n - 1 mpc_elem_add: secp256k1 sums with one combine (one
+ * field inversion), Ed25519 through libdecaf.  SH_ERR_ARG, SH_ERR_NOMEM. */
+int mpc_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p,
+                 size_t n) SH_WUR;
+
 /* ---- arrays ------------------------------------------------------------- */
 
 /* 32-byte aligned, zeroed arrays; NULL on overflow or allocation failure.

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <secp256k1.h>
 #include "mpc/group.h"
+#include "zk/group.h"
 
 typedef struct mpc_group_ops {
     mpc_group_id id;
@@ -65,6 +66,12 @@ typedef struct mpc_group_ops {
                              const mpc_scalar *s);
     int (*elem_msm_vartime)(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                             const mpc_elem *p, size_t n);
+    /* group.c has checked t >= 1, nx >= 1, every xs[i] in 1..MPC_SMALL_X_MAX;
+     * out does not overlap C. */
+    int (*elem_poly_eval_small)(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
+                                uint32_t t, const uint32_t *xs, size_t nx);
+    /* group.c has checked n >= 1. */
+    int (*elem_sum)(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n);
 } mpc_group_ops;
 
 struct mpc_group {
@@ -76,6 +83,14 @@ struct mpc_group {
 extern const mpc_group_ops mpc_ristretto255_ops;
 extern const mpc_group_ops mpc_ed25519_ops;
 extern const mpc_group_ops mpc_secp256k1_ops;
+
+/* out = sum_j v^j C_j by Horner's rule with a double-and-add by v (t >= 1,
+ * v >= 1), where C_j is the zk_point at byte offset j * stride from C0:
+ * about t * (log2 v + popcount v) additions, several times cheaper than
+ * an MSM with the full-length powers v^j when v is a small identifier and
+ * additions are cheap (libdecaf).  Variable time: public inputs only. */
+void mpc_points_horner(zk_point *out, const zk_point *C0, size_t stride, uint32_t t,
+                       uint32_t v);
 
 /* ---- constant-time byte helpers shared by the byte-encoded backends ---- */
 

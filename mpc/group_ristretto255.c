@@ -237,6 +237,28 @@ static int r_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
     return SH_OK;
 }
 
+static int r_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
+                                  uint32_t t, const uint32_t *xs, size_t nx)
+{
+    (void)g;
+    for (size_t i = 0; i < nx; i++) {
+        mpc_points_horner(&out[i].u.r, &C[0].u.r, sizeof *C, t, xs[i]);
+        out[i].inf = 0;
+    }
+    return SH_OK;
+}
+
+static int r_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n)
+{
+    (void)g;
+    zk_point acc = p[0]->u.r;
+    for (size_t i = 1; i < n; i++)
+        zk_point_add(&acc, &acc, &p[i]->u.r);
+    out->u.r = acc;
+    out->inf = 0;
+    return SH_OK;
+}
+
 const mpc_group_ops mpc_ristretto255_ops = {
     .id = MPC_RISTRETTO255,
     .name = "ristretto255",
@@ -268,4 +290,6 @@ const mpc_group_ops mpc_ristretto255_ops = {
     .elem_mul = r_elem_mul,
     .elem_mul_vartime = r_elem_mul_vartime,
     .elem_msm_vartime = r_elem_msm_vartime,
+    .elem_poly_eval_small = r_elem_poly_eval_small,
+    .elem_sum = r_elem_sum,
 };

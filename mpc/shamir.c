@@ -7,6 +7,7 @@
  */
 #include "mpc/shamir.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -217,45 +218,26 @@ static void powers(const mpc_group *g, mpc_scalar *pw, uint32_t t, const mpc_sca
 }
 
 /* The identifiers Feldman commitments are evaluated at are small integers
- * (holder j has identifier j + 1).  For ristretto255, where a point
- * addition costs about 1/250 of a scalar multiplication, Horner's rule
- * with a double-and-add by such a small x is several times cheaper than an
- * MSM with the full-length powers x^j.  SMALL_X_MAX bounds x for that path. */
-#define SMALL_X_MAX 0xffffu
+ * (holder j has identifier j + 1): mpc_elem_poly_eval_small evaluates at
+ * them by Horner's rule with multiplications by the small x, several times
+ * cheaper than an MSM with the full-length powers x^j in every group. */
 
-/* *v = x if x is public and at most SMALL_X_MAX in a group with the fast
- * path (ristretto255); 0 otherwise. */
+/* *v = x if x is public and in 1..MPC_SMALL_X_MAX; 0 otherwise. */
 static int small_x(const mpc_group *g, const mpc_scalar *x, uint32_t *v)
 {
-    if (mpc_group_id_of(g) != MPC_RISTRETTO255)
-        return 0;
     uint8_t b[MPC_SCALAR_BYTES];
-    mpc_scalar_encode(g, b, x);           /* little endian */
+    mpc_scalar_encode(g, b, x);
+    if (mpc_group_id_of(g) == MPC_SECP256K1)   /* big endian (SEC 1): make it little */
+        for (size_t i = 0; i < sizeof b / 2; i++) {
+            uint8_t c = b[i];
+            b[i] = b[sizeof b - 1 - i];
+            b[sizeof b - 1 - i] = c;
+        }
     for (size_t i = 2; i < sizeof b; i++)
         if (b[i] != 0)
             return 0;
     *v = (uint32_t)b[0] | (uint32_t)b[1] << 8;
-    return *v > 0 && *v <= SMALL_X_MAX;
-}
-
-/* out = sum_j v^j C[j] (ristretto255, t >= 1, 0 < v <= SMALL_X_MAX) by
- * Horner's rule; variable time in public values only. */
-static void horner_small(zk_point *out, const mpc_elem *C, uint32_t t, uint32_t v)
-{
-    int top = 31;
-    while (!(v >> top & 1))
-        top--;
-    zk_point acc = C[t - 1].u.r, base;
-    for (uint32_t j = t - 1; j-- > 0;) {
-        base = acc;
-        for (int b = top - 1; b >= 0; b--) {
-            zk_point_dbl(&acc, &acc);
-            if (v >> b & 1)
-                zk_point_add(&acc, &acc, &base);
-        }
-        zk_point_add(&acc, &acc, &C[j].u.r);
-    }
-    *out = acc;
+    return *v > 0 && *v <= MPC_SMALL_X_MAX;
 }
 
 int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
@@ -271,9 +253,11 @@ int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint3
     }
     uint32_t v;
     if (small_x(g, x, &v)) {
-        mpc_elem_identity(g, out);
-        horner_small(&out->u.r, C, t, v);
-        return 0;
+        mpc_elem r;                   /* out may overlap C */
+        int rc = mpc_elem_poly_eval_small(g, &r, C, t, &v, 1);
+        if (rc == 0)
+            *out = r;
+        return rc;
     }
     mpc_scalar *pw = mpc_scalars_alloc(t);
     if (pw == NULL)
@@ -282,6 +266,47 @@ int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint3
     int rc = mpc_elem_msm_vartime(g, out, pw, C, t);
     mpc_scalars_free(pw, t);
     return rc;
+}
+
+int mpc_feldman_eval_ids(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
+                         uint32_t n)
+{
+    if (g == NULL || (n > 0 && (out == NULL || (t > 0 && C == NULL))))
+        return SH_ERR_ARG;
+    if (t > MPC_MAX_PARTIES || n > MPC_SMALL_X_MAX)
+        return SH_ERR_RANGE;
+    if (n == 0)
+        return 0;
+    /* ristretto255, where an addition is ~1/250 of a multiplication, with
+     * more holders than coefficients: f(1..t) by Horner, the rest by
+     * forward differences (f has degree t - 1, so Delta^t f = 0). */
+    const uint32_t direct = mpc_group_id_of(g) == MPC_RISTRETTO255 && t > 0 && n > t + 1 ? t : n;
+    uint32_t *xs = malloc((size_t)direct * sizeof *xs);
+    if (xs == NULL)
+        return SH_ERR_NOMEM;
+    for (uint32_t j = 0; j < direct; j++)
+        xs[j] = j + 1;
+    int rc = mpc_elem_poly_eval_small(g, out, C, t, xs, direct);
+    free(xs);
+    if (rc != 0 || direct == n)
+        return rc;
+    mpc_elem *d = mpc_elems_alloc(t);
+    if (d == NULL)
+        return SH_ERR_NOMEM;
+    /* d[i] = Delta^i f(1) */
+    memcpy(d, out, (size_t)t * sizeof *d);
+    for (uint32_t i = 1; i < t; i++)
+        for (uint32_t r = t - 1; r >= i; r--)
+            mpc_elem_sub(g, &d[r], &d[r], &d[r - 1]);
+    /* step x from j to j + 1: Delta^i f(x+1) = Delta^i f(x) + Delta^(i+1) f(x) */
+    for (uint32_t j = 1; j < n; j++) {
+        for (uint32_t i = 0; i + 1 < t; i++)
+            mpc_elem_add(g, &d[i], &d[i], &d[i + 1]);
+        if (j >= t)
+            out[j] = d[0];
+    }
+    mpc_elems_free(d, t);
+    return 0;
 }
 
 int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
@@ -299,6 +324,30 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
      * use).  Only the scalar must stay hidden. */
     sh_ct_declassify(&got, sizeof got);
     return mpc_elem_eq(g, &expect, &got) ? 0 : SH_ERR_VERIFY;
+}
+
+/* mpc_feldman_verify_batch for a small identifier v in secp256k1: each
+ * share on its own, D_k = f_k(v)*B by Horner's rule against s_k*B.  Its
+ * one base multiplication per dealer (ec_pubkey_create) costs less than
+ * the tweak_mul by a 128-bit weight that batching would need per dealer,
+ * and names the bad dealer without a second pass. */
+static int verify_each_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
+                             size_t m, uint32_t v, const mpc_scalar *shares, size_t *bad)
+{
+    for (size_t k = 0; k < m; k++) {
+        mpc_elem D, got;
+        int rc = mpc_elem_poly_eval_small(g, &D, C[k], t, &v, 1);
+        if (rc != 0)
+            return rc;
+        mpc_elem_mul_base(g, &got, &shares[k]);
+        sh_ct_declassify(&got, sizeof got);   /* a verification key: public */
+        if (!mpc_elem_eq(g, &got, &D)) {
+            if (bad != NULL)
+                *bad = k;
+            return SH_ERR_VERIFY;
+        }
+    }
+    return 0;
 }
 
 /* mpc_feldman_verify_batch for a small identifier v (small_x): evaluate
@@ -321,7 +370,8 @@ static int verify_batch_small(const mpc_group *g, const mpc_elem *const *C, uint
     int rc = 0;
     mpc_scalar_zero(g, &agg);
     for (size_t k = 0; k < m && rc == 0; k++) {
-        horner_small(&D[k].u.r, C[k], t, v);
+        if ((rc = mpc_elem_poly_eval_small(g, &D[k], C[k], t, &v, 1)) != 0)
+            break;
         sh_rng_bytes(rng, wb, sizeof wb);
         /* 16 bytes are below 2^128 < q: no reduction. */
         if (mpc_scalar_reduce(g, &w[k], wb, sizeof wb) != 0)
@@ -374,8 +424,15 @@ int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint3
         return SH_ERR_NOMEM;
     const size_t nt = m * t;
     uint32_t v;
-    if (small_x(g, x, &v))
-        return verify_batch_small(g, C, t, m, v, shares, rng, bad);
+    if (small_x(g, x, &v)) {
+        /* Ed25519 stays with the MSM below: it converts each point to
+         * libdecaf once, as Horner's rule would, and undoes the cofactor
+         * once in all rather than once per dealer. */
+        if (mpc_group_id_of(g) == MPC_RISTRETTO255)
+            return verify_batch_small(g, C, t, m, v, shares, rng, bad);
+        if (mpc_group_id_of(g) == MPC_SECP256K1)
+            return verify_each_small(g, C, t, m, v, shares, bad);
+    }
 
     /* With random weights w_k the m equations s_k B = sum_j x^j C_kj
      * collapse into one:

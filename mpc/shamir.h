@@ -63,13 +63,23 @@ void mpc_feldman_commit(const mpc_group *g, mpc_elem *C, const mpc_scalar *coeff
  * is C[0]).  SH_ERR_NOMEM. */
 int mpc_feldman_eval(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
                      const mpc_scalar *x) SH_WUR;
+/* out[j] = f(j + 1) * B for j < n: the verification keys of the holders
+ * with identifiers 1..n (n <= MPC_SMALL_X_MAX) at once, cheaper than n
+ * mpc_feldman_eval (ristretto255 evaluates f(1..t) and steps on by forward
+ * differences, t - 1 additions per key; Ed25519 converts C to libdecaf
+ * once).  out must not overlap C.  SH_ERR_ARG, SH_ERR_RANGE, SH_ERR_NOMEM. */
+int mpc_feldman_eval_ids(const mpc_group *g, mpc_elem *out, const mpc_elem *C, uint32_t t,
+                         uint32_t n) SH_WUR;
 /* 0 if share * B == f(x) * B, SH_ERR_VERIFY otherwise. */
 int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
                        const mpc_scalar *x, const mpc_scalar *share) SH_WUR;
 /* Check m shares at the same identifier x against m commitment vectors at
  * once (the DKG: one share from each dealer): commitments C[k][0..t) for
  * dealer k, share shares[k].  One multi-scalar multiplication with random
- * 128-bit weights from rng.  0 if all are valid; SH_ERR_VERIFY otherwise,
+ * 128-bit weights from rng (for an identifier up to MPC_SMALL_X_MAX:
+ * ristretto255 evaluates each polynomial by Horner's rule first, secp256k1
+ * checks each share on its own against its Horner evaluation, which is
+ * cheaper there than weighting).  0 if all are valid; SH_ERR_VERIFY otherwise,
  * with *bad (if not NULL) set to the first invalid k (found by checking
  * each alone).  SH_ERR_NOMEM. */
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
