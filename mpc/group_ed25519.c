@@ -332,6 +332,31 @@ static const uint8_t ED_INV8[ED_BYTES] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06
 };
 
+/* r = r * 8^-1 through libdecaf's variable-time product (public points):
+ * what undoes the cofactor of the round trip (see e_products). */
+static int e_div8(zk_point *r)
+{
+    zk_scalar inv8, zero;
+    int rc = zk_scalar_decode(&inv8, ED_INV8);   /* canonical: never fails */
+    if (rc == SH_OK) {
+        zk_scalar_zero(&zero);
+        zk_point_double_mul_base_vartime(r, &zero, r, &inv8);
+    }
+    return rc;
+}
+
+/* out = the element zk_point_to_ed25519 encodes for r (the identity is set
+ * directly rather than encoded by libdecaf). */
+static void e_from_zk(mpc_elem *out, const zk_point *r)
+{
+    if (zk_point_is_identity(r)) {
+        e_set(out, ED_IDENTITY);
+    } else {
+        zk_point_to_ed25519(out->u.ed, r);
+        out->inf = 0;
+    }
+}
+
 /* sum s_i P_i for public inputs, through libdecaf.  Every element is in
  * the prime-order subgroup (decode checks it, and sums and products keep
  * it there), where the conversions lose nothing: from_ed25519 gives 2P_i,
@@ -363,22 +388,16 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
         e_set(out, ED_IDENTITY);
         goto done;
     }
-    zk_scalar_zero(&zero);
-    if ((rc = zk_scalar_decode(&inv8, ED_INV8)) != SH_OK)
-        goto done;
     if (m == 1) {
+        if ((rc = zk_scalar_decode(&inv8, ED_INV8)) != SH_OK)
+            goto done;
+        zk_scalar_zero(&zero);
         zk_scalar_mul(&sc[0], &sc[0], &inv8);
         zk_point_double_mul_base_vartime(&r, &zero, &pts[0], &sc[0]);
-    } else {
-        if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK)
-            goto done;
-        zk_point_double_mul_base_vartime(&r, &zero, &r, &inv8);
+    } else if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK || (rc = e_div8(&r)) != SH_OK) {
+        goto done;
     }
-    if (zk_point_is_identity(&r))
-        e_set(out, ED_IDENTITY);
-    else
-        zk_point_to_ed25519(out->u.ed, &r);
-    out->inf = 0;
+    e_from_zk(out, &r);
 done:
     free(pts);                     /* public inputs: nothing to wipe */
     free(sc);
@@ -410,25 +429,18 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
 {
     (void)g;
     zk_point *P = zk_points_alloc(t), r;
-    zk_scalar inv8, zero;
     if (P == NULL)
         return SH_ERR_NOMEM;
-    int rc = zk_scalar_decode(&inv8, ED_INV8);
-    zk_scalar_zero(&zero);
+    int rc = SH_OK;
     for (uint32_t j = 0; j < t && rc == SH_OK; j++)
         rc = zk_point_from_ed25519(&P[j], C[j].u.ed);   /* the identity gives the identity */
     const int scale_first = nx >= t;
     for (uint32_t j = 0; j < t && rc == SH_OK && scale_first; j++)
-        zk_point_double_mul_base_vartime(&P[j], &zero, &P[j], &inv8);
+        rc = e_div8(&P[j]);
     for (size_t i = 0; i < nx && rc == SH_OK; i++) {
         mpc_points_horner(&r, P, sizeof *P, t, xs[i]);
-        if (!scale_first)
-            zk_point_double_mul_base_vartime(&r, &zero, &r, &inv8);
-        if (zk_point_is_identity(&r))
-            e_set(&out[i], ED_IDENTITY);
-        else
-            zk_point_to_ed25519(out[i].u.ed, &r);
-        out[i].inf = 0;
+        if (scale_first || (rc = e_div8(&r)) == SH_OK)
+            e_from_zk(&out[i], &r);
     }
     free(P);                       /* public points: nothing to wipe */
     return rc;
@@ -449,22 +461,14 @@ static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *
         return SH_OK;
     }
     zk_point sum, q;
-    zk_scalar inv8, zero;
-    int rc = zk_scalar_decode(&inv8, ED_INV8);
-    zk_scalar_zero(&zero);
+    int rc = SH_OK;
     zk_point_identity(&sum);
     for (size_t i = 0; i < n && rc == SH_OK; i++)
         if ((rc = zk_point_from_ed25519(&q, p[i]->u.ed)) == SH_OK)
             zk_point_add(&sum, &sum, &q);
-    if (rc != SH_OK)
-        return rc;
-    zk_point_double_mul_base_vartime(&sum, &zero, &sum, &inv8);
-    if (zk_point_is_identity(&sum))
-        e_set(out, ED_IDENTITY);
-    else
-        zk_point_to_ed25519(out->u.ed, &sum);
-    out->inf = 0;
-    return SH_OK;
+    if (rc == SH_OK && (rc = e_div8(&sum)) == SH_OK)
+        e_from_zk(out, &sum);
+    return rc;
 }
 
 const mpc_group_ops mpc_ed25519_ops = {

@@ -326,30 +326,6 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
     return mpc_elem_eq(g, &expect, &got) ? 0 : SH_ERR_VERIFY;
 }
 
-/* mpc_feldman_verify_batch for a small identifier v in secp256k1: each
- * share on its own, D_k = f_k(v)*B by Horner's rule against s_k*B.  Its
- * one base multiplication per dealer (ec_pubkey_create) costs less than
- * the tweak_mul by a 128-bit weight that batching would need per dealer,
- * and names the bad dealer without a second pass. */
-static int verify_each_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
-                             size_t m, uint32_t v, const mpc_scalar *shares, size_t *bad)
-{
-    for (size_t k = 0; k < m; k++) {
-        mpc_elem D, got;
-        int rc = mpc_elem_poly_eval_small(g, &D, C[k], t, &v, 1);
-        if (rc != 0)
-            return rc;
-        mpc_elem_mul_base(g, &got, &shares[k]);
-        sh_ct_declassify(&got, sizeof got);   /* a verification key: public */
-        if (!mpc_elem_eq(g, &got, &D)) {
-            if (bad != NULL)
-                *bad = k;
-            return SH_ERR_VERIFY;
-        }
-    }
-    return 0;
-}
-
 /* mpc_feldman_verify_batch for a small identifier v (small_x): evaluate
  * each commitment polynomial at v by Horner's rule, D_k = f_k(v)*B as
  * committed, then check (sum_k w_k s_k) B = sum_k w_k D_k with one MSM of m
@@ -430,8 +406,21 @@ int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint3
          * once in all rather than once per dealer. */
         if (mpc_group_id_of(g) == MPC_RISTRETTO255)
             return verify_batch_small(g, C, t, m, v, shares, rng, bad);
-        if (mpc_group_id_of(g) == MPC_SECP256K1)
-            return verify_each_small(g, C, t, m, v, shares, bad);
+        /* secp256k1: each share alone (mpc_feldman_verify, Horner there
+         * too); its base multiplication per dealer costs less than the
+         * tweak_mul by a 128-bit weight that batching would need, and
+         * names the bad dealer without a second pass. */
+        if (mpc_group_id_of(g) == MPC_SECP256K1) {
+            for (size_t k = 0; k < m; k++) {
+                int rc = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
+                if (rc != 0) {
+                    if (rc == SH_ERR_VERIFY && bad != NULL)
+                        *bad = k;
+                    return rc;
+                }
+            }
+            return 0;
+        }
     }
 
     /* With random weights w_k the m equations s_k B = sum_j x^j C_kj
