@@ -48,12 +48,53 @@ void zk_scalar_from_u64(zk_scalar *out, uint64_t v)
     decaf_255_scalar_set_unsigned(&out->v, v);
 }
 
+/* libdecaf keeps a scalar as its canonical value in little-endian words
+ * (decaf_255_scalar_encode writes byte j of limb i as byte i*W + j), and
+ * its decoders spend one or more Montgomery multiplications on reducing:
+ * decaf_255_scalar_decode multiplies by one even when the input is already
+ * canonical, decaf_255_scalar_decode_long several times.  A value known to
+ * be below L is therefore stored straight into the limbs, and 64-byte
+ * reductions go through libsodium's (a single Barrett-style pass, about a
+ * quarter of decode_long's time).  tests/test_zk_group.c cross-checks both
+ * against libdecaf's own decoders and libsodium on random and edge values. */
+_Static_assert(DECAF_255_SCALAR_LIMBS * sizeof(decaf_word_t) == ZK_SCALAR_BYTES,
+               "libdecaf's scalar limbs hold exactly 32 bytes");
+
+static void scalar_load(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES])
+{
+    for (unsigned i = 0; i < DECAF_255_SCALAR_LIMBS; i++) {
+        decaf_word_t w = 0;
+        for (unsigned j = sizeof(decaf_word_t); j-- > 0;)
+            w = (w << 8) | in[i * sizeof(decaf_word_t) + j];
+        out->v.limb[i] = w;
+    }
+}
+
+/* 1 if the 32 little-endian bytes are below L, else 0; branch-free (the
+ * bytes may be a secret share). */
+static unsigned scalar_is_canonical(const uint8_t in[ZK_SCALAR_BYTES])
+{
+    static const uint8_t L[ZK_SCALAR_BYTES] = {
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+        0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10
+    };
+    unsigned borrow = 0;    /* of in - L, from the low byte up */
+    for (unsigned i = 0; i < ZK_SCALAR_BYTES; i++)
+        borrow = ((unsigned)in[i] - L[i] - borrow) >> 8 & 1;
+    return borrow;
+}
+
 int zk_scalar_decode(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES])
 {
-    decaf_error_t e = decaf_255_scalar_decode(&out->v, in);
+    unsigned ok = scalar_is_canonical(in);
+    scalar_load(out, in);
     /* zero on failure, selected without a branch */
-    decaf_255_scalar_cond_sel(&out->v, decaf_255_scalar_zero, &out->v, decaf_successful(e));
-    return public_ok(e) ? SH_OK : SH_ERR_NONCANONICAL;
+    decaf_255_scalar_cond_sel(&out->v, decaf_255_scalar_zero, &out->v,
+                              (decaf_word_t)0 - (decaf_word_t)ok);
+    int pub = (int)ok;
+    sh_ct_declassify(&pub, sizeof pub);
+    return pub ? SH_OK : SH_ERR_NONCANONICAL;
 }
 
 void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s)
@@ -63,7 +104,98 @@ void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s)
 
 void zk_scalar_reduce(zk_scalar *out, const uint8_t *in, size_t len)
 {
-    decaf_255_scalar_decode_long(&out->v, in, len);
+    uint8_t buf[crypto_core_ristretto255_NONREDUCEDSCALARBYTES] = { 0 };
+    _Static_assert(sizeof buf == 2 * ZK_SCALAR_BYTES, "libsodium reduces 64 bytes");
+    if (len < ZK_SCALAR_BYTES) {
+        /* below 2^248 < L: already reduced */
+        memcpy(buf, in, len);
+        scalar_load(out, buf);
+    } else if (len <= sizeof buf) {
+        memcpy(buf, in, len);
+        crypto_core_ristretto255_scalar_reduce(buf, buf);
+        scalar_load(out, buf);
+    } else {
+        decaf_255_scalar_decode_long(&out->v, in, len);
+    }
+    sodium_memzero(buf, sizeof buf);
+}
+
+/* Products of canonical scalars are below L^2 < 2^506, so 64 of them fit
+ * in the 512 bits libsodium reduces. */
+#define ACC_MAX_TERMS 64
+
+/* out = a mod L, as 32 bytes */
+static void acc_reduce_bytes(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar_acc *a)
+{
+    uint8_t b[crypto_core_ristretto255_NONREDUCEDSCALARBYTES];
+    for (unsigned k = 0; k < 8; k++)
+        for (unsigned j = 0; j < 8; j++)
+            b[8 * k + j] = (uint8_t)(a->w[k] >> (8 * j));
+    crypto_core_ristretto255_scalar_reduce(out, b);
+    sodium_memzero(b, sizeof b);
+}
+
+void zk_scalar_acc_init(zk_scalar_acc *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void zk_scalar_acc_muladd(zk_scalar_acc *a, const zk_scalar *x, const zk_scalar *y)
+{
+    uint64_t u[4], v[4];
+    if (a->terms == ACC_MAX_TERMS) {
+        /* fold: the sum so far, reduced, counts as one term */
+        uint8_t r[ZK_SCALAR_BYTES];
+        acc_reduce_bytes(r, a);
+        memset(a->w, 0, sizeof a->w);
+        for (unsigned k = 0; k < 4; k++)
+            for (unsigned j = 8; j-- > 0;)
+                a->w[k] = (a->w[k] << 8) | r[8 * k + j];
+        a->terms = 1;
+        sodium_memzero(r, sizeof r);
+    }
+    zk_scalar_words(u, x);
+    zk_scalar_words(v, y);
+    /* schoolbook, each row added into the sum and its carry carried to
+     * the top (no early exit: the values may be secret) */
+    for (unsigned i = 0; i < 4; i++) {
+        unsigned __int128 c = 0;
+        for (unsigned j = 0; j < 4; j++) {
+            c += (unsigned __int128)u[i] * v[j] + a->w[i + j];
+            a->w[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        for (unsigned k = i + 4; k < 8; k++) {
+            c += a->w[k];
+            a->w[k] = (uint64_t)c;
+            c >>= 64;
+        }
+    }
+    a->terms++;
+    sodium_memzero(u, sizeof u);
+    sodium_memzero(v, sizeof v);
+}
+
+void zk_scalar_acc_reduce(zk_scalar *out, const zk_scalar_acc *a)
+{
+    uint8_t r[ZK_SCALAR_BYTES];
+    acc_reduce_bytes(r, a);
+    scalar_load(out, r);
+    sodium_memzero(r, sizeof r);
+}
+
+void zk_scalar_acc_wipe(zk_scalar_acc *a)
+{
+    sodium_memzero(a, sizeof *a);
+}
+
+void zk_scalar_words(uint64_t out[4], const zk_scalar *s)
+{
+    for (unsigned k = 0; k < 4; k++)
+        out[k] = 0;
+    for (unsigned i = 0; i < DECAF_255_SCALAR_LIMBS; i++)
+        out[i * sizeof(decaf_word_t) / 8] |= (uint64_t)s->v.limb[i]
+                                             << (8 * (i * sizeof(decaf_word_t) % 8));
 }
 
 void zk_scalar_random(zk_scalar *out, sh_rng *rng)
@@ -71,7 +203,7 @@ void zk_scalar_random(zk_scalar *out, sh_rng *rng)
     /* 512 random bits reduced mod L: statistically uniform (bias < 2^-259). */
     uint8_t buf[64];
     sh_rng_bytes(rng, buf, sizeof buf);
-    decaf_255_scalar_decode_long(&out->v, buf, sizeof buf);
+    zk_scalar_reduce(out, buf, sizeof buf);
     sodium_memzero(buf, sizeof buf);
 }
 
@@ -94,7 +226,13 @@ void zk_scalar_sub(zk_scalar *out, const zk_scalar *a, const zk_scalar *b)
 
 void zk_scalar_mul(zk_scalar *out, const zk_scalar *a, const zk_scalar *b)
 {
-    decaf_255_scalar_mul(&out->v, &a->v, &b->v);
+    /* An integer product and libsodium's reduction: about two thirds of
+     * decaf_255_scalar_mul's time (two Montgomery multiplications). */
+    zk_scalar_acc acc;
+    zk_scalar_acc_init(&acc);
+    zk_scalar_acc_muladd(&acc, a, b);
+    zk_scalar_acc_reduce(out, &acc);
+    zk_scalar_acc_wipe(&acc);
 }
 
 void zk_scalar_neg(zk_scalar *out, const zk_scalar *a)
@@ -137,7 +275,7 @@ void zk_scalar_hash(zk_scalar *out, const char *dst, const uint8_t *msg, size_t 
      * the code, so that is a programming error, treated like libsodium's. */
     if (zk_expand_message_xmd_sha512(wide, sizeof wide, dst, msg, len) != 0)
         sodium_misuse();
-    decaf_255_scalar_decode_long(&out->v, wide, sizeof wide);
+    zk_scalar_reduce(out, wide, sizeof wide);
     sodium_memzero(wide, sizeof wide);
 }
 

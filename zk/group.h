@@ -36,6 +36,23 @@ int zk_scalar_decode(zk_scalar *out, const uint8_t in[ZK_SCALAR_BYTES]) SH_WUR;
 void zk_scalar_encode(uint8_t out[ZK_SCALAR_BYTES], const zk_scalar *s);
 /* Reduce len little-endian bytes modulo L (any length, e.g. 64 bytes of hash). */
 void zk_scalar_reduce(zk_scalar *out, const uint8_t *in, size_t len);
+/* The canonical value of s as four little-endian 64-bit words (what
+ * zk_scalar_encode writes, without the bytes: for the MSM's digits). */
+void zk_scalar_words(uint64_t out[4], const zk_scalar *s);
+/* A sum of products of scalars, reduced modulo L only when read ("lazy
+ * reduction"): a batch verifier adding up n weighted responses pays n
+ * integer products and about n/64 reductions instead of n modular
+ * multiplications.  Constant time. */
+typedef struct zk_scalar_acc {
+    uint64_t w[8];       /* the unreduced sum, little-endian words */
+    unsigned terms;      /* products in w since the last reduction */
+} zk_scalar_acc;
+void zk_scalar_acc_init(zk_scalar_acc *a);
+/* a += x * y */
+void zk_scalar_acc_muladd(zk_scalar_acc *a, const zk_scalar *x, const zk_scalar *y);
+/* out = a mod L (a is unchanged) */
+void zk_scalar_acc_reduce(zk_scalar *out, const zk_scalar_acc *a);
+void zk_scalar_acc_wipe(zk_scalar_acc *a);
 void zk_scalar_random(zk_scalar *out, sh_rng *rng);
 /* A random scalar that is not zero (for nonces and secrets). */
 void zk_scalar_random_nonzero(zk_scalar *out, sh_rng *rng);

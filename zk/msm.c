@@ -74,14 +74,7 @@ typedef struct msm_scalar {
 
 static void msm_load(msm_scalar *out, const zk_scalar *s)
 {
-    uint8_t b[ZK_SCALAR_BYTES];
-    zk_scalar_encode(b, s);
-    for (unsigned k = 0; k < 4; k++) {
-        uint64_t v = 0;
-        for (unsigned j = 8; j-- > 0;)
-            v = (v << 8) | b[8 * k + j];
-        out->w[k] = v;
-    }
+    zk_scalar_words(out->w, s);
     out->w[4] = 0;
 }
 

@@ -223,31 +223,33 @@ int zk_schnorr_batch_verify(const uint8_t (*proofs)[ZK_SCHNORR_PROOF_BYTES],
     zk_proof_batch_weights(sc, n, rng);
     zk_scalar *xs = sc + n, *gs = sc + n + nx;
     zk_point *xp = pts + n, *gp = pts + n + nx;
-    zk_scalar zs_sum;
-    zk_scalar_zero(&xs[0]);
-    zk_scalar_zero(&zs_sum);
+    /* The sums of z_i c_i (merged X) and z_i s_i (merged generator) are
+     * reduced once at the end (zk_scalar_acc). */
+    zk_scalar_acc xacc, gacc;
+    zk_scalar_acc_init(&xacc);
+    zk_scalar_acc_init(&gacc);
     for (size_t i = 0; i < n; i++) {
-        zk_scalar zs;
         if (x_merge) {
-            zk_scalar zc;
-            zk_scalar_mul(&zc, &sc[i], &cs[2 * i]);
-            zk_scalar_add(&xs[0], &xs[0], &zc);
+            zk_scalar_acc_muladd(&xacc, &sc[i], &cs[2 * i]);
         } else {
             zk_scalar_mul(&xs[i], &sc[i], &cs[2 * i]);
             xp[i] = X[i].p;
         }
-        zk_scalar_mul(&zs, &sc[i], &cs[2 * i + 1]);
         if (g_merge) {
-            zk_scalar_add(&zs_sum, &zs_sum, &zs);
+            zk_scalar_acc_muladd(&gacc, &sc[i], &cs[2 * i + 1]);
         } else {
-            zk_scalar_neg(&gs[i], &zs);
+            zk_scalar_mul(&gs[i], &sc[i], &cs[2 * i + 1]);
+            zk_scalar_neg(&gs[i], &gs[i]);
             gp[i] = G[i] != NULL ? G[i]->p : base.p;
         }
     }
-    if (x_merge)
+    if (x_merge) {
+        zk_scalar_acc_reduce(&xs[0], &xacc);
         xp[0] = X[0].p;
+    }
     if (g_merge) {
-        zk_scalar_neg(&gs[0], &zs_sum);
+        zk_scalar_acc_reduce(&gs[0], &gacc);
+        zk_scalar_neg(&gs[0], &gs[0]);
         gp[0] = g0->p;
     }
 
