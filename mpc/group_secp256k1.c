@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sodium.h>
 #include <secp256k1_ecdh.h>
+#include <secp256k1_recovery.h>
 
 #define K_BYTES 33
 
@@ -477,10 +478,43 @@ static void k_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem
     out->inf = 0;
 }
 
+/* out = a G + b P with ONE variable-base multiplication: libsecp256k1 has
+ * no public double multiplication, but ecdsa_recover computes
+ * r^-1 (s R - m G) for the point R with x coordinate r and the parity of
+ * its recovery id, with G's part from its precomputed table.  So R = P,
+ * s = b r and m = -a r give b P + a G.  Returns 0, or -1 when the trick
+ * does not apply (x(P) >= n, probability 2^-128, or b = 0); out is then
+ * unset and the caller multiplies separately.  Public scalars only. */
+static int k_double_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar *a,
+                             const mpc_elem *P, const mpc_scalar *b)
+{
+    uint8_t penc[K_BYTES], sig[64], m32[32];
+    mpc_scalar r, t;
+    secp256k1_ecdsa_recoverable_signature rs;
+
+    if (P->inf || k_elem_encode(g, penc, P) != 0 || k_scalar_decode(g, &r, penc + 1) != 0)
+        return -1;
+    memcpy(sig, r.b, 32);
+    k_scalar_mul(g, &t, b, &r);
+    memcpy(sig + 32, t.b, 32);
+    k_scalar_mul(g, &t, a, &r);
+    k_scalar_neg(g, &t, &t);
+    memcpy(m32, t.b, 32);
+    if (!secp256k1_ecdsa_recoverable_signature_parse_compact(g->secp, &rs, sig, penc[0] & 1))
+        return -1;                 /* s = 0: b = 0 */
+    if (secp256k1_ecdsa_recover(g->secp, &out->u.k, &rs, m32))
+        out->inf = 0;
+    else
+        k_set_inf(out);            /* the sum is the point at infinity */
+    return 0;
+}
+
 /* Every product by tweak_mul, then ONE secp256k1_ec_pubkey_combine over
  * all of them: each combine ends in a field inversion (to affine), so one
- * call instead of n - 1 additions.  Zero terms are skipped; an empty sum
- * or a sum at infinity (combine fails) is infinity. */
+ * call instead of n - 1 additions.  A base-point term is paired with
+ * another term in one k_double_mul_base (a proof of possession's
+ * s G - c X costs one multiplication, not two).  Zero terms are skipped;
+ * an empty sum or a sum at infinity (combine fails) is infinity. */
 static int k_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                               const mpc_elem *p, size_t n)
 {
@@ -493,10 +527,29 @@ static int k_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
         free(ptrs);
         return SH_ERR_NOMEM;
     }
+    /* a base-point term and a partner for it */
+    size_t jb = n, jp = n;
+    mpc_elem base;
+    k_elem_base(g, &base);
+    for (size_t i = 0; i < n && jb == n; i++)
+        if (k_elem_eq(g, &p[i], &base))
+            jb = i;
+    for (size_t i = 0; i < n && jb < n && jp == n; i++)
+        if (i != jb && !p[i].inf && !k_scalar_is_zero(g, &s[i]))
+            jp = i;
+    mpc_elem pair;
+    if (jp < n && k_double_mul_base(g, &pair, &s[jb], &p[jp], &s[jp]) != 0)
+        jp = n;
+
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         mpc_elem t;
-        k_elem_mul_vartime(g, &t, &p[i], &s[i]);
+        if (jp < n && i == jp)
+            continue;
+        if (jp < n && i == jb)
+            t = pair;
+        else
+            k_elem_mul_vartime(g, &t, &p[i], &s[i]);
         if (t.inf)
             continue;
         terms[m] = t.u.k;

@@ -345,6 +345,58 @@ Test(mpc_group_elem, msm_repeated_and_cancelling_terms)
     }
 }
 
+/* Sums with the base point among the terms (secp256k1 pairs it with
+ * another term in one ecdsa_recover): the base alone, with one point, with
+ * a point whose term cancels it, with a zero scalar on the partner, with a
+ * partner at infinity, with the base twice and with the base as the
+ * partner's negation; each against the sum of single products. */
+Test(mpc_group_elem, msm_with_the_base_point)
+{
+    FOR_EACH_GROUP(g) {
+        for (int c = 0; c < 9; c++) {
+            mpc_scalar s[4];
+            mpc_elem p[4], want, got, t;
+            size_t n = c == 0 ? 1 : c < 7 ? 2 : 4;
+            mpc_elem_base(g, &p[0]);
+            for (size_t i = 0; i < 4; i++) {
+                mpc_scalar_random(g, &s[i], rng);
+                if (i > 0)
+                    random_elem(g, &p[i]);
+            }
+            if (c == 2) {             /* a G + b (-(a/b) G) = 0 */
+                mpc_scalar bi, r;
+                cr_assert_eq(mpc_scalar_invert(g, &bi, &s[1]), 0);
+                mpc_scalar_mul(g, &r, &s[0], &bi);
+                mpc_scalar_neg(g, &r, &r);
+                mpc_elem_mul_base(g, &p[1], &r);
+            }
+            if (c == 3)
+                mpc_scalar_zero(g, &s[1]);
+            if (c == 4)
+                mpc_elem_identity(g, &p[1]);
+            if (c == 5)
+                mpc_elem_base(g, &p[1]);          /* G twice */
+            if (c == 6)
+                mpc_elem_neg(g, &p[1], &p[0]);    /* -G */
+            if (c == 7) {                         /* the base last */
+                mpc_elem_base(g, &p[3]);
+                random_elem(g, &p[0]);
+            }
+            if (c == 8)
+                mpc_scalar_zero(g, &s[0]);        /* zero on the base */
+            mpc_elem_identity(g, &want);
+            for (size_t i = 0; i < n; i++) {
+                mpc_elem_mul(g, &t, &p[i], &s[i]);
+                mpc_elem_add(g, &want, &want, &t);
+            }
+            cr_assert_eq(mpc_elem_msm_vartime(g, &got, s, p, n), 0);
+            cr_assert(mpc_elem_eq(g, &got, &want), "%s: case %d", mpc_group_name(g), c);
+            if (c == 2)
+                assert_identity_encoding(g, &got);
+        }
+    }
+}
+
 /* ---- arrays ------------------------------------------------------------- */
 
 Test(mpc_group_elem, arrays_are_aligned_and_zeroed)
