@@ -55,7 +55,7 @@ void zk_scalar_from_u64(zk_scalar *out, uint64_t v)
  * canonical, decaf_255_scalar_decode_long several times.  A value known to
  * be below L is therefore stored straight into the limbs, and 64-byte
  * reductions go through libsodium's (a single Barrett-style pass, about a
- * quarter of decode_long's time).  tests/test_zk_group.c cross-checks both
+ * quarter of decode_long's time).  tests/test_zk_scalar.c cross-checks both
  * against libdecaf's own decoders and libsodium on random and edge values. */
 _Static_assert(DECAF_255_SCALAR_LIMBS * sizeof(decaf_word_t) == ZK_SCALAR_BYTES,
                "libdecaf's scalar limbs hold exactly 32 bytes");
