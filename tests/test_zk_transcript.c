@@ -122,3 +122,44 @@ Test(transcript, copies_fork_independently)
     cr_assert(memcmp(c1, c3, 64) != 0);
     zk_transcript_wipe(&a);
 }
+
+/* zk/transcript.c frames short appends in a buffer and absorbs long ones in
+ * pieces: both paths, and their boundaries (data of 0 bytes with a NULL
+ * pointer, data filling the buffer exactly and by one byte more, labels
+ * too long for it, a long challenge label), give the bytes of the spec. */
+Test(transcript, every_framing_path_matches_specification)
+{
+    cr_assert(sodium_init() >= 0);
+    static const size_t lens[] = { 0, 1, 32, 140, 146, 147, 148, 160, 161, 1000 };
+    static const size_t llens[] = { 1, 5, 140, 155, 156, 200 };
+    uint8_t data[1000];
+    char label[201];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 7 + 1);
+    for (size_t a = 0; a < sizeof llens / sizeof llens[0]; a++) {
+        memset(label, 'a' + (int)a, llens[a]);
+        label[llens[a]] = '\0';
+        for (size_t b = 0; b < sizeof lens / sizeof lens[0]; b++) {
+            zk_transcript t;
+            tu_bytes T = { .n = 0 };
+            zk_transcript_init(&t, label);
+            tu_put_str(&T, "shroud-transcript-v1");
+            tu_put_str(&T, label);
+            zk_transcript_append(&t, label, lens[b] == 0 ? NULL : data, lens[b]);
+            tu_put(&T, "\x01", 1);
+            tu_put_str(&T, label);
+            tu_put_frame(&T, data, lens[b]);
+            zk_transcript_append_begin(&t, label, lens[b]);
+            zk_transcript_stream(&t, data, lens[b]);
+            tu_put(&T, "\x01", 1);
+            tu_put_str(&T, label);
+            tu_put_frame(&T, data, lens[b]);
+            uint8_t c[64], want[64];
+            zk_transcript_challenge_bytes(&t, label, c);
+            tu_put(&T, "\x02", 1);
+            tu_put_str(&T, label);
+            crypto_hash_sha512(want, T.d, T.n);
+            cr_assert_arr_eq(c, want, 64, "label %zu bytes, data %zu bytes", llens[a], lens[b]);
+        }
+    }
+}

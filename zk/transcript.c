@@ -65,7 +65,8 @@ void zk_transcript_append(zk_transcript *t, const char *label,
         return;
     }
     k += put_u32(b + k, len);
-    memcpy(b + k, data, len);
+    if (len > 0)    /* data may be NULL for an empty append */
+        memcpy(b + k, data, len);
     crypto_hash_sha512_update(&t->st, b, k + len);
     sodium_memzero(b, k + len);    /* the data may be secret (a nonce's inputs) */
 }
