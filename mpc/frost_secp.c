@@ -10,8 +10,7 @@
  *     own two terms D_i + rho_i E_i are one constant-time base
  *     multiplication (d_i + rho_i e_i) G;
  *   - z G == R + c P is checked with one double multiplication
- *     (ecdsa_recover computes u1 G + u2 X for a point X given by its x
- *     coordinate and parity): X = P gives c P - z G, compared with -R.
+ *     (mpc_elem_msm_vartime's ecdsa_recover pairing of the base point).
  * An interleaved (Straus) multi-scalar multiplication built on combine
  * alone (one combine per bit, acc + acc as the doubling, width-3 NAF
  * digits) was tried for large committees: at 66 terms it executes as many
@@ -21,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include <secp256k1_recovery.h>
 
 #include "mpc/frost_int.h"
 #include "util/ct.h"
@@ -91,44 +89,22 @@ done:
     return rc;
 }
 
-/* z G == R + c P by mpc/group alone (the rare fallback). */
-static int check_generic(const mpc_frost_ctx *ctx, const mpc_elem *R, const mpc_scalar *c,
-                         const mpc_elem *P, const mpc_scalar *z)
-{
-    mpc_elem L, T;
-    mpc_elem_mul_base(ctx->g, &L, z);
-    mpc_elem_mul_vartime(ctx->g, &T, P, c);
-    mpc_elem_add(ctx->g, &T, &T, R);
-    return mpc_elem_eq(ctx->g, &L, &T) ? 0 : SH_ERR_VERIFY;
-}
-
+/* z G - c P == R with one double multiplication: mpc_elem_msm_vartime
+ * pairs the base-point term with P in one ecdsa_recover. */
 int frost_secp_check(const mpc_frost_ctx *ctx, const mpc_elem *R, const mpc_scalar *c,
                      const mpc_elem *P, const mpc_scalar *z)
 {
     const mpc_group *g = ctx->g;
-    uint8_t penc[33], renc[33], qenc[33], sig[64], m32[32];
-    mpc_scalar r, s, m;
-    secp256k1_ecdsa_recoverable_signature rs;
-    secp256k1_pubkey Q;
-    size_t qlen = sizeof qenc;
+    mpc_scalar sc[2];
+    mpc_elem pt[2], Q;
 
-    if (mpc_elem_encode(g, penc, P) != 0 || mpc_elem_encode(g, renc, R) != 0)
+    if (mpc_elem_is_identity(g, R))
         return SH_ERR_VERIFY;
-    /* ecdsa_recover with r = x(P), recovery id = parity of P, s = c r,
-     * hash = z r gives Q = (s/r) P - (hash/r) G = c P - z G. */
-    if (mpc_scalar_decode(g, &r, penc + 1) != 0 || mpc_scalar_is_zero(g, c))
-        return check_generic(ctx, R, c, P, z);    /* x(P) >= n: probability 2^-128 */
-    mpc_scalar_mul(g, &s, c, &r);
-    mpc_scalar_mul(g, &m, z, &r);
-    mpc_scalar_encode(g, sig, &r);
-    mpc_scalar_encode(g, sig + 32, &s);
-    mpc_scalar_encode(g, m32, &m);
-    if (!secp256k1_ecdsa_recoverable_signature_parse_compact(ctx->secp, &rs, sig, penc[0] & 1))
-        return check_generic(ctx, R, c, P, z);
-    if (!secp256k1_ecdsa_recover(ctx->secp, &Q, &rs, m32))
-        return SH_ERR_VERIFY;                     /* c P == z G, but R is not the identity */
-    if (!secp256k1_ec_pubkey_serialize(ctx->secp, qenc, &qlen, &Q, SECP256K1_EC_COMPRESSED))
+    sc[0] = *z;
+    mpc_scalar_neg(g, &sc[1], c);
+    mpc_elem_base(g, &pt[0]);
+    pt[1] = *P;
+    if (mpc_elem_msm_vartime(g, &Q, sc, pt, 2) != 0)
         return SH_ERR_VERIFY;
-    renc[0] ^= 1;                                 /* -R: same x, other parity */
-    return memcmp(qenc, renc, sizeof qenc) == 0 ? 0 : SH_ERR_VERIFY;
+    return mpc_elem_eq(g, &Q, R) ? 0 : SH_ERR_VERIFY;
 }

@@ -557,7 +557,10 @@ static int k_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
         m++;
     }
     secp256k1_pubkey r;
-    if (m > 0 && secp256k1_ec_pubkey_combine(g->secp, &r, ptrs, m)) {
+    if (m == 1) {                  /* already affine: no combine, no inversion */
+        out->u.k = terms[0];
+        out->inf = 0;
+    } else if (m > 0 && secp256k1_ec_pubkey_combine(g->secp, &r, ptrs, m)) {
         out->u.k = r;
         out->inf = 0;
     } else {

@@ -11,37 +11,25 @@
 
 #include "mpc/group.h"
 #include "testutil.h"
+#include "group_fixture.h"
 
 #define ROUNDS 100
 
-static const mpc_group_id IDS[] = { MPC_RISTRETTO255, MPC_ED25519, MPC_SECP256K1 };
-#define NGROUPS (sizeof IDS / sizeof IDS[0])
 
 static sh_rng *rng;
-static mpc_group *groups[NGROUPS];
+static mpc_group *groups[TU_NGROUPS];
 
 static void setup(void)
 {
-    cr_assert(sodium_init() >= 0);
-    rng = tu_rng(31);
-    for (size_t i = 0; i < NGROUPS; i++) {
-        groups[i] = mpc_group_new(IDS[i], rng);
-        cr_assert_not_null(groups[i]);
-    }
+    tu_groups_new(&rng, groups, 31);
 }
 
 static void teardown(void)
 {
-    for (size_t i = 0; i < NGROUPS; i++)
-        mpc_group_free(groups[i]);
-    sh_rng_free(rng);
+    tu_groups_free(rng, groups);
 }
 
 TestSuite(mpc_group, .init = setup, .fini = teardown);
-
-#define FOR_EACH_GROUP(g)                                                   \
-    for (size_t gi_ = 0; gi_ < NGROUPS; gi_++)                              \
-        for (const mpc_group *g = groups[gi_]; g != NULL; g = NULL)
 
 /* ---- an independent model: schoolbook big integers, big-endian bytes ---- */
 
@@ -195,13 +183,13 @@ Test(mpc_group, names_ids_and_sizes)
 {
     static const char *names[] = { "ristretto255", "ed25519", "secp256k1" };
     static const size_t sizes[] = { 32, 32, 33 };
-    for (size_t i = 0; i < NGROUPS; i++) {
-        cr_assert_eq(mpc_group_id_of(groups[i]), IDS[i]);
+    for (size_t i = 0; i < TU_NGROUPS; i++) {
+        cr_assert_eq(mpc_group_id_of(groups[i]), tu_group_ids[i]);
         cr_assert_str_eq(mpc_group_name(groups[i]), names[i]);
-        cr_assert_eq(mpc_group_id_by_name(names[i]), IDS[i]);
+        cr_assert_eq(mpc_group_id_by_name(names[i]), tu_group_ids[i]);
         cr_assert_eq(mpc_group_elem_bytes(groups[i]), sizes[i]);
         cr_assert_leq(sizes[i], MPC_ELEM_MAX_BYTES);
-        cr_assert_eq(mpc_group_secp256k1_ctx(groups[i]) != NULL, IDS[i] == MPC_SECP256K1);
+        cr_assert_eq(mpc_group_secp256k1_ctx(groups[i]) != NULL, tu_group_ids[i] == MPC_SECP256K1);
     }
     cr_assert_eq(mpc_group_id_by_name("Ed25519"), 0);
     cr_assert_eq(mpc_group_id_by_name(""), 0);
@@ -210,8 +198,8 @@ Test(mpc_group, names_ids_and_sizes)
     cr_assert_null(mpc_group_new((mpc_group_id)4, NULL));
     mpc_group_free(NULL);
     /* NULL rng is allowed */
-    for (size_t i = 0; i < NGROUPS; i++) {
-        mpc_group *g = mpc_group_new(IDS[i], NULL);
+    for (size_t i = 0; i < TU_NGROUPS; i++) {
+        mpc_group *g = mpc_group_new(tu_group_ids[i], NULL);
         cr_assert_not_null(g);
         mpc_group_free(g);
     }

@@ -11,37 +11,25 @@
 
 #include "mpc/group.h"
 #include "testutil.h"
+#include "group_fixture.h"
 
 #define ROUNDS 100
 
-static const mpc_group_id IDS[] = { MPC_RISTRETTO255, MPC_ED25519, MPC_SECP256K1 };
-#define NGROUPS (sizeof IDS / sizeof IDS[0])
 
 static sh_rng *rng;
-static mpc_group *groups[NGROUPS];
+static mpc_group *groups[TU_NGROUPS];
 
 static void setup(void)
 {
-    cr_assert(sodium_init() >= 0);
-    rng = tu_rng(32);
-    for (size_t i = 0; i < NGROUPS; i++) {
-        groups[i] = mpc_group_new(IDS[i], rng);
-        cr_assert_not_null(groups[i]);
-    }
+    tu_groups_new(&rng, groups, 32);
 }
 
 static void teardown(void)
 {
-    for (size_t i = 0; i < NGROUPS; i++)
-        mpc_group_free(groups[i]);
-    sh_rng_free(rng);
+    tu_groups_free(rng, groups);
 }
 
 TestSuite(mpc_group_elem, .init = setup, .fini = teardown);
-
-#define FOR_EACH_GROUP(g)                                                   \
-    for (size_t gi_ = 0; gi_ < NGROUPS; gi_++)                              \
-        for (const mpc_group *g = groups[gi_]; g != NULL; g = NULL)
 
 /* ---- elements ----------------------------------------------------------- */
 

@@ -145,14 +145,12 @@ void zk_scalar_acc_muladd(zk_scalar_acc *a, const zk_scalar *x, const zk_scalar 
     uint64_t u[4], v[4];
     if (a->terms == ACC_MAX_TERMS) {
         /* fold: the sum so far, reduced, counts as one term */
-        uint8_t r[ZK_SCALAR_BYTES];
-        acc_reduce_bytes(r, a);
+        zk_scalar r;
+        zk_scalar_acc_reduce(&r, a);
         memset(a->w, 0, sizeof a->w);
-        for (unsigned k = 0; k < 4; k++)
-            for (unsigned j = 8; j-- > 0;)
-                a->w[k] = (a->w[k] << 8) | r[8 * k + j];
+        zk_scalar_words(a->w, &r);
         a->terms = 1;
-        sodium_memzero(r, sizeof r);
+        zk_scalar_wipe(&r);
     }
     zk_scalar_words(u, x);
     zk_scalar_words(v, y);
