@@ -1,9 +1,10 @@
 /* zk/msm.c -- multi-scalar multiplication sum_i s_i P_i for public inputs.
  *
  * Everything is built from libdecaf's complete point addition, subtraction
- * and doubling.  libdecaf exposes no field arithmetic, hence no mixed or
- * affine addition: every addition is a full extended-coordinate one, and
- * the only way to go faster is to do fewer of them.  Two algorithms:
+ * and doubling, plus, for Pippenger's bucket additions, the mixed addition
+ * of zk/edwards.c (libdecaf's own formula with one point in Niels form:
+ * seven field multiplications instead of nine; every term's point is
+ * converted once, and a decoded point needs no inversion).  Two algorithms:
  *
  *  - Straus: each point gets a small table of odd multiples P, 3P, 5P, ...
  *    and its scalar a width-w NAF; one shared doubling chain walks the bit
@@ -28,6 +29,7 @@
  * Nothing here is constant time: inputs are public by contract.
  */
 #include "zk/msm.h"
+#include "zk/edwards.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,25 +45,30 @@
 #define MSM_PREFETCH_DIST 8  /* digits ahead whose bucket is prefetched */
 
 /* Cost model, in units of one point addition (~210 ns).  Measured on
- * x86-64 (Release): a doubling is ~0.85 of an addition; a bucket addition
+ * x86-64 (Release): a doubling is ~0.85 of an addition; a Pippenger bucket
+ * addition is a mixed one (zk/edwards.c), ~0.78 of a full addition, and
  * costs more once the bucket array leaves the L2 cache (2^(c-1) points of
- * 256 bytes).  Straus measured ~5% above its addition count (its table
- * entries are scattered over n tables), which puts the Straus/Pippenger
- * crossover for full-length scalars at n ~ 130, where timing both puts it. */
+ * 256 bytes); bringing a term's point to Niels form costs ~0.15 of an
+ * addition (decoded points; computed ones need a share of an inversion).
+ * Straus measured ~5% above its addition count (its table entries are
+ * scattered over n tables), which puts the Straus/Pippenger crossover for
+ * full-length scalars at n ~ 70, where timing both puts it. */
 #define COST_DBL 0.85
 #define COST_SUM 1.0         /* per bucket in the running sum */
 #define COST_STRAUS_ADD 1.05
+#define COST_NIELS 0.15      /* per term, once */
 
 static double cost_bucket_add(unsigned width)
 {
     /* 2^(width-1) buckets of 256 bytes: L1 up to width 9, L2 up to 12. */
+    double mixed = 0.78;
     if (width <= 11)
-        return 1.0;
+        return mixed;
     if (width == 12)
-        return 1.03;
+        return mixed * 1.03;
     if (width == 13)
-        return 1.06;
-    return 1.06 + 0.04 * (double)(width - 13);
+        return mixed * 1.06;
+    return mixed * (1.06 + 0.04 * (double)(width - 13));
 }
 
 /* ---- scalars as bit strings --------------------------------------------- */
@@ -394,7 +401,7 @@ static void pip_plan_auto(msm_plan *p, const size_t hist[MSM_HIST], unsigned bma
     }
 
     p->bmax = bmax;
-    p->cost = best[0];
+    p->cost = best[0] + COST_NIELS * (double)ge[1];
     p->nwin = 0;
     p->max_width = 0;
     for (unsigned off = 0; off < end; off += choice[off]) {
@@ -449,11 +456,15 @@ static void pip_digits(int16_t *dig, const msm_plan *p, const zk_msm_span *spans
 }
 
 /* One window over every span: out = sum_i dig[i] * point_i, the buckets
- * shared by all spans and summed once.  buckets (2^(w-1) points) and used
- * (2^(w-1) flags) are scratch owned by the caller.  Returns 1 if out holds
- * a value, 0 if every digit was zero (out is then untouched). */
+ * shared by all spans and summed once.  nl holds the terms' points in
+ * Niels form, in the order of the spans' concatenation; a bucket's first
+ * term is copied from its zk_point, the later ones are mixed additions.
+ * buckets (2^(w-1) points) and used (2^(w-1) flags) are scratch owned by
+ * the caller.  Returns 1 if out holds a value, 0 if every digit was zero
+ * (out is then untouched). */
 static int pip_window(zk_point *out, const int16_t *dig, const zk_msm_span *spans,
-                      size_t nspans, unsigned w, zk_point *buckets, uint8_t *used)
+                      size_t nspans, const zk_niels *nl, unsigned w, zk_point *buckets,
+                      uint8_t *used)
 {
     const size_t nb = (size_t)1 << (w - 1);
     size_t top = 0;
@@ -472,13 +483,20 @@ static int pip_window(zk_point *out, const int16_t *dig, const zk_msm_span *span
             if (d == 0)
                 continue;
             size_t k = (size_t)(d < 0 ? -d : d) - 1;
-            int have = used[k];
-            msm_accumulate(&buckets[k], &have, &pts[i * stride], d < 0);
-            used[k] = 1;
+            if (used[k]) {
+                zk_point_add_niels(&buckets[k], &nl[i], d < 0);
+            } else {
+                if (d < 0)
+                    decaf_255_point_negate(&buckets[k].v, &pts[i * stride].v);
+                else
+                    buckets[k] = pts[i * stride];
+                used[k] = 1;
+            }
             if (k >= top)
                 top = k + 1;
         }
         dig += n;
+        nl += n;
     }
 
     /* sum_k (k+1) * bucket[k] = sum over k of (sum of buckets >= k). */
@@ -507,13 +525,19 @@ static int pip_run(zk_point *out, const zk_msm_span *spans, size_t nspans, size_
     uint8_t *used = malloc(nb);
     zk_point *win = msm_alloc_points(p->nwin);
     uint8_t *win_have = malloc(p->nwin);
+    zk_niels *nl = n <= SIZE_MAX / sizeof *nl ? malloc((n ? n : 1) * sizeof *nl) : NULL;
     int rc = SH_ERR_NOMEM;
-    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL)
+    if (dig == NULL || buckets == NULL || used == NULL || win == NULL || win_have == NULL
+        || nl == NULL)
         goto out;
 
+    for (size_t s = 0, at = 0; s < nspans; at += spans[s].n, s++)
+        if ((rc = zk_niels_from_points(nl + at, spans[s].points, spans[s].n,
+                                       span_stride(&spans[s]))) != SH_OK)
+            goto out;
     pip_digits(dig, p, spans, nspans, n);
     for (unsigned j = 0; j < p->nwin; j++)
-        win_have[j] = (uint8_t)pip_window(&win[j], dig + (size_t)j * n, spans, nspans,
+        win_have[j] = (uint8_t)pip_window(&win[j], dig + (size_t)j * n, spans, nspans, nl,
                                           p->width[j], buckets, used);
 
     /* Horner from the top: acc = 2^width[j] * acc + W_j. */
@@ -536,6 +560,7 @@ out:
     free(used);
     free(win);
     free(win_have);
+    free(nl);
     return rc;
 }
 

@@ -1,0 +1,48 @@
+/* zk/edwards.h -- mixed point addition for the MSM (internal to zk/).
+ *
+ * libdecaf's public API adds two points in extended coordinates (nine
+ * field multiplications and a multiplication by a word).  A Pippenger
+ * bucket addition can do with seven when the added point is first brought
+ * to "Niels" form (y - x, y + x, 2 d t with z = 1), which libdecaf does
+ * internally for its own tables but does not export.  This module builds
+ * that form and that addition on libdecaf's own field multiplication
+ * (gf_25519_mul and friends, which its static library links but its
+ * headers do not declare): the formulas are libdecaf's point_add with
+ * z2 = 1, acting on libdecaf's own points, so nothing here is a new
+ * primitive, only a cheaper path through libdecaf's.
+ *
+ * For public data only: nothing here is constant time.
+ */
+#ifndef SHROUD_ZK_EDWARDS_H
+#define SHROUD_ZK_EDWARDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zk/group.h"
+
+/* A field element as libdecaf's 64-bit p25519 code holds it: five limbs of
+ * 51 bits (with headroom), little-endian. */
+typedef struct zk_fe {
+    uint64_t limb[5];
+} zk_fe;
+
+/* A point in Niels form: y - x, y + x and 2 d t of its affine coordinates
+ * (libdecaf's internal curve).  120 bytes against 256 for a zk_point. */
+typedef struct zk_niels {
+    zk_fe ymx, ypx, t2d;
+} zk_niels;
+
+/* out[i] = the Niels form of pts[i * stride] for i < n (stride in points,
+ * at least 1).  Points decoded from bytes are already affine (z = 1) and
+ * cost one word multiplication; the others are normalised together with
+ * one inversion (about seven multiplications each).  0, or SH_ERR_NOMEM. */
+int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t stride)
+    __attribute__((warn_unused_result));
+
+/* p += q (negative == 0) or p -= q (negative != 0): the same point as
+ * zk_point_add / zk_point_sub with q's point, in seven multiplications.
+ * p's coordinates may be any libdecaf output (reduced or weakly reduced). */
+void zk_point_add_niels(zk_point *p, const zk_niels *q, int negative);
+
+#endif /* SHROUD_ZK_EDWARDS_H */
