@@ -93,7 +93,7 @@ static int cmd_gen(int argc, char **argv)
 {
     size_t n = 0, w = 1, threads = 0;
     const char *seed_s = NULL, *dir = NULL;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc; i += 2) {    /* option, value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = v == NULL;
@@ -115,7 +115,6 @@ static int cmd_gen(int argc, char **argv)
             fprintf(stderr, "shroud shuffle gen: bad value for %s\n", a);
             return 2;
         }
-        i++;
     }
     if (n == 0 || seed_s == NULL || dir == NULL) {
         fputs("usage: shroud shuffle gen --n N --width W --seed S --out DIR [--threads T]\n",
