@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build test test-normal test-asan test-fuzz demo bench fuzz clean
+.PHONY: all deps build fuzz-build test test-normal test-asan test-fuzz demo bench fuzz clean
 
 all: build
 
@@ -30,11 +30,14 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The libFuzzer targets, built with clang (which also catches clang-only
-# warnings, errors under -Werror), each run briefly from its seeds.
-test-fuzz: deps
+# warnings, errors under -Werror); test-fuzz runs each briefly from its
+# seeds, fuzz for FUZZ_SECONDS.
+fuzz-build: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHROUD_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@./scripts/smoke-fuzz.sh $(FUZZ_BUILD) 2000
+
+test-fuzz: fuzz-build
+	@./scripts/run-fuzz.sh --smoke $(FUZZ_BUILD) 2000
 
 demo: build
 	./$(BUILD)/shroud demo
@@ -44,9 +47,7 @@ demo: build
 bench: build
 	./$(BUILD)/shroud bench zk
 
-fuzz: deps
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHROUD_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+fuzz: fuzz-build
 	@./scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:

@@ -347,18 +347,10 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
             if (d == 0)
                 continue;
             size_t e = tab_at[k] + ((unsigned)(d < 0 ? -d : d) >> 1);
-            if (have && mixed) {
+            if (have && mixed)
                 zk_point_add_niels(&acc, &nl[e], d < 0);
-            } else if (have) {
+            else
                 msm_accumulate(&acc, &have, &tab[e], d < 0);
-            } else {
-                /* (a NAF's top digit is positive: the negation is defensive) */
-                if (d < 0)
-                    decaf_255_point_negate(&acc.v, &tab[e].v);
-                else
-                    acc = tab[e];
-                have = 1;
-            }
         }
     }
     if (!have)
@@ -518,15 +510,12 @@ static int pip_window(zk_point *out, const int16_t *dig, const zk_msm_span *span
             if (d == 0)
                 continue;
             size_t k = (size_t)(d < 0 ? -d : d) - 1;
-            if (used[k]) {
+            int have = used[k];
+            if (have)
                 zk_point_add_niels(&buckets[k], &nl[i], d < 0);
-            } else {
-                if (d < 0)
-                    decaf_255_point_negate(&buckets[k].v, &pts[i * stride].v);
-                else
-                    buckets[k] = pts[i * stride];
-                used[k] = 1;
-            }
+            else
+                msm_accumulate(&buckets[k], &have, &pts[i * stride], d < 0);
+            used[k] = 1;
             if (k >= top)
                 top = k + 1;
         }
