@@ -7,7 +7,8 @@
  * N = 10000 at width 7, each with 1 thread and with all cores:
  *   shuffle          zk_shuffle (permute and re-encrypt)
  *   shuffle_prove    zk_shuffle_prove
- *   shuffle_verify   decoding the output batch from its wire bytes and
+ *   shuffle_verify   decoding the output batch from its wire bytes (with
+ *                    the proof's hints: zk_shuffle_output_decode) and
  *                    zk_shuffle_verify (the generators are built once per
  *                    batch size and shared by a cascade: shuffle_gens)
  *   shuffle_gens     zk_shuffle_gens_init, per generator
@@ -129,7 +130,7 @@ static double run_config(bench_ctx *base, size_t n, size_t w, unsigned threads,
         zk_shuffle_batch_free(&dec);
         base_samples(&c, ma, scalarmul_estimate, &base_ns);
         uint64_t a2 = bench_now_ns(&c);
-        if (zk_shuffle_batch_decode(&dec, wire, wlen, NULL, pool) != 0
+        if (zk_shuffle_output_decode(&dec, wire, wlen, proof, plen, NULL, pool) != 0
             || zk_shuffle_verify(proof, plen, &g, pk, &cx, &in, &dec, pool, NULL) != 0)
             goto done;
         uint64_t a3 = bench_now_ns(&c);

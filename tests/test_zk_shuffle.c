@@ -16,8 +16,10 @@ static zk_scalar sk;
 static zk_elem pk;
 static const zk_shuffle_ctx ctx = { 7, 3, 1 };
 static const uint8_t seed[32] = "shroud test generators seed.....";
-/* BLAKE2b-256 of the proof of Test(shuffle, proof_known_answer). */
-#define PROOF_KAT_300x2 "63f3f65b53887bbb5c98e980fe9fa769bb6f298123a77d9a2daae8cf5d543d9d"
+/* BLAKE2b-256 of the proof of Test(shuffle, proof_known_answer), whole and
+ * without its hints (the proof proper predates the hints, unchanged). */
+#define PROOF_KAT_300x2 "9b1ad918677c4f6245753a669f8710b9e696f18b6c78ad94f5027cf88e18388a"
+#define PROOF_KAT_300x2_PROPER "63f3f65b53887bbb5c98e980fe9fa769bb6f298123a77d9a2daae8cf5d543d9d"
 
 static void setup(void)
 {
@@ -203,10 +205,12 @@ Test(shuffle, threads_identical)
                                       pool), 0);
         cr_assert_eq(zk_shuffle_verify(proofs[i], len, &g, &pk, &ctx, &in, &outs[i], pool,
                                        NULL), 0);
-        proofs[i][len - 1] ^= 1;   /* a non-canonical or wrong last k_F */
+        /* a non-canonical or wrong last k_F (the hints follow it) */
+        const size_t kf_end = 32 * (5 * n + 3 * w + 6) - 1;
+        proofs[i][kf_end] ^= 1;
         cr_assert_neq(zk_shuffle_verify(proofs[i], len, &g, &pk, &ctx, &in, &outs[i], pool,
                                         NULL), 0);
-        proofs[i][len - 1] ^= 1;
+        proofs[i][kf_end] ^= 1;
         zk_shuffle_secret_free(&sec);
         zk_shuffle_gens_free(&g);
         sh_rng_free(r);
@@ -460,6 +464,9 @@ Test(shuffle, proof_known_answer)
     crypto_generichash(digest, sizeof digest, proof, len, NULL, 0);
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     cr_assert_str_eq(hex, PROOF_KAT_300x2, "proof digest %s", hex);
+    crypto_generichash(digest, sizeof digest, proof, 32 * (5 * n + 3 * w + 6), NULL, 0);
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    cr_assert_str_eq(hex, PROOF_KAT_300x2_PROPER, "digest without hints %s", hex);
     cr_assert_eq(zk_shuffle_verify(proof, len, &g, &key, &ctx, &in, &out, NULL, NULL), 0);
     free(proof);
     free(msg);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "zk/shuffle.h"
+#include "zk/hint.h"
 #include "testutil.h"
 
 #define N 10
@@ -185,7 +186,8 @@ Test(shuffle_tamper, every_proof_component)
         { "k_E", s0 + 3 + N, N, 1, ZK_SHUFFLE_CHECK_A },
         { "k_F", s0 + 3 + 2 * N, W, 1, ZK_SHUFFLE_CHECK_F },
     };
-    cr_assert_eq(s0 + 3 + 2 * N + W, len / 32);
+    /* the proof proper, then the hints of its points and of the output */
+    cr_assert_eq(s0 + 3 + 2 * N + W + s0 + 2 * W * N, len / 32);
     uint8_t save[32];
     for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
         size_t idxs[3] = { 0, parts[p].count / 2, parts[p].count - 1 };
@@ -222,6 +224,73 @@ Test(shuffle_tamper, every_proof_component)
         }
     }
     cr_assert_eq(verify_rep(NULL), 0);
+}
+
+/* Decompression hints are a decoding aid outside the transcript: any
+ * bytes there leave the verdict as it was.  A tampered point with a hint
+ * that matches it (as a forger would send) is still rejected; wrong hints
+ * for the output batch decode to the same batch. */
+Test(shuffle_tamper, hints_change_no_verdict)
+{
+    const size_t s0 = 3 * N + 3 + 2 * W, hp = s0 + 2 * N + 3 + W, ho = hp + s0;
+    uint8_t *saved = malloc(len);
+    cr_assert(saved != NULL);
+    memcpy(saved, proof, len);
+    /* every hint random: still valid */
+    sh_rng_bytes(rng, proof + 32 * hp, len - 32 * hp);
+    cr_assert_eq(verify_rep(NULL), 0);
+    /* every hint zero: still valid */
+    memset(proof + 32 * hp, 0, len - 32 * hp);
+    cr_assert_eq(verify_rep(NULL), 0);
+    memcpy(proof, saved, len);
+
+    /* u_5 + B with the hint of u_5 + B: rejected, as without hints */
+    size_t at = 5;
+    zk_point q, b;
+    cr_assert_eq(zk_point_decode(&q, proof + 32 * at), 0);
+    zk_point_base(&b);
+    zk_point_add(&q, &q, &b);
+    zk_point_encode(proof + 32 * at, &q);
+    zk_point_hints(proof + 32 * (hp + at), &q, proof + 32 * at, 1);
+    int ok = 0;
+    zk_point d;
+    cr_assert_eq(zk_point_decode_hinted(&d, proof + 32 * at, proof + 32 * (hp + at), &ok), 0);
+    cr_assert_eq(ok, 1, "the forged hint is not even used");
+    cr_assert_eq(verify_rep(NULL), SH_ERR_VERIFY);
+    memcpy(proof, saved, len);
+
+    /* the output batch through its hints, right and wrong: the same batch */
+    size_t wlen = zk_shuffle_batch_size(N, W);
+    uint8_t *wire = malloc(wlen);
+    cr_assert(wire != NULL);
+    cr_assert_eq(zk_shuffle_batch_encode(wire, wlen, &out), 0);
+    for (int t = 0; t < 3; t++) {
+        if (t == 1)
+            sh_rng_bytes(rng, proof + 32 * ho, 64 * W * N);
+        zk_shuffle_batch d1, d2;
+        size_t bad = 0;
+        /* t == 2: a proof of the wrong length, whose hints are not read */
+        cr_assert_eq(zk_shuffle_output_decode(&d1, wire, wlen, proof, t == 2 ? len - 1 : len,
+                                              &bad, NULL), 0);
+        cr_assert_eq(zk_shuffle_batch_decode(&d2, wire, wlen, &bad, NULL), 0);
+        for (size_t i = 0; i < N * W; i++) {
+            cr_assert(zk_point_eq(&d1.ct[i].c1, &d2.ct[i].c1));
+            cr_assert(zk_point_eq(&d1.ct[i].c2, &d2.ct[i].c2));
+        }
+        cr_assert_eq(zk_shuffle_verify(proof, len, &g, &pk, &ctx, &in, &d1, NULL, NULL), 0);
+        zk_shuffle_batch_free(&d1);
+        zk_shuffle_batch_free(&d2);
+    }
+    /* a bad output point is named by index with or without its hint */
+    wire[ZK_SHUFFLE_BATCH_HEADER + 64 * 3 + 32] ^= 1;   /* c2 of component 3: odd s */
+    zk_shuffle_batch d3;
+    size_t bad = 0;
+    int rc = zk_shuffle_output_decode(&d3, wire, wlen, saved, len, &bad, NULL);
+    cr_assert(rc == SH_ERR_POINT || rc == SH_ERR_NONCANONICAL, "rc %d", rc);
+    cr_assert_eq(bad, 3);
+    memcpy(proof, saved, len);
+    free(wire);
+    free(saved);
 }
 
 Test(shuffle_tamper, malformed_proof)

@@ -21,61 +21,9 @@
 #include <string.h>
 
 #include "util/err.h"
-
-/* libdecaf's field arithmetic, linked from its static library (hidden,
- * not declared in its headers; see CMakeLists.txt).  out must not alias
- * the inputs. */
-extern void gf_25519_mul(uint64_t *restrict out, const uint64_t *a, const uint64_t *b);
-extern void gf_25519_sqr(uint64_t *restrict out, const uint64_t *a);
-extern void gf_25519_mulw_unsigned(uint64_t *restrict out, const uint64_t *a, uint32_t w);
-extern uint64_t gf_25519_isr(uint64_t *a, const uint64_t *x);
+#include "zk/fe.h"
 
 #define EDW_2D 243330u    /* 2 d' */
-#define LIMB_MASK ((UINT64_C(1) << 51) - 1)
-
-static inline void fe_add(uint64_t *o, const uint64_t *a, const uint64_t *b)
-{
-    for (int i = 0; i < 5; i++)
-        o[i] = a[i] + b[i];
-}
-
-/* a - b + 4p: limb 0 of 4p is 2^53 - 76, the others 2^53 - 4. */
-static inline void fe_sub(uint64_t *o, const uint64_t *a, const uint64_t *b)
-{
-    o[0] = a[0] - b[0] + (UINT64_C(1) << 53) - 76;
-    for (int i = 1; i < 5; i++)
-        o[i] = a[i] - b[i] + (UINT64_C(1) << 53) - 4;
-}
-
-/* Limbs back to 51 bits plus a small carry (libdecaf's gf_weak_reduce). */
-static inline void fe_weak_reduce(uint64_t *a)
-{
-    uint64_t top = a[4] >> 51;
-    for (int i = 4; i > 0; i--)
-        a[i] = (a[i] & LIMB_MASK) + (a[i - 1] >> 51);
-    a[0] = (a[0] & LIMB_MASK) + top * 19;
-}
-
-static inline void fe_copy(uint64_t *o, const uint64_t *a)
-{
-    memcpy(o, a, 5 * sizeof *o);
-}
-
-/* 1 / a for a != 0, as libdecaf inverts: isr(a^2)^2 a. */
-static void fe_invert(uint64_t *o, const uint64_t *a)
-{
-    uint64_t sq[5], r[5];
-    gf_25519_sqr(sq, a);
-    (void)gf_25519_isr(r, sq);
-    gf_25519_sqr(sq, r);
-    gf_25519_mul(o, sq, a);
-}
-
-/* Is z exactly the limbs of one (as libdecaf's decoder leaves it)? */
-static int fe_is_one(const uint64_t *z)
-{
-    return z[0] == 1 && z[1] == 0 && z[2] == 0 && z[3] == 0 && z[4] == 0;
-}
 
 static void niels_set_affine(zk_niels *n, const uint64_t *x, const uint64_t *y,
                              const uint64_t *t)

@@ -3,6 +3,7 @@
  * specification. */
 #include "zk/shuffle.h"
 #include "zk/shuffle_impl.h"
+#include "zk/hint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,7 @@ int zk_shuffle_batch_encode(uint8_t *out, size_t out_len, const zk_shuffle_batch
 
 typedef struct decode_job {
     zk_shuffle_batch *b;
+    const uint8_t *hints;   /* one per point, in the batch's order, or NULL */
     int *rc;            /* per task: first error ... */
     size_t *bad;        /* ... and its component */
     size_t tasks;
@@ -187,9 +189,18 @@ static void decode_task(void *arg, size_t t)
     size_t lo = m * t / j->tasks, hi = m * (t + 1) / j->tasks;
     j->rc[t] = 0;
     for (size_t i = lo; i < hi; i++) {
-        int rc = zk_elgamal_point_decode(&j->b->ct[i].c1, j->b->enc + 64 * i);
-        if (rc == 0)
-            rc = zk_elgamal_point_decode(&j->b->ct[i].c2, j->b->enc + 64 * i + 32);
+        int rc;
+        if (j->hints != NULL) {
+            rc = zk_point_decode_hinted(&j->b->ct[i].c1, j->b->enc + 64 * i, j->hints + 64 * i,
+                                        NULL);
+            if (rc == 0)
+                rc = zk_point_decode_hinted(&j->b->ct[i].c2, j->b->enc + 64 * i + 32,
+                                            j->hints + 64 * i + 32, NULL);
+        } else {
+            rc = zk_elgamal_point_decode(&j->b->ct[i].c1, j->b->enc + 64 * i);
+            if (rc == 0)
+                rc = zk_elgamal_point_decode(&j->b->ct[i].c2, j->b->enc + 64 * i + 32);
+        }
         if (rc != 0) {
             j->rc[t] = rc;
             j->bad[t] = i;
@@ -198,8 +209,10 @@ static void decode_task(void *arg, size_t t)
     }
 }
 
-int zk_shuffle_batch_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
-                            size_t *bad, sh_pool *pool)
+/* zk_shuffle_batch_decode, with the output hints of proof when it has the
+ * length of a proof for this batch's N and w. */
+static int batch_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
+                        const uint8_t *proof, size_t proof_len, size_t *bad, sh_pool *pool)
 {
     if (b == NULL || (in == NULL && len > 0))
         return SH_ERR_ARG;
@@ -228,7 +241,10 @@ int zk_shuffle_batch_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
     if (rcs == NULL || bads == NULL) {
         rc = SH_ERR_NOMEM;
     } else {
-        decode_job j = { b, rcs, bads, tasks };
+        const uint8_t *hints = NULL;
+        if (proof != NULL && proof_len == zk_shuffle_proof_size(n, w))
+            hints = proof + 32 * ZKSH_OFF_HO(n, w);
+        decode_job j = { b, hints, rcs, bads, tasks };
         rc = sh_pool_run(pool, tasks, decode_task, &j);
         /* the first bad component in order, whichever thread found it */
         for (size_t t = 0; t < tasks && rc == 0; t++) {
@@ -244,6 +260,18 @@ int zk_shuffle_batch_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
     if (rc != 0)
         zk_shuffle_batch_free(b);
     return rc;
+}
+
+int zk_shuffle_batch_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
+                            size_t *bad, sh_pool *pool)
+{
+    return batch_decode(b, in, len, NULL, 0, bad, pool);
+}
+
+int zk_shuffle_output_decode(zk_shuffle_batch *b, const uint8_t *in, size_t len,
+                             const uint8_t *proof, size_t proof_len, size_t *bad, sh_pool *pool)
+{
+    return batch_decode(b, in, len, proof, proof_len, bad, pool);
 }
 
 /* ---- generators -------------------------------------------------------------- */
@@ -419,7 +447,7 @@ fail:
 
 size_t zk_shuffle_proof_size(size_t n, size_t w)
 {
-    return 32 * (5 * n + 3 * w + 6);
+    return 32 * ZKSH_PROOF_UNITS(n, w);
 }
 
 const char *zk_shuffle_check_name(zk_shuffle_check c)

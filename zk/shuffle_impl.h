@@ -7,6 +7,17 @@
 #include "zk/shuffle.h"
 #include "zk/transcript.h"
 
+/* The parts of the proof, in 32-byte units (docs/shuffle-proof.md, "Byte
+ * encoding"): the proof's points from 0 (ZKSH_PROOF_POINTS of them), its
+ * scalars from ZKSH_OFF_S, the hints of its points from ZKSH_OFF_HP (in
+ * the same order) and the hints of the output batch's 2wN points from
+ * ZKSH_OFF_HO (in the batch's order), to ZKSH_PROOF_UNITS. */
+#define ZKSH_PROOF_POINTS(n, w) (3 * (n) + 3 + 2 * (w))
+#define ZKSH_OFF_S(n, w) ZKSH_PROOF_POINTS(n, w)
+#define ZKSH_OFF_HP(n, w) (5 * (n) + 3 * (w) + 6)
+#define ZKSH_OFF_HO(n, w) (ZKSH_OFF_HP(n, w) + ZKSH_PROOF_POINTS(n, w))
+#define ZKSH_PROOF_UNITS(n, w) (ZKSH_OFF_HO(n, w) + 2 * (w) * (n))
+
 /* Labels of the prover's derived randomness (zksh_prf_scalar). */
 enum {
     ZKSH_PRF_S = 1,        /* re-encryption randomness s_{j,l} */

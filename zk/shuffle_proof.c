@@ -15,6 +15,7 @@
  * chain, are computed in closed form on the two fixed bases B and h_0. */
 #include "zk/shuffle.h"
 #include "zk/shuffle_impl.h"
+#include "zk/hint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,19 +44,37 @@ typedef struct prover {
 #define OFF_C(n) (3 * (n) + 1)
 #define OFF_D(n) (3 * (n) + 2)
 #define OFF_F(n) (3 * (n) + 3)
-#define OFF_S(n, w) (3 * (n) + 3 + 2 * (w))
+#define OFF_S(n, w) ZKSH_OFF_S(n, w)
+#define OFF_HP(n, w) ZKSH_OFF_HP(n, w)
+
+/* The hints of the proof's points are made in blocks (one inversion per
+ * block, zk/hint.h). */
+#define HINT_BLOCK 64
+
+/* The hint of the proof's point at index i (in proof order), alone. */
+static void hint_at(uint8_t *proof, size_t n, size_t w, size_t i, const zk_point *pt)
+{
+    zk_point_hints(proof + 32 * (OFF_HP(n, w) + i), pt, proof + 32 * i, 1);
+}
 
 static void u_range(void *arg, size_t lo, size_t hi)
 {
     prover *p = arg;
-    zk_point t;
-    for (size_t j = lo; j < hi; j++) {
-        zksh_prf_scalar(&p->r[j], p->key, ZKSH_PRF_R, j);
-        zksh_fb_mul(&t, p->bt, &p->r[j]);
-        zk_point_add(&t, &t, &p->g->h[p->sec->perm[j]]);
-        zk_point_encode(p->proof + 32 * (OFF_U(p->n) + j), &t);
+    zk_point blk[HINT_BLOCK];
+    const size_t hp = OFF_HP(p->n, p->w);
+    for (size_t j0 = lo; j0 < hi; j0 += HINT_BLOCK) {
+        size_t m = hi - j0 < HINT_BLOCK ? hi - j0 : HINT_BLOCK;
+        for (size_t i = 0; i < m; i++) {
+            size_t j = j0 + i;
+            zksh_prf_scalar(&p->r[j], p->key, ZKSH_PRF_R, j);
+            zksh_fb_mul(&blk[i], p->bt, &p->r[j]);
+            zk_point_add(&blk[i], &blk[i], &p->g->h[p->sec->perm[j]]);
+            zk_point_encode(p->proof + 32 * (OFF_U(p->n) + j), &blk[i]);
+        }
+        zk_point_hints(p->proof + 32 * (hp + OFF_U(p->n) + j0), blk,
+                       p->proof + 32 * (OFF_U(p->n) + j0), m);
     }
-    zk_point_wipe(&t);
+    sodium_memzero(blk, sizeof blk);
 }
 
 static void permute_e(prover *p)
@@ -68,15 +87,17 @@ static void permute_e(prover *p)
 static void chain_range(void *arg, size_t lo, size_t hi)
 {
     prover *p = arg;
-    zk_point t1, t2;
+    zk_point t1, t2, cb[HINT_BLOCK], bb[HINT_BLOCK];
     zk_scalar x, y, one;
+    const size_t hp = OFF_HP(p->n, p->w);
+    size_t m = 0, k0 = lo;
     zk_scalar_one(&one);
     for (size_t k = lo; k < hi; k++) {
         zksh_prf_scalar(&p->b[k], p->key, ZKSH_PRF_B, k);
         zksh_fb_mul(&t1, p->bt, &p->b[k]);
         zksh_fb_mul(&t2, p->h0t, &p->P[k]);
-        zk_point_add(&t1, &t1, &t2);
-        zk_point_encode(p->proof + 32 * (OFF_CHAT(p->n) + k), &t1);
+        zk_point_add(&cb[m], &t1, &t2);
+        zk_point_encode(p->proof + 32 * (OFF_CHAT(p->n) + k), &cb[m]);
 
         zksh_prf_scalar(&p->wp[k], p->key, ZKSH_PRF_W, k);
         zksh_recode(p->digits + 64 * k, &p->wp[k]);
@@ -85,13 +106,33 @@ static void chain_range(void *arg, size_t lo, size_t hi)
         zk_scalar_mul(&y, &p->wp[k], k == 0 ? &one : &p->P[k - 1]);
         zksh_fb_mul(&t1, p->bt, &x);
         zksh_fb_mul(&t2, p->h0t, &y);
-        zk_point_add(&t1, &t1, &t2);
-        zk_point_encode(p->proof + 32 * (OFF_B(p->n) + k), &t1);
+        zk_point_add(&bb[m], &t1, &t2);
+        zk_point_encode(p->proof + 32 * (OFF_B(p->n) + k), &bb[m]);
+        if (++m == HINT_BLOCK || k + 1 == hi) {
+            zk_point_hints(p->proof + 32 * (hp + OFF_CHAT(p->n) + k0), cb,
+                           p->proof + 32 * (OFF_CHAT(p->n) + k0), m);
+            zk_point_hints(p->proof + 32 * (hp + OFF_B(p->n) + k0), bb,
+                           p->proof + 32 * (OFF_B(p->n) + k0), m);
+            k0 = k + 1;
+            m = 0;
+        }
     }
     zk_point_wipe(&t1);
     zk_point_wipe(&t2);
+    sodium_memzero(cb, sizeof cb);
+    sodium_memzero(bb, sizeof bb);
     zk_scalar_wipe(&x);
     zk_scalar_wipe(&y);
+}
+
+/* The hints of the output batch's points [lo, hi) (c1, c2 of each
+ * component in turn, as the batch encodes them). */
+static void out_hint_range(void *arg, size_t lo, size_t hi)
+{
+    prover *p = arg;
+    const zk_point *pts = (const zk_point *)p->out->ct;
+    zk_point_hints(p->proof + 32 * (ZKSH_OFF_HO(p->n, p->w) + lo), pts + lo,
+                   p->out->enc + 32 * lo, hi - lo);
 }
 
 /* k_B and k_E (the per-element responses). */
@@ -236,10 +277,13 @@ int zk_shuffle_prove(uint8_t *proof, size_t proof_len, const zk_shuffle_gens *g,
     zk_point_mul_base(&t2, &sc[0]);
     zk_point_add(&t1, &t1, &t2);
     zk_point_encode(proof + 32 * OFF_A(n), &t1);
+    hint_at(proof, n, w, OFF_A(n), &t1);
     zk_point_mul_base(&t1, &sc[1]);
     zk_point_encode(proof + 32 * OFF_C(n), &t1);
+    hint_at(proof, n, w, OFF_C(n), &t1);
     zk_point_mul_base(&t1, &sc[2]);
     zk_point_encode(proof + 32 * OFF_D(n), &t1);
+    hint_at(proof, n, w, OFF_D(n), &t1);
     for (size_t l = 0; l < w; l++) {
         zk_scalar wf;
         zksh_prf_scalar(&wf, p.key, ZKSH_PRF_F, l);
@@ -253,6 +297,7 @@ int zk_shuffle_prove(uint8_t *proof, size_t proof_len, const zk_shuffle_gens *g,
             mul_secret(&t2, part == 0 ? NULL : pkt, &wf);
             zk_point_add(&t1, &t1, &t2);
             zk_point_encode(proof + 32 * (OFF_F(n) + 2 * l + part), &t1);
+            hint_at(proof, n, w, OFF_F(n) + 2 * l + part, &t1);
         }
         zk_scalar_wipe(&wf);
     }
@@ -267,6 +312,10 @@ int zk_shuffle_prove(uint8_t *proof, size_t proof_len, const zk_shuffle_gens *g,
         rc = SH_ERR_INTERNAL;
         goto out;
     }
+
+    /* The hints of the output batch (for zk_shuffle_output_decode). */
+    if ((rc = zksh_parallel(pool, 2 * n * w, out_hint_range, &p)) != 0)
+        goto out;
 
     /* Responses. */
     zk_scalar_zero(&sc[3]);

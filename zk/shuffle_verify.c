@@ -17,14 +17,16 @@
  * computed by 2w separate MSMs with the 128-bit e_j.
  *
  * Cost: every point is decoded once (the output batch by its decoder, the
- * proof's points here, straight into one array in proof order) and never
- * re-encoded (the transcript absorbs the received bytes).  The MSMs read
+ * proof's points here, straight into one array in proof order), with the
+ * proof's decompression hints (zk/hint.h: no inverse square root), and
+ * never re-encoded (the transcript absorbs the received bytes).  The MSMs read
  * the points in place (zk_msm_spans: the proof's points, the generators,
  * the output batch; a strided span for each component of the input batch),
- * so nothing is copied or gathered.  Decoding (one inverse square root per
- * point) is about half of the time; the one big MSM most of the rest. */
+ * so nothing is copied or gathered.  The one big MSM is most of the time;
+ * without the hints, decoding would take as long again. */
 #include "zk/shuffle.h"
 #include "zk/shuffle_impl.h"
+#include "zk/hint.h"
 #include "zk/msm.h"
 
 #include <stdlib.h>
@@ -71,11 +73,12 @@ typedef struct verifier {
 static void decode_task(void *arg, size_t t)
 {
     verifier *V = arg;
-    size_t np = 3 * V->n + 3 + 2 * V->w;
+    size_t np = ZKSH_PROOF_POINTS(V->n, V->w);
     size_t lo = np * t / V->tasks, hi = np * (t + 1) / V->tasks;
+    const uint8_t *hints = V->proof + 32 * ZKSH_OFF_HP(V->n, V->w);
     V->rc[t] = 0;
     for (size_t i = lo; i < hi; i++) {
-        int rc = zk_elgamal_point_decode(&V->pp[i], V->proof + 32 * i);
+        int rc = zk_point_decode_hinted(&V->pp[i], V->proof + 32 * i, hints + 32 * i, NULL);
         if (rc != 0) {
             V->rc[t] = rc;
             V->bad[t] = i;

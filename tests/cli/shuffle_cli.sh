@@ -18,7 +18,8 @@ W=2
 # proof layout (docs/shuffle-proof.md): 3N + 3 + 2W points, then k_A,
 # k_B[N], k_C, k_D, k_E[N], k_F[W]; 32 bytes each.
 PTS=$((3 * N + 3 + 2 * W))
-PROOF_LEN=$((32 * (5 * N + 3 * W + 6)))
+# the proof proper, then the hints of its PTS points and of the 2WN output points
+PROOF_LEN=$((32 * (5 * N + 3 * W + 6 + PTS + 2 * W * N)))
 
 run "gen" 0 "wrote " "$SHROUD" shuffle gen --n $N --width $W --seed cli-test --out "$TMP/ok"
 run "gen (2 threads)" 0 "wrote " "$SHROUD" shuffle gen --n $N --width $W --seed cli-test \
@@ -28,11 +29,15 @@ for f in statement.txt input.bin output.bin proof.bin; do
 done
 len=$(wc -c <"$TMP/ok/proof.bin" | tr -d ' ')
 [ "$len" -eq "$PROOF_LEN" ] || fail "proof.bin is $len bytes, expected $PROOF_LEN"
-# Known answer: the proof of `gen --n 50 --width 2 --seed cli-test`.
-KAT=c66ff91223b87bbf5f8449d73f257d889198dd0e1053b100010f74bda350976d
+# Known answer: the proof of `gen --n 50 --width 2 --seed cli-test`, whole
+# and without its hints (the proof proper predates the hints, unchanged).
+KAT=ae9fa4362f8ca1c33dc0cd75ad7bb5c652e4dcfedd003974a7b5a38117a6d3f9
+KAT_PROPER=c66ff91223b87bbf5f8449d73f257d889198dd0e1053b100010f74bda350976d
 if command -v sha256sum >/dev/null 2>&1; then
     got=$(sha256sum "$TMP/ok/proof.bin" | cut -d ' ' -f 1)
     [ "$got" = "$KAT" ] || fail "proof.bin SHA-256 $got, expected $KAT"
+    got=$(head -c $((32 * (5 * N + 3 * W + 6))) "$TMP/ok/proof.bin" | sha256sum | cut -d ' ' -f 1)
+    [ "$got" = "$KAT_PROPER" ] || fail "proof.bin without hints: SHA-256 $got, expected $KAT_PROPER"
 fi
 
 run "verify" 0 "valid: N $N, width $W" "$SHROUD" shuffle verify "$TMP/ok"

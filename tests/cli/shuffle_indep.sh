@@ -49,10 +49,17 @@ for nw in "1 1" "2 1" "3 3" "10 1" "10 7" "33 2"; do
         both "$c: untouched" 0 "$GOOD"
 
         # proof layout (docs/shuffle-proof.md): 3N + 3 + 2W points, then
-        # 2N + 3 + W scalars, 32 bytes each.
+        # 2N + 3 + W scalars, 32 bytes each (LEN bytes); then the hints.
         PTS=$((32 * (3 * N + 3 + 2 * W)))
         LEN=$((32 * (5 * N + 3 * W + 6)))
         BAD=$TMP/bad
+        # a wrong decompression hint (of u_0, then of the last output
+        # point) changes no verdict: both still accept.
+        fresh "$BAD"
+        flip "$BAD/proof.bin" $((LEN + 5)) && both "$c: hint of u_0 flipped" 0 "$BAD"
+        fresh "$BAD"
+        PLEN=$(wc -c <"$GOOD/proof.bin" | tr -d ' ')
+        flip "$BAD/proof.bin" $((PLEN - 20)) && both "$c: last output hint flipped" 0 "$BAD"
         fresh "$BAD"
         flip "$BAD/proof.bin" $((LEN / 2)) && both "$c: proof byte $((LEN / 2)) flipped" 1 "$BAD"
         # the middle of the scalars: byte 0 or 16 of a scalar, which stays
