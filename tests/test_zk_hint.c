@@ -21,7 +21,6 @@
 #include "zk/hint.h"
 #include "testutil.h"
 
-extern const uint64_t P25519_SQRT_MINUS_ONE[];
 
 static sh_rng *rng;
 
@@ -123,32 +122,9 @@ Test(hint, every_representative_of_an_element)
 {
     zk_point p[4 * 16];
     tu_random_points(rng, p, 16);
-    for (size_t k = 0; k < 16; k++) {
-        struct decaf_255_point_s *a = &p[k].v;
-        for (int r = 1; r < 4; r++) {
-            struct decaf_255_point_s *o = &p[16 * r + k].v;
-            uint64_t nx[5], ny[5], zero[5] = { 0 };
-            *o = *a;
-            if (r == 1 || r == 3) {      /* (-x, -y): the 2-torsion point */
-                fe_sub(nx, zero, a->x->limb);
-                fe_weak_reduce(nx);
-                fe_sub(ny, zero, a->y->limb);
-                fe_weak_reduce(ny);
-                fe_copy(o->x->limb, nx);
-                fe_copy(o->y->limb, ny);
-            }
-            if (r >= 2) {                /* + a point of order 4: (i y, i x, z, -t) */
-                uint64_t ix[5], iy[5], nt[5];
-                gf_25519_mul(ix, o->x->limb, P25519_SQRT_MINUS_ONE);
-                gf_25519_mul(iy, o->y->limb, P25519_SQRT_MINUS_ONE);
-                fe_sub(nt, zero, o->t->limb);
-                fe_weak_reduce(nt);
-                fe_copy(o->x->limb, iy);
-                fe_copy(o->y->limb, ix);
-                fe_copy(o->t->limb, nt);
-            }
-        }
-    }
+    for (size_t k = 0; k < 16; k++)
+        for (int r = 1; r < 4; r++)
+            tu_torsion_translate(&p[16 * r + k], &p[k], r);
     /* each is on the curve and the same element as its base (else the
      * test, not the code, is wrong) */
     for (size_t k = 0; k < 16; k++)

@@ -12,9 +12,16 @@
  * per-digit tables of shuffle_ct.c for the N-fold products with B and h_0,
  * libdecaf's for the few others) and variable points through the
  * constant-time Straus of shuffle_ct.c.  The points c_k and B'_k, whose bases vary along the
- * chain, are computed in closed form on the two fixed bases B and h_0. */
+ * chain, are computed in closed form on the two fixed bases B and h_0.
+ * The points the proof publishes are public once computed: they are
+ * declassified (util/ct.h) before the variable-time helpers that encode
+ * them cheaply (zk/dblenc.h: c_k and B'_k are computed halved, then
+ * doubled and encoded without an inverse square root) and make their
+ * decompression hints (zk/hint.h). */
+#include "util/ct.h"
 #include "zk/shuffle.h"
 #include "zk/shuffle_impl.h"
+#include "zk/dblenc.h"
 #include "zk/hint.h"
 
 #include <stdlib.h>
@@ -34,6 +41,7 @@ typedef struct prover {
     int8_t *digits;
     /* the scalars of the proof, filled at the end */
     zk_scalar v;
+    zk_scalar half;             /* 1/2 mod L */
 } prover;
 
 /* Offsets (in 32-byte units) of the parts of the proof. */
@@ -54,6 +62,7 @@ typedef struct prover {
 /* The hint of the proof's point at index i (in proof order), alone. */
 static void hint_at(uint8_t *proof, size_t n, size_t w, size_t i, const zk_point *pt)
 {
+    sh_ct_declassify(pt, sizeof *pt);     /* published */
     zk_point_hints(proof + 32 * (OFF_HP(n, w) + i), pt, proof + 32 * i, 1);
 }
 
@@ -71,6 +80,7 @@ static void u_range(void *arg, size_t lo, size_t hi)
             zk_point_add(&blk[i], &blk[i], &p->g->h[p->sec->perm[j]]);
             zk_point_encode(p->proof + 32 * (OFF_U(p->n) + j), &blk[i]);
         }
+        sh_ct_declassify(blk, m * sizeof *blk);      /* published */
         zk_point_hints(p->proof + 32 * (hp + OFF_U(p->n) + j0), blk,
                        p->proof + 32 * (OFF_U(p->n) + j0), m);
     }
@@ -87,28 +97,37 @@ static void permute_e(prover *p)
 static void chain_range(void *arg, size_t lo, size_t hi)
 {
     prover *p = arg;
-    zk_point t1, t2, cb[HINT_BLOCK], bb[HINT_BLOCK];
-    zk_scalar x, y, one;
+    /* Each point is computed halved (its two scalars times 1/2) and
+     * doubled by zk_points_double_encode, whose encoding needs no inverse
+     * square root; the halves are public (anyone can halve c_k). */
+    zk_point t1, t2, qc[HINT_BLOCK], qb[HINT_BLOCK], cb[HINT_BLOCK], bb[HINT_BLOCK];
+    zk_scalar x, y, h, one;
     const size_t hp = OFF_HP(p->n, p->w);
     size_t m = 0, k0 = lo;
     zk_scalar_one(&one);
     for (size_t k = lo; k < hi; k++) {
         zksh_prf_scalar(&p->b[k], p->key, ZKSH_PRF_B, k);
-        zksh_fb_mul(&t1, p->bt, &p->b[k]);
-        zksh_fb_mul(&t2, p->h0t, &p->P[k]);
-        zk_point_add(&cb[m], &t1, &t2);
-        zk_point_encode(p->proof + 32 * (OFF_CHAT(p->n) + k), &cb[m]);
+        zk_scalar_mul(&h, &p->b[k], &p->half);
+        zksh_fb_mul(&t1, p->bt, &h);
+        zk_scalar_mul(&h, &p->P[k], &p->half);
+        zksh_fb_mul(&t2, p->h0t, &h);
+        zk_point_add(&qc[m], &t1, &t2);
 
         zksh_prf_scalar(&p->wp[k], p->key, ZKSH_PRF_W, k);
         zksh_recode(p->digits + 64 * k, &p->wp[k]);
         /* B'_k = x_k B + (w'_k P_{k-1}) h_0, x_k = wh_k + w'_k b_{k-1} */
         zksh_prf_scalar(&x, p->key, ZKSH_PRF_X, k);
         zk_scalar_mul(&y, &p->wp[k], k == 0 ? &one : &p->P[k - 1]);
-        zksh_fb_mul(&t1, p->bt, &x);
-        zksh_fb_mul(&t2, p->h0t, &y);
-        zk_point_add(&bb[m], &t1, &t2);
-        zk_point_encode(p->proof + 32 * (OFF_B(p->n) + k), &bb[m]);
+        zk_scalar_mul(&h, &x, &p->half);
+        zksh_fb_mul(&t1, p->bt, &h);
+        zk_scalar_mul(&h, &y, &p->half);
+        zksh_fb_mul(&t2, p->h0t, &h);
+        zk_point_add(&qb[m], &t1, &t2);
         if (++m == HINT_BLOCK || k + 1 == hi) {
+            sh_ct_declassify(qc, m * sizeof *qc);    /* published (doubled) */
+            sh_ct_declassify(qb, m * sizeof *qb);
+            zk_points_double_encode(p->proof + 32 * (OFF_CHAT(p->n) + k0), cb, qc, m);
+            zk_points_double_encode(p->proof + 32 * (OFF_B(p->n) + k0), bb, qb, m);
             zk_point_hints(p->proof + 32 * (hp + OFF_CHAT(p->n) + k0), cb,
                            p->proof + 32 * (OFF_CHAT(p->n) + k0), m);
             zk_point_hints(p->proof + 32 * (hp + OFF_B(p->n) + k0), bb,
@@ -119,10 +138,13 @@ static void chain_range(void *arg, size_t lo, size_t hi)
     }
     zk_point_wipe(&t1);
     zk_point_wipe(&t2);
+    sodium_memzero(qc, sizeof qc);
+    sodium_memzero(qb, sizeof qb);
     sodium_memzero(cb, sizeof cb);
     sodium_memzero(bb, sizeof bb);
     zk_scalar_wipe(&x);
     zk_scalar_wipe(&y);
+    zk_scalar_wipe(&h);
 }
 
 /* The hints of the output batch's points [lo, hi) (c1, c2 of each
@@ -213,6 +235,12 @@ int zk_shuffle_prove(uint8_t *proof, size_t proof_len, const zk_shuffle_gens *g,
     p.out = out;
     p.sec = sec;
     p.proof = proof;
+    /* (L + 1) / 2 */
+    static const uint8_t HALF[32] = {
+        0xf7, 0xe9, 0x7a, 0x2e, 0x8d, 0x31, 0x09, 0x2c, 0x6b, 0xce, 0x7b, 0x51, 0xef, 0x7c, 0x6f, 0x0a,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08 };
+    if (zk_scalar_decode(&p.half, HALF) != 0)
+        return SH_ERR_INTERNAL;
     int rc = SH_ERR_NOMEM;
     zk_scalar sc[6];          /* wA, wC, wD, then a, c, tmp */
     zk_point t1, t2;

@@ -4,6 +4,9 @@
 #include <unistd.h>
 #include <stdio.h>
 #include "testutil.h"
+#include "zk/fe.h"
+
+extern const uint64_t P25519_SQRT_MINUS_ONE[];
 
 #include <criterion/criterion.h>
 #include <sodium.h>
@@ -86,6 +89,32 @@ void tu_random_points(sh_rng *rng, zk_point *p, size_t n)
         uint8_t h[64];
         sh_rng_bytes(rng, h, sizeof h);
         zk_point_from_hash(&p[i], h);
+    }
+}
+
+void tu_torsion_translate(zk_point *out, const zk_point *p, int r)
+{
+    static const uint64_t zero[5] = { 0 };
+    struct decaf_255_point_s *o = &out->v;
+    *out = *p;
+    if (r & 1) {
+        uint64_t nx[5], ny[5];
+        fe_sub(nx, zero, o->x->limb);
+        fe_weak_reduce(nx);
+        fe_sub(ny, zero, o->y->limb);
+        fe_weak_reduce(ny);
+        fe_copy(o->x->limb, nx);
+        fe_copy(o->y->limb, ny);
+    }
+    if (r & 2) {
+        uint64_t ix[5], iy[5], nt[5];
+        gf_25519_mul(ix, o->x->limb, P25519_SQRT_MINUS_ONE);
+        gf_25519_mul(iy, o->y->limb, P25519_SQRT_MINUS_ONE);
+        fe_sub(nt, zero, o->t->limb);
+        fe_weak_reduce(nt);
+        fe_copy(o->x->limb, iy);
+        fe_copy(o->y->limb, ix);
+        fe_copy(o->t->limb, nt);
     }
 }
 

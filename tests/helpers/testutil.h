@@ -32,6 +32,11 @@ void tu_op_challenge(tu_bytes *b, const char *label, uint8_t h[64]);
 
 /* n random points (hash to group of rng output). */
 void tu_random_points(struct sh_rng *rng, zk_point *p, size_t n);
+/* *out = the representative r (0..3) of p's element in libdecaf's
+ * coordinates: p, p + the 2-torsion point (-x, -y), and the two 4-torsion
+ * translates (i y, i x, z, -t) and (-i y, -i x, z, -t), i = sqrt(-1).
+ * All four are the same ristretto255 element. */
+void tu_torsion_translate(zk_point *out, const zk_point *p, int r);
 /* The wire encoding of a ciphertext in a fresh buffer (freed by the caller). */
 uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len);
 /* 1 if the two width-w ciphertexts are equal component by component. */

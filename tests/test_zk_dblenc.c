@@ -1,0 +1,111 @@
+/* tests/test_zk_dblenc.c -- zk/dblenc.c's double-and-encode against
+ * libdecaf's doubling and encoder.
+ *
+ * Every byte of every encoding must be zk_point_encode's, for points in
+ * every representative a computation leaves them in: decoded (z = 1),
+ * sums, scalar multiples, the identity (which takes the slow path) and
+ * the torsion translates of one element, in blocks of every length
+ * around the block size. */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zk/dblenc.h"
+#include "zk/fe.h"
+#include "zk/group.h"
+#include "testutil.h"
+
+static sh_rng *rng;
+
+static void setup(void)
+{
+    cr_assert(sodium_init() >= 0);
+    rng = tu_rng(2515);
+}
+
+static void teardown(void)
+{
+    sh_rng_free(rng);
+}
+
+TestSuite(dblenc, .init = setup, .fini = teardown);
+
+static void check(const zk_point *q, size_t n)
+{
+    uint8_t *enc = malloc(32 * n + 1), want[32];
+    zk_point *dbl = malloc(n * sizeof *dbl + 1), w;
+    cr_assert(enc != NULL && dbl != NULL);
+    zk_points_double_encode(enc, dbl, q, n);
+    for (size_t i = 0; i < n; i++) {
+        zk_point_dbl(&w, &q[i]);
+        zk_point_encode(want, &w);
+        cr_assert_arr_eq(enc + 32 * i, want, 32, "encoding %zu of %zu differs", i, n);
+        cr_assert(zk_point_eq(&dbl[i], &w), "double %zu differs", i);
+    }
+    free(enc);
+    free(dbl);
+}
+
+Test(dblenc, random_points_in_blocks_of_every_size)
+{
+    enum { N = 200 };
+    zk_point *q = malloc(N * sizeof *q);
+    cr_assert(q != NULL);
+    tu_random_points(rng, q, N);
+    for (size_t i = 0; i + 1 < N; i += 2)
+        zk_point_add(&q[i], &q[i], &q[i + 1]);      /* projective */
+    static const size_t sizes[] = { 0, 1, 2, 63, 64, 65, 128, 129, N };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        check(q, sizes[k]);
+    free(q);
+}
+
+Test(dblenc, decoded_points_and_the_base)
+{
+    zk_point q[40];
+    uint8_t b[32];
+    tu_random_points(rng, q, 40);
+    for (size_t i = 0; i < 40; i++) {
+        zk_point_encode(b, &q[i]);
+        cr_assert_eq(zk_point_decode(&q[i], b), 0);
+    }
+    zk_point_base(&q[0]);
+    check(q, 40);
+}
+
+/* The identity (alone and amid others: the slow path must not disturb the
+ * block's shared inversion) and a point of order 2 away from it. */
+Test(dblenc, identity_and_small_order_representatives)
+{
+    zk_point q[10];
+    tu_random_points(rng, q, 10);
+    zk_point_identity(&q[0]);
+    zk_point_identity(&q[5]);
+    check(q, 1);
+    check(q, 10);
+    /* (0, -1): the identity's other representative */
+    zk_point t;
+    zk_point_identity(&t);
+    uint64_t zero[5] = { 0 }, ny[5];
+    fe_sub(ny, zero, t.v.y->limb);
+    fe_weak_reduce(ny);
+    fe_copy(t.v.y->limb, ny);
+    q[3] = t;
+    check(q, 10);
+}
+
+/* (x, y), (-x, -y), (i y, i x) with -t, and (-i y, -i x) with -t: the
+ * four representatives of one element, which double to the same element
+ * and so to the same encoding. */
+Test(dblenc, torsion_translates)
+{
+    zk_point q[4 * 8];
+    tu_random_points(rng, q, 8);
+    for (size_t k = 0; k < 8; k++)
+        for (int r = 1; r < 4; r++) {
+            tu_torsion_translate(&q[8 * r + k], &q[k], r);
+            cr_assert(decaf_255_point_valid(&q[8 * r + k].v));
+        }
+    check(q, 32);
+}

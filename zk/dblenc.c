@@ -1,0 +1,132 @@
+/* zk/dblenc.c -- encoding doubled points (zk/dblenc.h).
+ *
+ * After the inverse square root, the steps are libdecaf 1.0's encoder
+ * (its deisogenize for cofactor 8 on the twisted curve, with rotation and
+ * sign choices read from the low bits of public values), so the bytes are
+ * zk_point_encode's: the tests compare them on every kind of input.  The
+ * root's sign does not matter: -isr negates the intermediate values iden,
+ * inum and s together, and the sign choices undo it (the final s is taken
+ * non-negative). */
+#include "zk/dblenc.h"
+
+#include <string.h>
+
+#include "zk/fe.h"
+
+extern const uint64_t DECAF_255_RISTRETTO_FACTOR[];
+extern const uint64_t P25519_SQRT_MINUS_ONE[];
+
+#define DBLENC_BLOCK 64
+#define TWICE_A_MINUS_D 243332u     /* |2 (a - d)| = 2 (1 + 121665) */
+#define D_PLUS_ONE 121666u          /* libdecaf's TWISTED_D + 1 */
+
+static const uint64_t FE_ONE[5] = { 1, 0, 0, 0, 0 };
+static const uint64_t FE_ZERO[5] = { 0, 0, 0, 0, 0 };
+
+static void fe_neg_if(uint64_t *a, int neg)
+{
+    if (neg) {
+        uint64_t t[5];
+        fe_sub(t, FE_ZERO, a);
+        fe_weak_reduce(t);
+        fe_copy(a, t);
+    }
+}
+
+/* libdecaf's deisogenize of p given isr = +-1 / sqrt((a - d) (Z^2 - Y^2)
+ * (X Y)^2): the encoding of p. */
+static void encode_with_isr(uint8_t out[ZK_POINT_BYTES], const struct decaf_255_point_s *p,
+                            const uint64_t *isr)
+{
+    const uint64_t *X = p->x->limb, *Y = p->y->limb, *Z = p->z->limb, *T = p->t->limb;
+    uint64_t t1[5], t2[5], t3[5], t4[5], t5[5], num[5], fac[5];
+    fe_add(t1, Z, Y);
+    fe_sub(t2, Z, Y);
+    gf_25519_mul(num, t1, t2);                   /* Z^2 - Y^2 */
+    gf_25519_mul(t3, X, Y);                      /* den */
+    gf_25519_mul(t1, t3, isr);
+    gf_25519_mul(t2, t1, DECAF_255_RISTRETTO_FACTOR);    /* iden */
+    gf_25519_mul(t1, num, isr);                  /* inum */
+
+    /* altxy = iden inum i T^2 (d + 1): rotate if negative */
+    gf_25519_mul(t3, t1, t2);
+    gf_25519_mul(t4, t3, P25519_SQRT_MINUS_ONE);
+    gf_25519_mul(t3, t4, T);
+    gf_25519_mul(t4, t3, T);
+    gf_25519_mulw_unsigned(t3, t4, D_PLUS_ONE);
+    int rotate = fe_is_negative(t3);
+    if (rotate) {
+        fe_copy(t3, t1);
+        fe_copy(t1, t2);
+        fe_copy(t2, t3);
+        gf_25519_mul(fac, X, P25519_SQRT_MINUS_ONE);
+    } else {
+        fe_copy(fac, Y);
+    }
+
+    gf_25519_mul(t5, P25519_SQRT_MINUS_ONE, DECAF_255_RISTRETTO_FACTOR);   /* imi */
+    gf_25519_mul(t3, t5, t2);                    /* iden imi */
+    gf_25519_mul(t2, t5, t1);
+    gf_25519_mul(t4, t2, T);                     /* altx */
+    int negx = fe_is_negative(t4);
+    fe_neg_if(t1, negx ^ rotate);
+    gf_25519_mul(t2, t1, Z);
+    fe_add(t2, t2, FE_ONE);
+    fe_weak_reduce(t2);
+    gf_25519_mul(t4, t2, fac);                   /* inv_el_sum */
+    gf_25519_mul(t1, t4, t3);                    /* s */
+    fe_neg_if(t1, fe_is_negative(t1));
+    fe_pack(out, t1);
+}
+
+void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n)
+{
+    uint64_t num[DBLENC_BLOCK][5], den[DBLENC_BLOCK][5], pre[DBLENC_BLOCK][5];
+    uint64_t a[5], b[5], c[5], inv[5], one_inv[5], isr[5];
+    unsigned char slow[DBLENC_BLOCK];
+    for (size_t b0 = 0; b0 < n; b0 += DBLENC_BLOCK) {
+        size_t m = n - b0 < DBLENC_BLOCK ? n - b0 : DBLENC_BLOCK;
+        for (size_t i = 0; i < m; i++) {
+            const struct decaf_255_point_s *Q = &q[b0 + i].v;
+            zk_point_dbl(&dbl[b0 + i], &q[b0 + i]);
+            const struct decaf_255_point_s *P = &dbl[b0 + i].v;
+            /* num = 2 Z_Q^2 + X_Q^2 - Y_Q^2 */
+            gf_25519_sqr(a, Q->z->limb);
+            fe_add(a, a, a);
+            gf_25519_sqr(b, Q->x->limb);
+            fe_add(a, a, b);
+            gf_25519_sqr(b, Q->y->limb);
+            fe_sub(num[i], a, b);
+            fe_weak_reduce(num[i]);
+            /* den = 2 (d - a) Z_Q T_Q T_P Z_P^2 (the sign of isr is free) */
+            gf_25519_mul(a, Q->z->limb, Q->t->limb);
+            gf_25519_mul(b, a, P->t->limb);
+            gf_25519_sqr(c, P->z->limb);
+            gf_25519_mul(a, b, c);
+            gf_25519_mulw_unsigned(den[i], a, TWICE_A_MINUS_D);
+            slow[i] = fe_eq(den[i], FE_ZERO);
+            if (slow[i])
+                fe_copy(den[i], FE_ONE);     /* keeps the product invertible */
+            if (i == 0)
+                fe_copy(pre[0], den[0]);
+            else
+                gf_25519_mul(pre[i], pre[i - 1], den[i]);
+        }
+        fe_invert(inv, pre[m - 1]);
+        for (size_t i = m; i-- > 0;) {
+            if (i > 0) {
+                gf_25519_mul(one_inv, inv, pre[i - 1]);   /* 1 / den_i */
+                gf_25519_mul(a, inv, den[i]);
+                fe_copy(inv, a);
+            } else {
+                fe_copy(one_inv, inv);
+            }
+            if (slow[i]) {
+                zk_point_encode(enc + 32 * (b0 + i), &dbl[b0 + i]);
+                continue;
+            }
+            gf_25519_mul(isr, num[i], one_inv);
+            encode_with_isr(enc + 32 * (b0 + i), &dbl[b0 + i].v, isr);
+        }
+    }
+}

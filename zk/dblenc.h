@@ -1,0 +1,32 @@
+/* zk/dblenc.h -- encoding doubled points without an inverse square root
+ * (internal to zk/).
+ *
+ * A ristretto255 encoding costs one inverse square root per point (about
+ * 255 field squarings, as much as a decoding).  For a point that is the
+ * double of a known point the root is a rational function of the known
+ * point's coordinates: on libdecaf's internal curve (a = -1, d = 121665),
+ * P = 2Q has (a - d)(1 - y_P^2) = (2 (a - d) x_Q y_Q / (2 - a x_Q^2 -
+ * y_Q^2))^2, so the inverse square root libdecaf's encoder takes is
+ *     (2 Z_Q^2 + X_Q^2 - Y_Q^2) / (2 (a - d) Z_Q T_Q T_P Z_P^2)
+ * in projective coordinates, and a block of them shares one inversion.
+ * (The same idea as the Decaf paper's and curve25519-dalek's batched
+ * double-and-encode.)  A prover that needs the encoding of P computes
+ * Q = P / 2 instead (halving its scalars) and calls this.
+ *
+ * For public points only: nothing here is constant time.
+ */
+#ifndef SHROUD_ZK_DBLENC_H
+#define SHROUD_ZK_DBLENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zk/group.h"
+
+/* For i < n: dbl[i] = 2 q[i] and enc + 32 i = zk_point_encode(dbl[i]),
+ * about a tenth of zk_point_encode's cost each for blocks of 64.  A q[i]
+ * or 2 q[i] with a zero coordinate (the identity and its torsion
+ * translates) goes through zk_point_encode. */
+void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n);
+
+#endif /* SHROUD_ZK_DBLENC_H */
