@@ -143,8 +143,11 @@ int zk_shuffle(zk_shuffle_batch *out, zk_shuffle_secret *sec, const zk_elem *pk,
 
 /* ---- the proof ------------------------------------------------------------------ */
 
-/* 32 * (5N + 3w + 6) bytes:
- *   u[N] c_hat[N] A' B'[N] C' D' F'[w](C1,C2) | k_A k_B[N] k_C k_D k_E[N] k_F[w] */
+/* 32 * (8N + 5w + 9 + 2wN) bytes: the proof proper, 32 * (5N + 3w + 6),
+ *   u[N] c_hat[N] A' B'[N] C' D' F'[w](C1,C2) | k_A k_B[N] k_C k_D k_E[N] k_F[w]
+ * then the decompression hints (zk/hint.h) of its 3N + 3 + 2w points and of
+ * the output batch's 2wN points, which the verifier uses to decode faster
+ * and which never change its verdict. */
 size_t zk_shuffle_proof_size(size_t n, size_t w);
 
 /* Prove that out is a shuffle of in under pk with the secret sec, bound to
