@@ -62,6 +62,7 @@ static int check_agrees(const uint8_t enc[32], const uint8_t hint[32])
         cr_assert(zk_point_eq(&g2, &w2), "t is wrong");
     } else {
         cr_assert_eq(ok, 0, "a failed decode claims its hint");
+        cr_assert(zk_point_is_identity(&got), "not the identity on error");
     }
     return ok;
 }

@@ -24,7 +24,8 @@
 #include "zk/group.h"
 
 /* For i < n: dbl[i] = 2 q[i] and enc + 32 i = zk_point_encode(dbl[i]),
- * about a tenth of zk_point_encode's cost each for blocks of 64.  A q[i]
+ * about a tenth of zk_point_encode's cost each for blocks of 64.  dbl must
+ * not overlap q.  A q[i]
  * or 2 q[i] with a zero coordinate (the identity and its torsion
  * translates) goes through zk_point_encode. */
 void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n);
