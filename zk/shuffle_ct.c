@@ -2,20 +2,21 @@
  * prover's secret scalars (the masks omega'_k of the permutation, which
  * would reveal it).
  *
- * Straus with fixed windows: each scalar is recoded into 51 signed radix-32
- * digits in [-16, 16]; each point gets the table 0, P, 2P, ..., 16P; one
- * doubling chain per block of points walks the 51 digit positions from the
+ * Straus with fixed windows: each scalar is recoded into 64 signed radix-16
+ * digits in [-8, 8]; each point gets the table 0, P, 2P, ..., 8P; one
+ * doubling chain per block of points walks the 64 digit positions from the
  * top, and at each one every point of the block adds the table entry of
- * its digit's magnitude, read with a full masked scan of the 17 entries and
+ * its digit's magnitude, read with a full masked scan of the 9 entries and
  * negated by masked selects, with a mixed addition (the tables are in
  * Niels form): the same memory accesses and the same operations whatever
- * the digits are.  About 66 point additions per point
+ * the digits are.  About 71 point additions per point, 64 of them mixed
  * (plus 250 doublings per block of ZKSH_CT_BLOCK points), against about
  * 300 for a separate constant-time scalar multiplication.
  *
  * Also the prover's fixed-base products with secret scalars (zksh_fb_*):
- * the same digits and scans against per-position tables of a fixed point
- * in Niels form, 51 mixed additions and no doubling per product. */
+ * 51 signed radix-32 digits scanned against per-position tables of 17
+ * Niels entries of a fixed point, 51 mixed additions and no doubling per
+ * product. */
 #include "zk/shuffle_impl.h"
 #include "zk/edwards.h"
 #include "zk/fe.h"
@@ -27,35 +28,53 @@
 #ifndef ZKSH_CT_BLOCK
 #define ZKSH_CT_BLOCK 128
 #endif
+/* Window bits, 4 or 5: the Straus MSM builds its tables for every use, so
+ * it takes 4 (9 entries to build and scan, 64 additions); the fixed-base
+ * tables are built once, so they take 5 (17 entries, 51 additions).  Each
+ * is the cheaper of the two for its use (callgrind). */
 #ifndef ZKSH_CT_W
-#define ZKSH_CT_W 5                          /* window bits (4 or 5) */
+#define ZKSH_CT_W 4
 #endif
-#define ZKSH_CT_DIGITS ((253 + ZKSH_CT_W - 1) / ZKSH_CT_W)
-#define ZKSH_CT_TAB ((1 << (ZKSH_CT_W - 1)) + 1)   /* 0, P, ..., 16P */
+#ifndef ZKSH_FB_W
+#define ZKSH_FB_W 5
+#endif
+#define WIN_DIGITS(w) ((253 + (w) - 1) / (w))
+#define WIN_TAB(w) ((1u << ((w) - 1)) + 1)          /* 0, P, ..., 2^(w-1) P */
+#define ZKSH_CT_DIGITS WIN_DIGITS(ZKSH_CT_W)
+#define ZKSH_CT_TAB WIN_TAB(ZKSH_CT_W)
+#define ZKSH_FB_DIGITS WIN_DIGITS(ZKSH_FB_W)
+#define ZKSH_FB_TAB WIN_TAB(ZKSH_FB_W)
 #define GF_LIMBS (sizeof(((gf_25519_s *)0)->limb) / sizeof(decaf_word_t))
+
+/* d = s in WIN_DIGITS(w) signed digits of w bits, then zeros up to 64. */
+static void recode_w(int8_t d[64], const zk_scalar *s, unsigned w)
+{
+    const unsigned digits = WIN_DIGITS(w);
+    uint8_t a[ZK_SCALAR_BYTES + 8] = { 0 };
+    zk_scalar_encode(a, s);
+    /* digits windows of w bits (positions are public) */
+    for (unsigned i = 0; i < digits; i++) {
+        unsigned off = w * i;
+        uint32_t v = (uint32_t)a[off / 8] | (uint32_t)a[off / 8 + 1] << 8;
+        d[i] = (int8_t)((v >> (off % 8)) & ((1u << w) - 1));
+    }
+    for (unsigned i = digits; i < 64; i++)
+        d[i] = 0;
+    /* Branch-free carry into signed digits in [-2^(w-1), 2^(w-1)); the top
+     * one stays in [0, 2^(w-1)] because s < L < 2^253. */
+    int carry = 0;
+    for (unsigned i = 0; i + 1 < digits; i++) {
+        int x = d[i] + carry;
+        carry = (x + (1 << (w - 1))) >> w;
+        d[i] = (int8_t)(x - carry * (1 << w));
+    }
+    d[digits - 1] = (int8_t)(d[digits - 1] + carry);
+    sodium_memzero(a, sizeof a);
+}
 
 void zksh_recode(int8_t d[64], const zk_scalar *s)
 {
-    uint8_t a[ZK_SCALAR_BYTES + 8] = { 0 };
-    zk_scalar_encode(a, s);
-    /* ZKSH_CT_DIGITS windows of ZKSH_CT_W bits (positions are public). */
-    for (unsigned i = 0; i < ZKSH_CT_DIGITS; i++) {
-        unsigned off = ZKSH_CT_W * i;
-        uint32_t v = (uint32_t)a[off / 8] | (uint32_t)a[off / 8 + 1] << 8;
-        d[i] = (int8_t)((v >> (off % 8)) & ((1u << ZKSH_CT_W) - 1));
-    }
-    for (unsigned i = ZKSH_CT_DIGITS; i < 64; i++)
-        d[i] = 0;
-    /* Branch-free carry into signed digits in [-2^(W-1), 2^(W-1)); the top
-     * one stays in [0, 2^(W-1)] because s < L < 2^253. */
-    int carry = 0;
-    for (unsigned i = 0; i + 1 < ZKSH_CT_DIGITS; i++) {
-        int x = d[i] + carry;
-        carry = (x + (1 << (ZKSH_CT_W - 1))) >> ZKSH_CT_W;
-        d[i] = (int8_t)(x - carry * (1 << ZKSH_CT_W));
-    }
-    d[ZKSH_CT_DIGITS - 1] = (int8_t)(d[ZKSH_CT_DIGITS - 1] + carry);
-    sodium_memzero(a, sizeof a);
+    recode_w(d, s, ZKSH_CT_W);
 }
 
 /* A table entry: a point in Niels form with z = 1 (zk/edwards.h): y - x,
@@ -96,18 +115,19 @@ static int nent_fill(zksh_nent *e, const zk_point *pts, size_t count)
     return SH_OK;
 }
 
-/* *out = tab[|d|] as a Niels point, negated if d < 0, for |d| <
- * ZKSH_CT_TAB: every entry read and combined under a mask, the sign
+/* *out = tab[|d|] as a Niels point, negated if d < 0, for |d| < count
+ * (public): every entry read and combined under a mask, the sign
  * applied by masks: no secret-dependent branch or address.  sel is
  * scratch (it holds the entry; its callers wipe it). */
-static inline void nent_lookup(zk_niels *out, const zksh_nent *tab, int d, zksh_nent *sel)
+static inline void nent_lookup(zk_niels *out, const zksh_nent *tab, unsigned count, int d,
+                               zksh_nent *sel)
 {
     decaf_word_t neg = (decaf_word_t)0 - (decaf_word_t)((unsigned)d >> (8 * sizeof(int) - 1));
     unsigned mag = (unsigned)((d ^ (int)neg) - (int)neg);
     zksh_vec acc[NENT_VECS];
     for (size_t k = 0; k < NENT_VECS; k++)
         acc[k] = (zksh_vec){ 0 };
-    for (unsigned t = 0; t < ZKSH_CT_TAB; t++) {
+    for (unsigned t = 0; t < count; t++) {
         decaf_word_t x = (decaf_word_t)(mag ^ t);
         decaf_word_t m = ((x | ((decaf_word_t)0 - x)) >> (8 * sizeof(decaf_word_t) - 1)) - 1;
         zksh_vec mask = (zksh_vec){ 0 } + m;
@@ -125,13 +145,13 @@ static inline void nent_lookup(zk_niels *out, const zksh_nent *tab, int d, zksh_
     }
 }
 
-/* t[0 .. ZKSH_CT_TAB) = 0, P, 2P, ..., (ZKSH_CT_TAB - 1) P. */
-static void multiples(zk_point *t, const zk_point *p)
+/* t[0 .. count) = 0, P, 2P, ..., (count - 1) P, count >= 3. */
+static void multiples(zk_point *t, const zk_point *p, unsigned count)
 {
     zk_point_identity(&t[0]);
     t[1] = *p;
     zk_point_dbl(&t[2], p);
-    for (unsigned k = 3; k < ZKSH_CT_TAB; k++)
+    for (unsigned k = 3; k < count; k++)
         zk_point_add(&t[k], &t[k - 1], p);
 }
 
@@ -146,7 +166,7 @@ static int ct_block(zk_point *out, const int8_t *digits, const zk_point *pts, si
                     size_t n, ct_scratch *sc)
 {
     for (size_t i = 0; i < n; i++)
-        multiples(sc->mult + ZKSH_CT_TAB * i, &pts[i * stride]);
+        multiples(sc->mult + ZKSH_CT_TAB * i, &pts[i * stride], ZKSH_CT_TAB);
     if (nent_fill(sc->tab, sc->mult, ZKSH_CT_TAB * n) != 0)
         return SH_ERR_NOMEM;
     zk_point acc;
@@ -158,7 +178,8 @@ static int ct_block(zk_point *out, const int8_t *digits, const zk_point *pts, si
             for (unsigned k = 0; k < ZKSH_CT_W; k++)
                 zk_point_dbl(&acc, &acc);
         for (size_t i = 0; i < n; i++) {
-            nent_lookup(&sel, sc->tab + ZKSH_CT_TAB * i, digits[64 * i + pos], &scratch);
+            nent_lookup(&sel, sc->tab + ZKSH_CT_TAB * i, ZKSH_CT_TAB, digits[64 * i + pos],
+                        &scratch);
             zk_point_add_niels(&acc, &sel, 0);
         }
     }
@@ -171,7 +192,7 @@ static int ct_block(zk_point *out, const int8_t *digits, const zk_point *pts, si
 
 /* ---- fixed-base products with secret scalars ----
  *
- * The table of P holds, for each of the ZKSH_CT_DIGITS digit positions i,
+ * The table of P holds, for each of the ZKSH_FB_DIGITS digit positions i,
  * the entries j * 2^(W i) * P for j = 0 .. 2^(W-1); s * P is then the sum
  * over i of the entry of digit i (negated when it is negative): one masked
  * scan and one addition per digit and no doubling.  The entries are in
@@ -184,12 +205,12 @@ static int ct_block(zk_point *out, const int8_t *digits, const zk_point *pts, si
  * zk_point_mul_base).  51 * 17 entries (139 KB) a table. */
 
 struct zksh_fb {
-    zksh_nent *ent;         /* ZKSH_CT_DIGITS * ZKSH_CT_TAB */
+    zksh_nent *ent;         /* ZKSH_FB_DIGITS * ZKSH_FB_TAB */
 };
 
 zksh_fb *zksh_fb_new(const zk_point *p)
 {
-    const size_t count = (size_t)ZKSH_CT_DIGITS * ZKSH_CT_TAB;
+    const size_t count = (size_t)ZKSH_FB_DIGITS * ZKSH_FB_TAB;
     zksh_fb *t = calloc(1, sizeof *t);
     zk_point *pts = zk_points_alloc(count);
     if (t == NULL || pts == NULL)
@@ -198,11 +219,11 @@ zksh_fb *zksh_fb_new(const zk_point *p)
     if (t->ent == NULL)
         goto fail;
     zk_point q = *p;
-    for (unsigned i = 0; i < ZKSH_CT_DIGITS; i++) {
+    for (unsigned i = 0; i < ZKSH_FB_DIGITS; i++) {
         if (i > 0)
-            for (unsigned k = 0; k < ZKSH_CT_W; k++)
+            for (unsigned k = 0; k < ZKSH_FB_W; k++)
                 zk_point_dbl(&q, &q);
-        multiples(&pts[ZKSH_CT_TAB * i], &q);
+        multiples(&pts[ZKSH_FB_TAB * i], &q, ZKSH_FB_TAB);
     }
     if (nent_fill(t->ent, pts, count) != 0)
         goto fail;
@@ -228,10 +249,10 @@ void zksh_fb_mul(zk_point *out, const zksh_fb *t, const zk_scalar *s)
     zk_point acc;
     zk_niels sel;
     zksh_nent scratch;
-    zksh_recode(d, s);
+    recode_w(d, s, ZKSH_FB_W);
     zk_point_identity(&acc);
-    for (unsigned i = 0; i < ZKSH_CT_DIGITS; i++) {
-        nent_lookup(&sel, t->ent + ZKSH_CT_TAB * i, d[i], &scratch);
+    for (unsigned i = 0; i < ZKSH_FB_DIGITS; i++) {
+        nent_lookup(&sel, t->ent + ZKSH_FB_TAB * i, ZKSH_FB_TAB, d[i], &scratch);
         zk_point_add_niels(&acc, &sel, 0);
     }
     *out = acc;
