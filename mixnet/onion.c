@@ -16,9 +16,9 @@
 #include <secp256k1_ecdh.h>
 
 /* BOLT 4 spends most of a hop's non-elliptic-curve time in SHA-256: the
- * HMAC over the whole routing info, four key derivations, the blinding
- * factor and the shared secret.  The fixed HMAC keys ("rho", "mu", "pad",
- * "replay") are absorbed once per context into libsodium HMAC states, which
+ * HMAC over the whole routing info, the key derivations, the blinding
+ * factor and the shared secret.  The fixed HMAC keys ("rho", "mu", "pad")
+ * are absorbed once per context into libsodium HMAC states, which
  * are copied for each use, so a derivation costs two SHA-256 compressions
  * instead of four.  All hashing is libsodium's (constant time). */
 
@@ -26,7 +26,7 @@ typedef crypto_auth_hmacsha256_state hmac_key;
 
 struct mix_onion_ctx {
     secp256k1_context *secp;
-    hmac_key k_rho, k_mu, k_pad, k_replay;
+    hmac_key k_rho, k_mu, k_pad;
 };
 
 /* SHA256(a || b). */
@@ -123,7 +123,6 @@ mix_onion_ctx *mix_onion_ctx_new(sh_rng *rng)
     hmac_key_set(ctx, &ctx->k_rho, (const uint8_t *)"rho", 3);
     hmac_key_set(ctx, &ctx->k_mu, (const uint8_t *)"mu", 2);
     hmac_key_set(ctx, &ctx->k_pad, (const uint8_t *)"pad", 3);
-    hmac_key_set(ctx, &ctx->k_replay, (const uint8_t *)"replay", 6);
     return ctx;
 }
 
@@ -441,9 +440,13 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
     memcpy(out->payload, nx + prefix, L);
     memcpy(next_hmac, nx + prefix + L, 32);
 
-    /* The replay tag. */
-    gen_key(ctx, out->tag, &ctx->k_replay, ss);
-    sh_ct_declassify(out->tag, sizeof out->tag);   /* stored and indexed */
+    /* The replay tag: the packet's HMAC, now verified.  Only a holder of mu
+     * (the sender, or this relay) can make a valid packet, so a packet
+     * replayed by anyone else carries the same HMAC; and the tag is public
+     * (it was on the wire), so the replay store keeps nothing derived from
+     * a secret. */
+    memcpy(out->tag, mac, sizeof out->tag);
+    sh_ct_declassify(out->tag, sizeof out->tag);
 
     out->final = sodium_is_zero(next_hmac, 32);
     if (out->final) {

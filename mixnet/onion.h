@@ -104,7 +104,7 @@ typedef struct mix_onion_peeled {
     size_t payload_cap;        /* MIX_ONION_PAYLOAD_CAP(R) always suffices */
     size_t payload_len;        /* out */
     int final;                 /* out: 1 when the next HMAC is all zero */
-    uint8_t tag[MIX_ONION_TAG_BYTES]; /* out: replay tag, HMAC-SHA256("replay", ss) */
+    uint8_t tag[MIX_ONION_TAG_BYTES]; /* out: replay tag, the packet's (verified) HMAC */
 } mix_onion_peeled;
 
 /* Peel one layer with the node's private key.  Checks, in order: length

@@ -221,6 +221,35 @@ Test(mixnet_onion, every_byte_flipped_is_rejected)
     route_free(&f.rt);
 }
 
+/* The replay tag is the packet's HMAC (its last 32 bytes): the same for a
+ * replayed copy, another for another packet, and never set when the
+ * packet is refused. */
+Test(mixnet_onion, replay_tag_is_the_verified_hmac)
+{
+    fixture f, g;
+    fixture_make(&f);
+    fixture_make(&g);
+    uint8_t t1[MIX_ONION_TAG_BYTES], t2[MIX_ONION_TAG_BYTES];
+    for (int k = 0; k < 2; k++) {
+        mix_onion_peeled p = { f.next, f.pay, sizeof f.pay, 0, 0, { 0 } };
+        cr_assert_eq(mix_onion_peel(ctx, f.rt.sk[0], f.pkt, sizeof f.pkt, f.ad, sizeof f.ad, &p),
+                     0);
+        cr_assert_arr_eq(p.tag, f.pkt + sizeof f.pkt - 32, 32);
+        memcpy(k ? t2 : t1, p.tag, sizeof t1);
+    }
+    cr_assert_arr_eq(t1, t2, sizeof t1, "a replay has another tag");
+    mix_onion_peeled q = { g.next, g.pay, sizeof g.pay, 0, 0, { 0 } };
+    cr_assert_eq(mix_onion_peel(ctx, g.rt.sk[0], g.pkt, sizeof g.pkt, g.ad, sizeof g.ad, &q), 0);
+    cr_assert(memcmp(q.tag, t1, sizeof t1) != 0, "two packets share a tag");
+    /* a refused packet (wrong associated data) leaves no tag */
+    mix_onion_peeled r = { f.next, f.pay, sizeof f.pay, 0, 0, { 0 } };
+    memset(r.tag, 0xaa, sizeof r.tag);
+    cr_assert_eq(mix_onion_peel(ctx, f.rt.sk[0], f.pkt, sizeof f.pkt, f.ad, 1, &r), SH_ERR_VERIFY);
+    cr_assert(sodium_is_zero(r.tag, sizeof r.tag));
+    route_free(&f.rt);
+    route_free(&g.rt);
+}
+
 Test(mixnet_onion, tampered_fields)
 {
     fixture f;
