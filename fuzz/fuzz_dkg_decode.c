@@ -64,7 +64,8 @@ static void check(const uint8_t *data, size_t size, const mpc_dkg_limits *lim)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const mpc_dkg_limits lim[2] = {
-        { .elem_bytes = 32, .n_peers = 5, .n_dealers = 4, .n_holders = 3, .max_commit = 3 },
+        { .elem_bytes = 32, .n_peers = 5, .n_dealers = 4, .n_holders = 3, .max_commit = 3,
+          .hint_bytes = 32 },
         { .elem_bytes = 33, .n_peers = 7, .n_dealers = 3, .n_holders = 7, .max_commit = 2 },
     };
     if (sodium_init() < 0)

@@ -132,6 +132,16 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
         m.n_commit = k->t_c;
         for (uint32_t i = 0; i < k->t_c; i++)
             (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
+        /* Decompression hints for the receivers (ristretto255 only): each
+         * of them decodes t commitments from every dealer. */
+        if (k->lim.hint_bytes > 0) {
+            m.hints_len = (size_t)k->t_c * k->lim.hint_bytes;
+            if ((m.hints = malloc(m.hints_len)) == NULL ||
+                mpc_elems_hints(k->g, m.hints, &C[k->t - k->t_c], m.commit, k->t_c) != 0) {
+                rc = SH_ERR_NOMEM;
+                goto done;
+            }
+        }
         if (k->mode == MPC_DKG_FRESH) {
             m.pop_len = k->eb + MPC_SCALAR_BYTES;
             dkg_pop_prove(k, m.pop, k->d->self, m.commit, &poly[0]);
@@ -145,6 +155,7 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
 done:
     mpc_elems_free(C, k->t);
     free(m.commit);
+    free(m.hints);
     return rc;
 }
 

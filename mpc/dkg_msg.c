@@ -11,7 +11,7 @@
 #define SIG_DOMAIN "shroud-dkg-sig-v1"   /* 17 bytes */
 
 /* Field counts after [version, type]. */
-#define NF_DEAL 6       /* sid from E commit pop sig */
+#define NF_DEAL 7       /* sid from E commit pop hints sig */
 #define NF_SHARE 7      /* sid from to E_to [h sig] ct sig */
 #define NF_VIEW 5       /* sid from view claims sig */
 #define NF_ANSWER 5     /* sid from r1 reveals sig */
@@ -63,7 +63,8 @@ int mpc_dkg_sig_verify(const uint8_t pk[32], const uint8_t sid[32], uint32_t typ
 static size_t deal_max(const mpc_dkg_limits *lim)
 {
     return COMMON + BIN(MPC_DKG_KEY_BYTES) + HDR +
-           (size_t)lim->max_commit * BIN(lim->elem_bytes) + BIN(MPC_DKG_POP_MAX);
+           (size_t)lim->max_commit * BIN(lim->elem_bytes) + BIN(MPC_DKG_POP_MAX) +
+           BIN((size_t)lim->max_commit * lim->hint_bytes);
 }
 
 static size_t share_max(void)
@@ -188,6 +189,10 @@ int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes, const uin
             sh_mp_put_bin(&w, m->pop, m->pop_len);
         else
             sh_mp_put_nil(&w);
+        if (m->hints != NULL && m->hints_len > 0)
+            sh_mp_put_bin(&w, m->hints, m->hints_len);
+        else
+            sh_mp_put_nil(&w);
         break;
     case MPC_DKG_MSG_SHARE:
         sh_mp_put_uint(&w, m->to);
@@ -237,6 +242,7 @@ void mpc_dkg_msg_clear(mpc_dkg_msg *m)
     if (m == NULL)
         return;
     free(m->commit);
+    free(m->hints);
     free(m->view);
     free(m->claims);
     free(m->reveal_idx);
@@ -303,9 +309,24 @@ static int decode_deal(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)
     if ((rc = sh_mp_peek_type(f, &ty)) != 0)
         return rc;
     if (ty == SH_MP_NIL)
+        rc = sh_mp_get_nil(f);
+    else   /* A proof of possession: R (an element) || s (a scalar). */
+        rc = sh_mp_get_bin_exact(f, m->pop, (m->pop_len = lim->elem_bytes + MPC_SCALAR_BYTES));
+    if (rc != 0)
+        return rc;
+    /* The commitments' decompression hints: nil, or one per commitment in
+     * a group that has them. */
+    if ((rc = sh_mp_peek_type(f, &ty)) != 0)
+        return rc;
+    if (ty == SH_MP_NIL)
         return sh_mp_get_nil(f);
-    /* A proof of possession: R (an element) || s (a scalar). */
-    return sh_mp_get_bin_exact(f, m->pop, (m->pop_len = lim->elem_bytes + MPC_SCALAR_BYTES));
+    if (lim->hint_bytes == 0 || !m->has_commit || m->n_commit == 0)
+        return SH_ERR_FORMAT;
+    size_t want = (size_t)m->n_commit * lim->hint_bytes;
+    if ((m->hints = malloc(want)) == NULL)
+        return SH_ERR_NOMEM;
+    m->hints_len = want;
+    return sh_mp_get_bin_exact(f, m->hints, want);
 }
 
 static int decode_share(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)

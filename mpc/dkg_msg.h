@@ -55,6 +55,7 @@ typedef struct mpc_dkg_limits {
     uint32_t n_dealers;         /* VIEW: exactly this many echo entries */
     uint32_t n_holders;         /* ANSWER reveals: holder index < n_holders */
     uint32_t max_commit;        /* DEAL: at most this many commitments */
+    size_t hint_bytes;          /* mpc_group_hint_bytes: 0, DEAL hints must be nil */
 } mpc_dkg_limits;
 
 /* One echo entry: a signed DEAL hash (present = 0: nil, "I hold no DEAL"). */
@@ -89,6 +90,8 @@ typedef struct mpc_dkg_msg {
     uint8_t *commit;            /* n_commit * elem_bytes (owned) */
     size_t pop_len;             /* 0: nil */
     uint8_t pop[MPC_DKG_POP_MAX];
+    uint8_t *hints;             /* the commitments' decompression hints (owned), */
+    size_t hints_len;           /* n_commit * hint_bytes bytes; NULL/0: nil */
     /* SHARE */
     uint32_t to;
     uint8_t E_to[MPC_DKG_KEY_BYTES];

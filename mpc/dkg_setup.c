@@ -151,6 +151,7 @@ static int dkg_create(const mpc_dkg_cfg *cfg, const sh_driver *d, uint32_t n_pee
     k->t_c = cfg->mode == MPC_DKG_REFRESH ? cfg->t - 1 : cfg->t;
     k->eb = mpc_group_elem_bytes(cfg->group);
     k->lim.elem_bytes = k->eb;
+    k->lim.hint_bytes = mpc_group_hint_bytes(k->g);
     k->lim.n_peers = k->n_peers;
     k->lim.n_dealers = k->n_dealers;
     k->lim.n_holders = k->n_holders;

@@ -159,6 +159,20 @@ int mpc_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in) SH_WUR
 /* Writes mpc_group_elem_bytes(g) bytes.  0, or SH_ERR_IDENTITY for the
  * identity (written as zero bytes). */
 int mpc_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e);
+
+/* Decompression hints (zk/hint.h): the size of an element's hint, 32 for
+ * ristretto255 and 0 (no hints) for the other groups. */
+size_t mpc_group_hint_bytes(const mpc_group *g);
+/* hints + h i = the hint of e[i], whose encoding is enc + b i (h, b the
+ * hint and element sizes), for i < n: public elements only.  Nothing when
+ * the group has no hints.  0, or SH_ERR_NOMEM. */
+int mpc_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e, const uint8_t *enc,
+                    size_t n) SH_WUR;
+/* mpc_elem_decode, faster when hint (mpc_group_hint_bytes(g) bytes, or
+ * NULL) is in's hint; the result and the error are mpc_elem_decode's
+ * whatever the hint. */
+int mpc_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                           const uint8_t *hint) SH_WUR;
 void mpc_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
 void mpc_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
 void mpc_elem_neg(const mpc_group *g, mpc_elem *out, const mpc_elem *a);

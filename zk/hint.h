@@ -1,5 +1,6 @@
 /* zk/hint.h -- decompression hints: decoding a ristretto255 point without
- * its inverse square root (internal to zk/).
+ * its inverse square root (used by zk/shuffle and, through mpc/group, by
+ * the DKG's commitments).
  *
  * Decoding an encoding s costs one inverse square root (about 255 field
  * squarings); everything else is a dozen multiplications.  A verifier that
