@@ -52,6 +52,22 @@ static void round_trip(mpc_dkg_msg *m, const uint8_t *sk, const mpc_dkg_limits *
     sh_buf_free(&b);
 }
 
+/* A DEAL from peer `from` with three commitments of eb bytes each in commit
+ * (filled) and a proof of possession. */
+static void deal_init(mpc_dkg_msg *m, uint32_t from, uint8_t *commit, size_t eb)
+{
+    memset(m, 0, sizeof *m);
+    m->type = MPC_DKG_MSG_DEAL;
+    m->from = from;
+    memset(m->sid, 7, 32);
+    memset(m->E, 1, 32);
+    memset(commit, 2, 3 * eb);
+    m->has_commit = 1;
+    m->n_commit = 3;
+    m->commit = commit;
+    m->pop_len = eb + 32;
+}
+
 /* The DEAL's decompression hints: round trip with hints; refused when the
  * group has none, without commitments, or of the wrong length. */
 Test(dkg_wire, deal_hints)
@@ -62,17 +78,8 @@ Test(dkg_wire, deal_hints)
     mpc_dkg_limits lim = limits(32, 5, 3);
     lim.hint_bytes = 32;
     mpc_dkg_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = MPC_DKG_MSG_DEAL;
-    m.from = 1;
-    memset(m.sid, 7, 32);
-    memset(m.E, 1, 32);
-    memset(commit, 2, sizeof commit);
+    deal_init(&m, 1, commit, 32);
     memset(hints, 5, sizeof hints);
-    m.has_commit = 1;
-    m.n_commit = 3;
-    m.commit = commit;
-    m.pop_len = 32 + 32;
     m.hints = hints;
     m.hints_len = sizeof hints;
     round_trip(&m, sk, &lim);
@@ -106,16 +113,7 @@ Test(dkg_wire, codec_round_trips)
     mpc_dkg_msg m;
     uint8_t commit[3 * 33], r1[200], r2[300];
 
-    memset(&m, 0, sizeof m);
-    m.type = MPC_DKG_MSG_DEAL;
-    m.from = 4;
-    memset(m.sid, 7, 32);
-    memset(m.E, 1, 32);
-    memset(commit, 2, sizeof commit);
-    m.has_commit = 1;
-    m.n_commit = 3;
-    m.commit = commit;
-    m.pop_len = 33 + 32;
+    deal_init(&m, 4, commit, 33);
     round_trip(&m, sk, &lim);
     m.has_commit = 0;
     m.pop_len = 0;
