@@ -5,7 +5,6 @@
 #include "mpc/group.h"
 #include "mpc/group_impl.h"
 #include "zk/group.h"
-#include "zk/hint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -273,34 +272,23 @@ int mpc_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e)
 
 size_t mpc_group_hint_bytes(const mpc_group *g)
 {
-    return g != NULL && mpc_group_id_of(g) == MPC_RISTRETTO255 ? ZK_HINT_BYTES : 0;
+    return g != NULL ? g->ops->hint_bytes : 0;
 }
 
 int mpc_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e, const uint8_t *enc,
                     size_t n)
 {
-    if (mpc_group_hint_bytes(g) == 0 || n == 0)
+    if (g->ops->elems_hints == NULL || n == 0)
         return SH_OK;
-    zk_point *pts = zk_points_alloc(n);
-    if (pts == NULL)
-        return SH_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        pts[i] = e[i].u.r;
-    zk_point_hints(hints, pts, enc, n);
-    free(pts);
-    return SH_OK;
+    return g->ops->elems_hints(g, hints, e, enc, n);
 }
 
 int mpc_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                            const uint8_t *hint)
 {
-    if (hint == NULL || mpc_group_hint_bytes(g) == 0)
+    if (hint == NULL || g->ops->elem_decode_hinted == NULL)
         return mpc_elem_decode(g, out, in);
-    /* as r_elem_decode: every failure is SH_ERR_POINT, then the identity */
-    out->inf = 0;
-    if (zk_point_decode_hinted(&out->u.r, in, hint, NULL) != SH_OK)
-        return SH_ERR_POINT;
-    return zk_point_is_identity(&out->u.r) ? SH_ERR_IDENTITY : SH_OK;
+    return g->ops->elem_decode_hinted(g, out, in, hint);
 }
 
 void mpc_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b)

@@ -72,6 +72,15 @@ typedef struct mpc_group_ops {
                                 uint32_t t, const uint32_t *xs, size_t nx);
     /* group.c has checked n >= 1. */
     int (*elem_sum)(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n);
+
+    /* decompression hints (zk/hint.h), in groups that have them: hint_bytes
+     * 0 and both NULL in the others.  elem_decode_hinted returns what
+     * elem_decode returns, whatever the hint. */
+    size_t hint_bytes;
+    int (*elems_hints)(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
+                       const uint8_t *enc, size_t n);
+    int (*elem_decode_hinted)(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                              const uint8_t *hint);
 } mpc_group_ops;
 
 struct mpc_group {

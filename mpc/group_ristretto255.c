@@ -6,6 +6,7 @@
 #include "mpc/group_impl.h"
 #include "util/ct.h"
 #include "zk/group.h"
+#include "zk/hint.h"
 #include "zk/msm.h"
 
 #include <stdlib.h>
@@ -143,6 +144,32 @@ static int r_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in)
     (void)g;
     out->inf = 0;
     return zk_point_decode_nonidentity(&out->u.r, in);
+}
+
+/* r_elem_decode with the inverse square root from the hint when it checks
+ * (zk/hint.h): every failure is SH_ERR_POINT, then the identity, as there. */
+static int r_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                                const uint8_t *hint)
+{
+    (void)g;
+    out->inf = 0;
+    if (zk_point_decode_hinted(&out->u.r, in, hint, NULL) != SH_OK)
+        return SH_ERR_POINT;
+    return zk_point_is_identity(&out->u.r) ? SH_ERR_IDENTITY : SH_OK;
+}
+
+static int r_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
+                         const uint8_t *enc, size_t n)
+{
+    (void)g;
+    zk_point *pts = zk_points_alloc(n);     /* zk_point_hints reads an array */
+    if (pts == NULL)
+        return SH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        pts[i] = e[i].u.r;
+    zk_point_hints(hints, pts, enc, n);
+    free(pts);
+    return SH_OK;
 }
 
 /* The identity encodes to zero bytes and no other element does: test the
@@ -292,4 +319,7 @@ const mpc_group_ops mpc_ristretto255_ops = {
     .elem_msm_vartime = r_elem_msm_vartime,
     .elem_poly_eval_small = r_elem_poly_eval_small,
     .elem_sum = r_elem_sum,
+    .hint_bytes = ZK_HINT_BYTES,
+    .elems_hints = r_elems_hints,
+    .elem_decode_hinted = r_elem_decode_hinted,
 };

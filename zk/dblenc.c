@@ -20,17 +20,10 @@ extern const uint64_t P25519_SQRT_MINUS_ONE[];
 #define TWICE_A_MINUS_D 243332u     /* |2 (a - d)| = 2 (1 + 121665) */
 #define D_PLUS_ONE 121666u          /* libdecaf's TWISTED_D + 1 */
 
-static const uint64_t FE_ONE[5] = { 1, 0, 0, 0, 0 };
-static const uint64_t FE_ZERO[5] = { 0, 0, 0, 0, 0 };
-
 static void fe_neg_if(uint64_t *a, int neg)
 {
-    if (neg) {
-        uint64_t t[5];
-        fe_sub(t, FE_ZERO, a);
-        fe_weak_reduce(t);
-        fe_copy(a, t);
-    }
+    if (neg)
+        fe_neg(a, a);
 }
 
 /* libdecaf's deisogenize of p given isr = +-1 / sqrt((a - d) (Z^2 - Y^2)
@@ -82,7 +75,7 @@ static void encode_with_isr(uint8_t out[ZK_POINT_BYTES], const struct decaf_255_
 void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n)
 {
     uint64_t num[DBLENC_BLOCK][5], den[DBLENC_BLOCK][5], pre[DBLENC_BLOCK][5];
-    uint64_t a[5], b[5], c[5], inv[5], one_inv[5], isr[5];
+    uint64_t a[5], b[5], c[5], isr[5];
     unsigned char slow[DBLENC_BLOCK];
     for (size_t b0 = 0; b0 < n; b0 += DBLENC_BLOCK) {
         size_t m = n - b0 < DBLENC_BLOCK ? n - b0 : DBLENC_BLOCK;
@@ -106,26 +99,15 @@ void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, siz
             gf_25519_mulw_unsigned(den[i], a, TWICE_A_MINUS_D);
             slow[i] = fe_eq(den[i], FE_ZERO);
             if (slow[i])
-                fe_copy(den[i], FE_ONE);     /* keeps the product invertible */
-            if (i == 0)
-                fe_copy(pre[0], den[0]);
-            else
-                gf_25519_mul(pre[i], pre[i - 1], den[i]);
+                fe_copy(den[i], FE_ONE);     /* keeps the batch invertible */
         }
-        fe_invert(inv, pre[m - 1]);
-        for (size_t i = m; i-- > 0;) {
-            if (i > 0) {
-                gf_25519_mul(one_inv, inv, pre[i - 1]);   /* 1 / den_i */
-                gf_25519_mul(a, inv, den[i]);
-                fe_copy(inv, a);
-            } else {
-                fe_copy(one_inv, inv);
-            }
+        fe_batch_invert(den, (const uint64_t(*)[5])den, m, pre);
+        for (size_t i = 0; i < m; i++) {
             if (slow[i]) {
                 zk_point_encode(enc + 32 * (b0 + i), &dbl[b0 + i]);
                 continue;
             }
-            gf_25519_mul(isr, num[i], one_inv);
+            gf_25519_mul(isr, num[i], den[i]);
             encode_with_isr(enc + 32 * (b0 + i), &dbl[b0 + i].v, isr);
         }
     }

@@ -50,11 +50,12 @@ int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t st
     if (proj == 0)
         return SH_OK;
 
-    /* Montgomery's trick over the projective points: prefix products of
-     * their z in pre[], one inversion, then each 1/z on the way back. */
-    zk_fe *pre = malloc(proj * sizeof *pre);
+    /* Their z inverted together (Montgomery's trick: one inversion). */
+    uint64_t (*zi)[5] = malloc(proj * sizeof *zi);
+    uint64_t (*pre)[5] = malloc(proj * sizeof *pre);
     size_t *idx = malloc(proj * sizeof *idx);
-    if (pre == NULL || idx == NULL) {
+    if (zi == NULL || pre == NULL || idx == NULL) {
+        free(zi);
         free(pre);
         free(idx);
         return SH_ERR_NOMEM;
@@ -65,28 +66,18 @@ int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t st
         if (fe_is_one(p->z->limb))
             continue;
         idx[m] = i;
-        if (m == 0)
-            fe_copy(pre[0].limb, p->z->limb);
-        else
-            gf_25519_mul(pre[m].limb, pre[m - 1].limb, p->z->limb);
-        m++;
+        fe_copy(zi[m++], p->z->limb);
     }
-    uint64_t inv[5], zi[5], tmp[5], x[5], y[5], t[5];
-    fe_invert(inv, pre[proj - 1].limb);    /* 1 / (z_0 ... z_{m-1}) */
-    for (size_t k = proj; k-- > 0;) {
+    fe_batch_invert(zi, (const uint64_t(*)[5])zi, proj, pre);
+    uint64_t x[5], y[5], t[5];
+    for (size_t k = 0; k < proj; k++) {
         const struct decaf_255_point_s *p = &pts[idx[k] * stride].v;
-        if (k > 0) {
-            gf_25519_mul(zi, inv, pre[k - 1].limb);     /* 1 / z_k */
-            gf_25519_mul(tmp, inv, p->z->limb);         /* 1 / (z_0 ... z_{k-1}) */
-            fe_copy(inv, tmp);
-        } else {
-            fe_copy(zi, inv);
-        }
-        gf_25519_mul(x, p->x->limb, zi);
-        gf_25519_mul(y, p->y->limb, zi);
+        gf_25519_mul(x, p->x->limb, zi[k]);
+        gf_25519_mul(y, p->y->limb, zi[k]);
         gf_25519_mul(t, x, y);
         niels_set_affine(&out[idx[k]], x, y, t);
     }
+    free(zi);
     free(pre);
     free(idx);
     return SH_OK;

@@ -53,6 +53,18 @@ static inline void fe_copy(uint64_t *o, const uint64_t *a)
     memcpy(o, a, 5 * sizeof *o);
 }
 
+static const uint64_t FE_ZERO[5] = { 0, 0, 0, 0, 0 };
+static const uint64_t FE_ONE[5] = { 1, 0, 0, 0, 0 };
+
+/* o = -a, weakly reduced (o may be a). */
+static inline void fe_neg(uint64_t *o, const uint64_t *a)
+{
+    uint64_t t[5];
+    fe_sub(t, FE_ZERO, a);
+    fe_weak_reduce(t);
+    fe_copy(o, t);
+}
+
 /* 1 / a for a != 0, as libdecaf inverts: isr(a^2)^2 a. */
 static inline void fe_invert(uint64_t *o, const uint64_t *a)
 {
@@ -61,6 +73,26 @@ static inline void fe_invert(uint64_t *o, const uint64_t *a)
     (void)gf_25519_isr(r, sq);
     gf_25519_sqr(sq, r);
     gf_25519_mul(o, sq, a);
+}
+
+/* out[i] = 1 / in[i] for i < n, every in[i] nonzero, with one inversion
+ * (Montgomery's trick); pre is scratch for n elements.  out may be in. */
+static inline void fe_batch_invert(uint64_t (*out)[5], const uint64_t (*in)[5], size_t n,
+                                   uint64_t (*pre)[5])
+{
+    uint64_t inv[5], t[5];
+    if (n == 0)
+        return;
+    fe_copy(pre[0], in[0]);
+    for (size_t i = 1; i < n; i++)
+        gf_25519_mul(pre[i], pre[i - 1], in[i]);
+    fe_invert(inv, pre[n - 1]);                 /* 1 / (in[0] ... in[n-1]) */
+    for (size_t i = n; i-- > 1;) {
+        gf_25519_mul(t, inv, in[i]);            /* 1 / (in[0] ... in[i-1]) */
+        gf_25519_mul(out[i], inv, pre[i - 1]);
+        fe_copy(inv, t);
+    }
+    fe_copy(out[0], inv);
 }
 
 /* Is z exactly the limbs of one (as libdecaf's decoder leaves it)? */

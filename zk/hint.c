@@ -38,14 +38,12 @@ extern const uint64_t P25519_SQRT_MINUS_ONE[];
 #define HINT_BLOCK 64
 #define NUM_S2 486660u       /* 4 (121665): libdecaf's -4 TWISTED_D */
 
-static const uint64_t FE_ONE[5] = { 1, 0, 0, 0, 0 };
-static const uint64_t FE_ZERO[5] = { 0, 0, 0, 0, 0 };
-
-/* From s: den = 1 + s^2, ynum = 1 - s^2 and sq = num den^2, the value
- * whose inverse square root the decoder takes. */
-static void decode_terms(uint64_t *den, uint64_t *ynum, uint64_t *sq, const uint64_t *s)
+/* From s: den = 1 + s^2, ynum = 1 - s^2, num = den^2 + 486660 s^2 and
+ * sq = num den^2, the value whose inverse square root the decoder takes. */
+static void decode_terms(uint64_t *den, uint64_t *ynum, uint64_t *num, uint64_t *sq,
+                         const uint64_t *s)
 {
-    uint64_t s2[5], a[5], d2[5], num[5];
+    uint64_t s2[5], a[5], d2[5];
     gf_25519_sqr(s2, s);
     fe_add(den, FE_ONE, s2);
     fe_weak_reduce(den);
@@ -54,6 +52,7 @@ static void decode_terms(uint64_t *den, uint64_t *ynum, uint64_t *sq, const uint
     gf_25519_mulw_unsigned(a, s2, NUM_S2);
     gf_25519_sqr(d2, den);
     fe_add(num, d2, a);
+    fe_weak_reduce(num);
     gf_25519_mul(sq, num, d2);
 }
 
@@ -82,17 +81,10 @@ int zk_point_decode_hinted(zk_point *out, const uint8_t enc[ZK_POINT_BYTES],
     fe_pack(back, s);
     if (memcmp(back, enc, ZK_POINT_BYTES) != 0 || (enc[0] & 1))
         return zk_elgamal_point_decode(out, enc);
-    decode_terms(den, ynum, sq, s);
+    decode_terms(den, ynum, num, sq, s);
     fe_unpack(isr, hint);
     if (!isr_checks(isr, sq))
         return zk_elgamal_point_decode(out, enc);
-
-    /* num again (decode_terms folded it into sq). */
-    gf_25519_sqr(t1, s);
-    gf_25519_mulw_unsigned(t2, t1, NUM_S2);
-    gf_25519_sqr(t1, den);
-    fe_add(num, t1, t2);
-    fe_weak_reduce(num);
 
     gf_25519_mul(t1, isr, den);                  /* isr den */
     gf_25519_mul(y, t1, ynum);                   /* y = isr den ynum */
@@ -102,11 +94,8 @@ int zk_point_decode_hinted(zk_point *out, const uint8_t enc[ZK_POINT_BYTES],
     gf_25519_mul(t1, t2, isr);
     gf_25519_mul(x, t1, num);                    /* 2 s isr^2 den num */
     gf_25519_mul(t1, t2, DECAF_255_RISTRETTO_FACTOR);
-    if (fe_is_negative(t1)) {
-        fe_sub(t2, FE_ZERO, x);
-        fe_weak_reduce(t2);
-        fe_copy(x, t2);
-    }
+    if (fe_is_negative(t1))
+        fe_neg(x, x);
     if (fe_eq(y, FE_ZERO))
         return zk_elgamal_point_decode(out, enc);
     gf_25519_mul(t1, x, y);
@@ -131,7 +120,7 @@ static void hint_one(uint8_t out[ZK_HINT_BYTES], const zk_point *pt, const uint6
                      const uint64_t *sq)
 {
     const struct decaf_255_point_s *p = &pt->v;
-    uint64_t h[5], ix[5], neg[5];
+    uint64_t h[5], ix[5];
     int found = 0;
     if (inv != NULL) {
         gf_25519_mul(h, p->y->limb, inv);
@@ -150,47 +139,31 @@ static void hint_one(uint8_t out[ZK_HINT_BYTES], const zk_point *pt, const uint6
         memset(out, 0, ZK_HINT_BYTES);     /* not a point's encoding: no hint */
         return;
     }
-    if (fe_is_negative(h)) {
-        fe_sub(neg, FE_ZERO, h);
-        fe_weak_reduce(neg);
-        fe_copy(h, neg);
-    }
+    if (fe_is_negative(h))
+        fe_neg(h, h);
     fe_pack(out, h);
 }
 
 void zk_point_hints(uint8_t *hints, const zk_point *pts, const uint8_t *enc, size_t n)
 {
     uint64_t sq[HINT_BLOCK][5], q[HINT_BLOCK][5], pre[HINT_BLOCK][5];
-    uint64_t den[5], ynum[5], s[5], inv[5], one_inv[5], tmp[5];
+    uint64_t den[5], ynum[5], num[5], s[5], tmp[5];
+    unsigned char none[HINT_BLOCK];
     for (size_t b = 0; b < n; b += HINT_BLOCK) {
         size_t m = n - b < HINT_BLOCK ? n - b : HINT_BLOCK;
-        /* pre[i] = prod_{k <= i} z_k den_k ynum_k */
+        /* q[i] = z_i den_i ynum_i, then 1 / q[i] in place */
         for (size_t i = 0; i < m; i++) {
             fe_unpack(s, enc + 32 * (b + i));
-            decode_terms(den, ynum, sq[i], s);
+            decode_terms(den, ynum, num, sq[i], s);
             gf_25519_mul(tmp, den, ynum);
             gf_25519_mul(q[i], tmp, pts[b + i].v.z->limb);
-            if (i == 0)
-                fe_copy(pre[0], q[0]);
-            else
-                gf_25519_mul(pre[i], pre[i - 1], q[i]);
+            /* zero only for s^2 = +-1, no point's encoding: no shortcut */
+            none[i] = (unsigned char)fe_eq(q[i], FE_ZERO);
+            if (none[i])
+                fe_copy(q[i], FE_ONE);   /* keeps the batch invertible */
         }
-        if (fe_eq(pre[m - 1], FE_ZERO)) {
-            /* some s with s^2 = +-1 (no point's encoding): no shortcut */
-            for (size_t i = 0; i < m; i++)
-                hint_one(hints + 32 * (b + i), &pts[b + i], NULL, sq[i]);
-            continue;
-        }
-        fe_invert(inv, pre[m - 1]);
-        for (size_t i = m; i-- > 0;) {
-            if (i > 0) {
-                gf_25519_mul(one_inv, inv, pre[i - 1]);     /* 1 / q_i */
-                gf_25519_mul(tmp, inv, q[i]);               /* 1 / (q_0 ... q_{i-1}) */
-                fe_copy(inv, tmp);
-            } else {
-                fe_copy(one_inv, inv);
-            }
-            hint_one(hints + 32 * (b + i), &pts[b + i], one_inv, sq[i]);
-        }
+        fe_batch_invert(q, (const uint64_t(*)[5])q, m, pre);
+        for (size_t i = 0; i < m; i++)
+            hint_one(hints + 32 * (b + i), &pts[b + i], none[i] ? NULL : q[i], sq[i]);
     }
 }

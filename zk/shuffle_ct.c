@@ -102,10 +102,8 @@ static int nent_fill(zksh_nent *e, const zk_point *pts, size_t count)
         return SH_ERR_NOMEM;
     }
     for (size_t k = 0; k < count; k++) {
-        static const uint64_t zero[5] = { 0 };
         uint64_t neg[5];
-        fe_sub(neg, zero, nl[k].t2d.limb);
-        fe_weak_reduce(neg);
+        fe_neg(neg, nl[k].t2d.limb);
         memcpy(e[k].w, nl[k].ymx.limb, 5 * sizeof(decaf_word_t));
         memcpy(e[k].w + 5, nl[k].ypx.limb, 5 * sizeof(decaf_word_t));
         memcpy(e[k].w + 10, nl[k].t2d.limb, 5 * sizeof(decaf_word_t));

@@ -20,30 +20,28 @@ static size_t put_u32(uint8_t *b, size_t v)
     return 4;
 }
 
-/* op (if nonzero), then u32le(|label|) || label into b; the length written,
- * or 0 if it would not fit in FRAME_MAX - reserve bytes. */
-static size_t put_head(uint8_t *b, uint8_t op, const char *label, size_t reserve)
+/* op (if nonzero), then u32le(|label|) || label: written into b when it
+ * fits there with reserve more bytes (returns its length, for the caller
+ * to absorb with what follows), otherwise absorbed at once (returns 0). */
+static size_t head(zk_transcript *t, uint8_t *b, uint8_t op, const char *label, size_t reserve)
 {
     size_t ll = strlen(label), k = 0;
-    if (ll + 5 + reserve > FRAME_MAX)
-        return 0;
     if (op != 0)
         b[k++] = op;
     k += put_u32(b + k, ll);
-    memcpy(b + k, label, ll);
-    return k + ll;
+    if (k + ll + reserve <= FRAME_MAX) {
+        memcpy(b + k, label, ll);
+        return k + ll;
+    }
+    crypto_hash_sha512_update(&t->st, b, k);    /* a long label: in pieces */
+    crypto_hash_sha512_update(&t->st, (const uint8_t *)label, ll);
+    return 0;
 }
 
 static void put_label(zk_transcript *t, const char *s)
 {
     uint8_t b[FRAME_MAX];
-    size_t k = put_head(b, 0, s, 0);
-    if (k == 0) {    /* a long label: in pieces */
-        k = put_u32(b, strlen(s));
-        crypto_hash_sha512_update(&t->st, b, k);
-        crypto_hash_sha512_update(&t->st, (const uint8_t *)s, strlen(s));
-        return;
-    }
+    size_t k = head(t, b, 0, s, 0);
     crypto_hash_sha512_update(&t->st, b, k);
 }
 
@@ -58,13 +56,14 @@ void zk_transcript_append(zk_transcript *t, const char *label,
                           const uint8_t *data, size_t len)
 {
     uint8_t b[FRAME_MAX];
-    size_t k = len <= FRAME_MAX ? put_head(b, 0x01, label, 4 + len) : 0;
-    if (k == 0) {
-        zk_transcript_append_begin(t, label, len);
+    int inline_data = len <= FRAME_MAX - 9;     /* 9: op, two u32 */
+    size_t k = head(t, b, 0x01, label, inline_data ? 4 + len : 4);
+    k += put_u32(b + k, len);
+    if (!inline_data || k + len > FRAME_MAX) {
+        crypto_hash_sha512_update(&t->st, b, k);
         crypto_hash_sha512_update(&t->st, data, len);
         return;
     }
-    k += put_u32(b + k, len);
     if (len > 0)    /* data may be NULL for an empty append */
         memcpy(b + k, data, len);
     crypto_hash_sha512_update(&t->st, b, k + len);
@@ -73,14 +72,8 @@ void zk_transcript_append(zk_transcript *t, const char *label,
 
 void zk_transcript_append_begin(zk_transcript *t, const char *label, size_t len)
 {
-    static const uint8_t op = 0x01;
     uint8_t b[FRAME_MAX];
-    size_t k = put_head(b, op, label, 4);
-    if (k == 0) {
-        crypto_hash_sha512_update(&t->st, &op, 1);
-        put_label(t, label);
-        k = 0;
-    }
+    size_t k = head(t, b, 0x01, label, 4);
     k += put_u32(b + k, len);
     crypto_hash_sha512_update(&t->st, b, k);
 }
@@ -127,15 +120,9 @@ void zk_transcript_append_points(zk_transcript *t, const char *label,
 void zk_transcript_challenge_bytes(zk_transcript *t, const char *label,
                                    uint8_t out[ZK_TRANSCRIPT_CHALLENGE_BYTES])
 {
-    static const uint8_t op = 0x02;
     uint8_t b[FRAME_MAX];
-    size_t k = put_head(b, op, label, 0);
-    if (k == 0) {
-        crypto_hash_sha512_update(&t->st, &op, 1);
-        put_label(t, label);
-    } else {
-        crypto_hash_sha512_update(&t->st, b, k);
-    }
+    size_t k = head(t, b, 0x02, label, 0);
+    crypto_hash_sha512_update(&t->st, b, k);
     crypto_hash_sha512_state copy = t->st;
     crypto_hash_sha512_final(&copy, out);
     crypto_hash_sha512_update(&t->st, out, ZK_TRANSCRIPT_CHALLENGE_BYTES);

@@ -94,27 +94,19 @@ void tu_random_points(sh_rng *rng, zk_point *p, size_t n)
 
 void tu_torsion_translate(zk_point *out, const zk_point *p, int r)
 {
-    static const uint64_t zero[5] = { 0 };
     struct decaf_255_point_s *o = &out->v;
     *out = *p;
     if (r & 1) {
-        uint64_t nx[5], ny[5];
-        fe_sub(nx, zero, o->x->limb);
-        fe_weak_reduce(nx);
-        fe_sub(ny, zero, o->y->limb);
-        fe_weak_reduce(ny);
-        fe_copy(o->x->limb, nx);
-        fe_copy(o->y->limb, ny);
+        fe_neg(o->x->limb, o->x->limb);
+        fe_neg(o->y->limb, o->y->limb);
     }
     if (r & 2) {
-        uint64_t ix[5], iy[5], nt[5];
+        uint64_t ix[5], iy[5];
         gf_25519_mul(ix, o->x->limb, P25519_SQRT_MINUS_ONE);
         gf_25519_mul(iy, o->y->limb, P25519_SQRT_MINUS_ONE);
-        fe_sub(nt, zero, o->t->limb);
-        fe_weak_reduce(nt);
         fe_copy(o->x->limb, iy);
         fe_copy(o->y->limb, ix);
-        fe_copy(o->t->limb, nt);
+        fe_neg(o->t->limb, o->t->limb);
     }
 }
 
