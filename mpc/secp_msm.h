@@ -1,0 +1,31 @@
+/* mpc/secp_msm.h -- variable-time multi-scalar multiplication on secp256k1
+ * for PUBLIC points and scalars (internal to mpc/).
+ *
+ * libsecp256k1's public API multiplies one point at a time
+ * (ec_pubkey_tweak_mul); this computes sum s_i P_i + sum Q_j with one
+ * interleaved (Straus) pass: the doublings are shared by all terms, each
+ * term costs a table of 8 odd multiples and about 43 mixed additions
+ * (width-5 NAF), and one field inversion turns every table affine.  Points
+ * come in and go out as libsecp256k1 pubkeys; the result is checked to be
+ * on the curve by ec_pubkey_parse.  Timing depends on the scalars and the
+ * points: never pass a secret.
+ */
+#ifndef SHROUD_MPC_SECP_MSM_H
+#define SHROUD_MPC_SECP_MSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <secp256k1.h>
+
+/* *out = sum_{i<n} s_i P_i + sum_{j<m} Q_j, where s_i is 32 bytes
+ * big-endian (any value below 2^256; reduced modulo the group order by the
+ * arithmetic itself, as every multiple of the order is the identity).
+ * Returns 1 with *out set, 0 when the sum is the point at infinity (*out
+ * is then unspecified), -1 when out of memory.  ctx is only used to
+ * (de)serialize points. */
+int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
+                         const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                         const secp256k1_pubkey *Q, size_t m)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,387 @@
+/* tests/test_mpc_secp_msm.c -- mpc/secp_fe.h's field arithmetic against an
+ * independent byte-wise model, and mpc/secp_msm.c's multi-scalar
+ * multiplication against libsecp256k1 used one product at a time
+ * (ec_pubkey_tweak_mul, then ec_pubkey_combine): random sums of 1 to 70
+ * terms, and the cases a Straus pass with the GLV split can get wrong --
+ * zero scalars, scalars at and above the group order, lambda and its
+ * neighbours, repeated points (the addition turns into a doubling),
+ * opposite points (it turns into infinity), sums that cancel, extra
+ * points only. */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <secp256k1.h>
+
+#include "mpc/secp_fe.h"
+#include "mpc/secp_msm.h"
+#include "util/rng.h"
+#include "testutil.h"
+
+static sh_rng *rng;
+static secp256k1_context *ctx;
+
+static void setup(void)
+{
+    cr_assert(sodium_init() >= 0);
+    rng = tu_rng(77);
+    ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+    cr_assert_not_null(ctx);
+}
+
+static void teardown(void)
+{
+    secp256k1_context_destroy(ctx);
+    sh_rng_free(rng);
+}
+
+TestSuite(mpc_secp_msm, .init = setup, .fini = teardown);
+
+/* p and n, big-endian (SEC2 2.4.1); lambda, the cube root of unity mod n
+ * with lambda G = (beta x, y) (the GLV paper's example 4, as libsecp256k1
+ * uses it). */
+static const char *P_HEX = "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f";
+static const char *N_HEX = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+static const char *LAMBDA_HEX = "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72";
+
+/* ---- the model: 32 big-endian bytes, schoolbook, reduced by subtracting p */
+
+static int be_cmp(const uint8_t a[32], const uint8_t b[32])
+{
+    return memcmp(a, b, 32);
+}
+
+static void be_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32])
+{
+    int borrow = 0;
+    for (int i = 31; i >= 0; i--) {
+        int d = a[i] - b[i] - borrow;
+        borrow = d < 0;
+        r[i] = (uint8_t)d;
+    }
+}
+
+/* a mod m for a below 2^256 and m above 2^255: at most one subtraction. */
+static void be_reduce(uint8_t r[32], const uint8_t a[32], const char *m_hex)
+{
+    uint8_t m[32];
+    tu_hex(m, 32, m_hex);
+    memcpy(r, a, 32);
+    if (be_cmp(r, m) >= 0)
+        be_sub(r, r, m);
+}
+
+/* a b mod p: the 64-byte product, then the top half folded down with
+ * 2^256 = 2^32 + 977 until it fits, then one subtraction. */
+static void model_mul(uint8_t r[32], const uint8_t a[32], const uint8_t b[32])
+{
+    uint32_t t[64] = { 0 };      /* little-endian bytes with carries */
+    for (int i = 0; i < 32; i++)
+        for (int j = 0; j < 32; j++)
+            t[i + j] += (uint32_t)a[31 - i] * b[31 - j];
+    for (int round = 0; round < 3; round++) {
+        uint64_t c = 0;
+        for (int k = 0; k < 64; k++) {
+            c += t[k];
+            t[k] = (uint32_t)(c & 0xff);
+            c >>= 8;
+        }
+        /* hi * (2^32 + 977): hi's byte k goes to bytes k + 4 and k (times 977) */
+        uint32_t hi[32];
+        for (int k = 0; k < 32; k++) {
+            hi[k] = t[32 + k];
+            t[32 + k] = 0;
+        }
+        for (int k = 0; k < 32; k++) {
+            t[k + 4] += hi[k];
+            t[k] += hi[k] * 977u;
+        }
+    }
+    uint64_t c = 0;
+    for (int k = 0; k < 64; k++) {
+        c += t[k];
+        t[k] = (uint32_t)(c & 0xff);
+        c >>= 8;
+    }
+    for (int k = 32; k < 64; k++)
+        cr_assert_eq(t[k], 0, "model: product not folded");
+    uint8_t x[32];
+    for (int k = 0; k < 32; k++)
+        x[31 - k] = (uint8_t)t[k];
+    be_reduce(r, x, P_HEX);
+}
+
+static void random_bytes(uint8_t *b, size_t n)
+{
+    sh_rng_bytes(rng, b, n);
+}
+
+/* A field element with the largest limbs the weak form allows, or a
+ * random one, or an edge value below 2^256. */
+static void some_fe(sfe *a, uint8_t be[32], int kind)
+{
+    static const char *edges[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2e",   /* p - 1 */
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",   /* p */
+        "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30",   /* p + 1 */
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "0000000000000000000000000000000000000000000000000000000100000000",
+    };
+    uint8_t raw[32];
+    if (kind < 7) {
+        tu_hex(raw, 32, edges[kind]);
+    } else {
+        random_bytes(raw, 32);
+    }
+    sfe_from_be(a, raw);
+    be_reduce(be, raw, P_HEX);
+}
+
+/* got equals the model's value, and is weak. */
+static void check_fe(const sfe *a, const uint8_t want[32], const char *what)
+{
+    uint8_t got[32];
+    sfe_to_be(got, a);
+    cr_assert(memcmp(got, want, 32) == 0, "%s differs from the model", what);
+    for (int i = 0; i < 5; i++)
+        cr_assert_lt(a->n[i], UINT64_C(1) << 53, "%s: limb %d not weak", what, i);
+}
+
+Test(mpc_secp_msm, field_matches_the_model)
+{
+    for (int it = 0; it < 3000; it++) {
+        sfe a, b, r, s;
+        uint8_t ea[32], eb[32], want[32], t[32];
+        some_fe(&a, ea, it % 23);
+        some_fe(&b, eb, (it / 23) % 29);
+        /* push the limbs up: a chain of additions of zero-valued
+         * differences keeps the value and leaves weak, non-tidy limbs */
+        if (it % 3 == 0) {
+            sfe z;
+            sfe_sub(&z, &b, &b);
+            sfe_add(&a, &a, &z);
+        }
+        sfe_mul(&r, &a, &b);
+        model_mul(want, ea, eb);
+        check_fe(&r, want, "mul");
+        sfe_sqr(&r, &a);
+        model_mul(want, ea, ea);
+        check_fe(&r, want, "sqr");
+        sfe_add(&r, &a, &b);
+        sfe_sub(&s, &r, &b);
+        check_fe(&s, ea, "(a + b) - b");
+        sfe_sub(&r, &a, &b);
+        sfe_add(&s, &r, &b);
+        check_fe(&s, ea, "(a - b) + b");
+        sfe_neg(&r, &a);
+        sfe_add(&s, &r, &a);
+        memset(t, 0, 32);
+        check_fe(&s, t, "-a + a");
+        cr_assert(sfe_is_zero(&s));
+        cr_assert_eq(sfe_eq(&a, &b), memcmp(ea, eb, 32) == 0);
+        if (!sodium_is_zero(ea, 32)) {
+            sfe_inv(&r, &a);
+            sfe_mul(&s, &r, &a);
+            t[31] = 1;
+            check_fe(&s, t, "a / a");
+        } else {
+            sfe_inv(&r, &a);
+            cr_assert(sfe_is_zero(&r), "1/0 is 0");
+        }
+    }
+}
+
+Test(mpc_secp_msm, field_largest_weak_limbs)
+{
+    /* every limb 2^53 - 1: the largest input the weak form admits */
+    sfe a, r;
+    uint8_t ea[32], want[32];
+    for (int i = 0; i < 5; i++)
+        a.n[i] = (UINT64_C(1) << 53) - 1;
+    sfe_to_be(ea, &a);                   /* its value, from the tidy path */
+    /* the value as an integer: sum (2^53 - 1) 2^(52 i), reduced, through
+     * the model from two halves that are plain bytes */
+    sfe_mul(&r, &a, &a);
+    model_mul(want, ea, ea);
+    check_fe(&r, want, "max-limb square");
+    sfe_add(&r, &a, &a);
+    uint8_t two[32] = { 0 };
+    two[31] = 2;
+    model_mul(want, ea, two);
+    check_fe(&r, want, "max-limb double");
+}
+
+/* ---- the MSM ----------------------------------------------------------- */
+
+static void random_point(secp256k1_pubkey *P)
+{
+    uint8_t k[32];
+    do
+        random_bytes(k, 32);
+    while (!secp256k1_ec_seckey_verify(ctx, k));
+    cr_assert(secp256k1_ec_pubkey_create(ctx, P, k));
+}
+
+/* sum s_i P_i + sum Q_j, one tweak_mul per term; returns 0 for infinity */
+static int reference(secp256k1_pubkey *out, const uint8_t (*s)[32], const secp256k1_pubkey *P,
+                     size_t n, const secp256k1_pubkey *Q, size_t m)
+{
+    secp256k1_pubkey *t = malloc((n + m + 1) * sizeof *t);
+    const secp256k1_pubkey **pp = malloc((n + m + 1) * sizeof *pp);
+    size_t k = 0;
+    cr_assert(t != NULL && pp != NULL);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t r[32];
+        be_reduce(r, s[i], N_HEX);
+        if (sodium_is_zero(r, 32))
+            continue;
+        t[k] = P[i];
+        cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &t[k], r));
+        pp[k] = &t[k];
+        k++;
+    }
+    for (size_t j = 0; j < m; j++) {
+        t[k] = Q[j];
+        pp[k] = &t[k];
+        k++;
+    }
+    int r = k > 0 && secp256k1_ec_pubkey_combine(ctx, out, pp, k);
+    free(t);
+    free(pp);
+    return r;
+}
+
+static void check(const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                  const secp256k1_pubkey *Q, size_t m, const char *what)
+{
+    secp256k1_pubkey a, b;
+    int ra = mpc_secp_msm_vartime(ctx, &a, s, P, n, Q, m);
+    int rb = reference(&b, s, P, n, Q, m);
+    cr_assert_eq(ra, rb, "%s (n %zu, m %zu): infinity differs", what, n, m);
+    if (ra == 1)
+        cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &a, &b), 0, "%s (n %zu, m %zu): sum differs",
+                     what, n, m);
+}
+
+Test(mpc_secp_msm, random_sums)
+{
+    for (size_t n = 1; n <= 70; n += (n < 10 ? 1 : 7)) {
+        uint8_t (*s)[32] = malloc(n * 32);
+        secp256k1_pubkey *P = malloc(n * sizeof *P), Q[3];
+        cr_assert(s != NULL && P != NULL);
+        for (int it = 0; it < (n < 10 ? 30 : 4); it++) {
+            size_t m = (size_t)it % 4;
+            for (size_t i = 0; i < n; i++) {
+                random_point(&P[i]);
+                random_bytes(s[i], 32);
+            }
+            for (size_t j = 0; j < m; j++)
+                random_point(&Q[j]);
+            check((const uint8_t (*)[32])s, P, n, Q, m, "random");
+        }
+        free(s);
+        free(P);
+    }
+}
+
+/* Scalars that sit on the edges of the split and of the NAF. */
+Test(mpc_secp_msm, edge_scalars)
+{
+    static const char *hex[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "0000000000000000000000000000000000000000000000000000000000000002",
+        "000000000000000000000000000000000000000000000000000000000000001f",
+        "0000000000000000000000000000000100000000000000000000000000000000",   /* 2^128 */
+        "00000000000000000000000000000000ffffffffffffffffffffffffffffffff",
+        "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0",   /* (n-1)/2 */
+        "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a1",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",   /* n - 1 */
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",   /* n */
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364142",   /* n + 1 */
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72",   /* lambda */
+        "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd71",
+        "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd73",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "5555555555555555555555555555555555555555555555555555555555555555",
+        "8000000000000000000000000000000000000000000000000000000000000000",
+    };
+    const size_t ne = sizeof hex / sizeof hex[0];
+    uint8_t s[3][32];
+    secp256k1_pubkey P[3];
+    for (size_t i = 0; i < ne; i++) {
+        tu_hex(s[0], 32, hex[i]);
+        random_point(&P[0]);
+        check((const uint8_t (*)[32])s, P, 1, NULL, 0, hex[i]);
+        /* next to a random term, and next to a copy of itself */
+        for (size_t j = 0; j < ne; j++) {
+            tu_hex(s[1], 32, hex[j]);
+            random_point(&P[1]);
+            check((const uint8_t (*)[32])s, P, 2, NULL, 0, "edge pair");
+            P[1] = P[0];
+            check((const uint8_t (*)[32])s, P, 2, NULL, 0, "edge pair, same point");
+        }
+    }
+    /* lambda^k and small multiples of lambda: k2 large, k1 small */
+    uint8_t lam[32];
+    tu_hex(lam, 32, LAMBDA_HEX);
+    for (int k = 1; k < 40; k++) {
+        memcpy(s[0], lam, 32);
+        s[0][31] = (uint8_t)(s[0][31] + k);
+        random_point(&P[0]);
+        check((const uint8_t (*)[32])s, P, 1, NULL, 0, "lambda + k");
+    }
+}
+
+/* Equal points with equal scalars meet as a doubling inside the pass;
+ * opposite ones cancel to infinity, alone or against the extra points. */
+Test(mpc_secp_msm, doublings_and_cancellations)
+{
+    uint8_t s[4][32];
+    secp256k1_pubkey P[4], Q[2], sum;
+    for (int it = 0; it < 40; it++) {
+        random_point(&P[0]);
+        random_bytes(s[0], 32);
+        /* P + P */
+        P[1] = P[0];
+        memcpy(s[1], s[0], 32);
+        check((const uint8_t (*)[32])s, P, 2, NULL, 0, "s P + s P");
+        /* P + (-P) = infinity */
+        cr_assert(secp256k1_ec_pubkey_negate(ctx, &P[1]));
+        secp256k1_pubkey out;
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, (const uint8_t (*)[32])s, P, 2, NULL, 0), 0);
+        check((const uint8_t (*)[32])s, P, 2, NULL, 0, "s P - s P");
+        /* sum s_i P_i + Q with Q = -(the sum): infinity through the extras */
+        random_point(&P[1]);
+        random_bytes(s[1], 32);
+        cr_assert(reference(&sum, (const uint8_t (*)[32])s, P, 2, NULL, 0));
+        Q[0] = sum;
+        cr_assert(secp256k1_ec_pubkey_negate(ctx, &Q[0]));
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, (const uint8_t (*)[32])s, P, 2, Q, 1), 0);
+        /* ... and the sum itself as an extra: a doubling at the very end */
+        Q[0] = sum;
+        check((const uint8_t (*)[32])s, P, 2, Q, 1, "sum + sum");
+        /* extras only, and extras that cancel */
+        random_point(&Q[0]);
+        Q[1] = Q[0];
+        check(NULL, NULL, 0, Q, 2, "Q + Q");
+        cr_assert(secp256k1_ec_pubkey_negate(ctx, &Q[1]));
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, NULL, NULL, 0, Q, 2), 0);
+        /* all scalars zero */
+        memset(s, 0, sizeof s);
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, (const uint8_t (*)[32])s, P, 3, NULL, 0), 0);
+        /* s G + (n - s) G: the terms cancel inside the pass */
+        uint8_t n_[32];
+        tu_hex(n_, 32, N_HEX);
+        random_bytes(s[0], 32);
+        s[0][0] = 0x7f;
+        be_sub(s[1], n_, s[0]);
+        P[1] = P[0];
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, (const uint8_t (*)[32])s, P, 2, NULL, 0), 0);
+    }
+    secp256k1_pubkey out;
+    cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, NULL, NULL, 0, NULL, 0), 0, "empty sum");
+}
