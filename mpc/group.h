@@ -200,8 +200,8 @@ int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
  * MPC_SMALL_X_MAX), e.g. the verification keys of holders 1..n.  Horner's
  * rule with multiplications by the small xs[i] instead of an MSM with
  * full-length powers: ristretto255 doubles and adds through libdecaf,
- * secp256k1 multiplies by xs[i] with tweak_mul (a short scalar) and adds
- * with combine, Ed25519 converts C to libdecaf once for all nx points.
+ * secp256k1 in mpc/secp_msm.c's Jacobian coordinates (one inversion for
+ * all nx results), Ed25519 converts C to libdecaf once for all nx points.
  * Public inputs only (variable time).  out must not overlap C.  t = 0
  * gives identities.  SH_ERR_ARG, SH_ERR_RANGE (an xs[i] out of range),
  * SH_ERR_NOMEM. */

@@ -615,12 +615,42 @@ static int k_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
     return SH_OK;
 }
 
-/* Horner's rule with tweak_mul by the short scalar x (about a quarter of
- * a full-length one) and a two-point combine per coefficient: a third of
- * the cost of the MSM, whose every term is a full tweak_mul. */
+/* Horner's rule in mpc/secp_msm.c's Jacobian coordinates: a product by a
+ * small x is a few doublings and additions there, where tweak_mul (which
+ * the fallback below uses, for coefficients at infinity, which libsecp256k1
+ * cannot represent) costs a quarter of a full multiplication and every
+ * combine an inversion: (64, 33) DKG 5.4 s -> see docs/benchmarks.md. */
 static int k_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                                   uint32_t t, const uint32_t *xs, size_t nx)
 {
+    int any_inf = 0;
+    for (uint32_t j = 0; j < t; j++)
+        any_inf |= C[j].inf;
+    if (!any_inf && nx < SIZE_MAX / sizeof(secp256k1_pubkey)) {
+        secp256k1_pubkey *c = malloc(t * sizeof *c);
+        secp256k1_pubkey *o = malloc((nx + 1) * sizeof *o);
+        int *inf = malloc((nx + 1) * sizeof *inf);
+        int rc = SH_ERR_NOMEM;
+        if (c != NULL && o != NULL && inf != NULL) {
+            for (uint32_t j = 0; j < t; j++)
+                c[j] = C[j].u.k;
+            if (mpc_secp_poly_eval_small(g->secp, o, inf, c, t, xs, nx) == 0) {
+                for (size_t i = 0; i < nx; i++) {
+                    if (inf[i]) {
+                        k_set_inf(&out[i]);
+                    } else {
+                        out[i].u.k = o[i];
+                        out[i].inf = 0;
+                    }
+                }
+                rc = SH_OK;
+            }
+        }
+        free(c);
+        free(o);
+        free(inf);
+        return rc;
+    }
     for (size_t i = 0; i < nx; i++) {
         mpc_scalar x;
         k_scalar_from_u64(g, &x, xs[i]);

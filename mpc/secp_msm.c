@@ -173,6 +173,41 @@ static void jac_add_distinct(jac *r, const jac *a, const jac *b)
     r->inf = 0;
 }
 
+/* r = a + b for any Jacobian a, b (infinity, equal and opposite points
+ * included); r may alias either. */
+static void jac_add(jac *r, const jac *a, const jac *b)
+{
+    if (a->inf) {
+        *r = *b;
+        return;
+    }
+    if (b->inf) {
+        *r = *a;
+        return;
+    }
+    sfe z1z1, z2z2, u1, u2, s1, s2, h, d;
+    sfe_sqr(&z1z1, &a->z);
+    sfe_sqr(&z2z2, &b->z);
+    sfe_mul(&u1, &a->x, &z2z2);
+    sfe_mul(&u2, &b->x, &z1z1);
+    sfe_mul(&s1, &a->y, &b->z);
+    sfe_mul(&s1, &s1, &z2z2);
+    sfe_mul(&s2, &b->y, &a->z);
+    sfe_mul(&s2, &s2, &z1z1);
+    sfe_sub(&h, &u2, &u1);
+    sfe_sub(&d, &s2, &s1);
+    if (sfe_is_zero(&h)) {
+        if (sfe_is_zero(&d))
+            jac_dbl(r, a);
+        else
+            r->inf = 1;
+        return;
+    }
+    jac t;
+    jac_add_distinct(&t, a, b);
+    *r = t;
+}
+
 /* Width-W NAF of the nonnegative k (three words, below 2^HALF_BITS):
  * digits[i] odd in [-(2^(W-1) - 1), 2^(W-1) - 1] or 0, sum digits[i] 2^i
  * = k, negated throughout when neg.  Returns the number of digits up to
@@ -337,7 +372,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         return -1;
     size_t v = 2 * n;
     int8_t *dig = malloc(v * DIGITS + 1);
-    jac *tj = malloc((n * TAB + 1) * sizeof *tj);
+    jac *tj = calloc(n * TAB + 1, sizeof *tj);
     aff *ta = malloc((v * TAB + 1) * sizeof *ta);
     sfe *scratch = malloc((n * TAB + 1) * sizeof *scratch);
     int rc = -1, top = 0;
@@ -418,6 +453,68 @@ done:
     free(dig);
     free(tj);
     free(ta);
+    free(scratch);
+    return rc;
+}
+
+int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,
+                             const secp256k1_pubkey *C, uint32_t t, const uint32_t *xs,
+                             size_t nx)
+{
+    if (t == 0 || nx > SIZE_MAX / (sizeof(jac) + sizeof(aff) + sizeof(sfe)))
+        return -1;
+    aff *c = malloc(t * sizeof *c);
+    jac *res = calloc(nx + 1, sizeof *res);
+    aff *ra = malloc((nx + 1) * sizeof *ra);
+    sfe *scratch = malloc((nx + 1) * sizeof *scratch);
+    int rc = -1;
+    size_t live = 0;
+
+    if (c == NULL || res == NULL || ra == NULL || scratch == NULL)
+        goto done;
+    for (uint32_t j = 0; j < t; j++)
+        if (pubkey_to_aff(ctx, &c[j], &C[j]) != 0)
+            goto done;
+    for (size_t i = 0; i < nx; i++) {
+        uint32_t v = xs[i];
+        int top = 31;
+        jac acc = { c[t - 1].x, c[t - 1].y, { { 1, 0, 0, 0, 0 } }, 0 }, mult;
+        if (v == 0)
+            goto done;
+        while (!(v >> top & 1))
+            top--;
+        /* acc = v acc + C_j, the product by double-and-add from v's top bit */
+        for (uint32_t j = t - 1; j-- > 0;) {
+            mult = acc;
+            for (int b = top - 1; b >= 0; b--) {
+                jac_dbl(&acc, &acc);
+                if (v >> b & 1)
+                    jac_add(&acc, &acc, &mult);
+            }
+            jac_add_aff(&acc, &acc, &c[j]);
+        }
+        inf[i] = acc.inf;
+        if (!acc.inf)
+            res[live++] = acc;
+    }
+    batch_affine(ra, res, live, scratch);
+    size_t k = 0;
+    for (size_t i = 0; i < nx; i++) {
+        uint8_t b[65];
+        if (inf[i])
+            continue;
+        b[0] = 0x04;
+        sfe_to_be(b + 1, &ra[k].x);
+        sfe_to_be(b + 33, &ra[k].y);
+        k++;
+        if (!secp256k1_ec_pubkey_parse(ctx, &out[i], b, sizeof b))
+            goto done;
+    }
+    rc = 0;
+done:
+    free(c);
+    free(res);
+    free(ra);
     free(scratch);
     return rc;
 }

@@ -28,4 +28,15 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                          const secp256k1_pubkey *Q, size_t m)
     __attribute__((warn_unused_result));
 
+/* out[i] = sum_{j<t} xs[i]^j C[j] for i < nx, by Horner's rule in
+ * Jacobian coordinates (a product by the small xs[i] is a few doublings
+ * and additions), all results made affine with one inversion.  inf[i] is
+ * set to 1 when out[i] is the point at infinity (out[i] is then
+ * unspecified), else 0.  Requires t >= 1 and every xs[i] >= 1.  Returns 0,
+ * or -1 (out of memory, or an argument out of range). */
+int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,
+                             const secp256k1_pubkey *C, uint32_t t, const uint32_t *xs,
+                             size_t nx)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -6,7 +6,9 @@
  * zero scalars, scalars at and above the group order, lambda and its
  * neighbours, repeated points (the addition turns into a doubling),
  * opposite points (it turns into infinity), sums that cancel, extra
- * points only. */
+ * points only -- and mpc_secp_poly_eval_small (Horner at small
+ * identifiers) against the powers x^j as scalars, one tweak_mul each,
+ * with results and intermediate sums at infinity. */
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -384,4 +386,95 @@ Test(mpc_secp_msm, doublings_and_cancellations)
     }
     secp256k1_pubkey out;
     cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, NULL, NULL, 0, NULL, 0), 0, "empty sum");
+}
+
+/* ---- Horner at small identifiers ----------------------------------------- */
+
+/* sum_j x^j C_j with the powers as scalars (libsecp256k1's seckey_tweak_mul
+ * modulo n) and one tweak_mul per term. */
+static int poly_reference(secp256k1_pubkey *out, const secp256k1_pubkey *C, uint32_t t,
+                          uint32_t x)
+{
+    uint8_t (*s)[32] = malloc(t * 32), xb[32] = { 0 };
+    cr_assert_not_null(s);
+    xb[28] = (uint8_t)(x >> 24);
+    xb[29] = (uint8_t)(x >> 16);
+    xb[30] = (uint8_t)(x >> 8);
+    xb[31] = (uint8_t)x;
+    memset(s[0], 0, 32);
+    s[0][31] = 1;
+    for (uint32_t j = 1; j < t; j++) {
+        memcpy(s[j], s[j - 1], 32);
+        cr_assert(secp256k1_ec_seckey_tweak_mul(ctx, s[j], xb));
+    }
+    int r = reference(out, (const uint8_t (*)[32])s, C, t, NULL, 0);
+    free(s);
+    return r;
+}
+
+Test(mpc_secp_msm, poly_eval_small_matches_products)
+{
+    static const uint32_t xs[] = { 1, 2, 3, 5, 16, 17, 64, 65, 255, 1000, 0xfffe, 0xffff, 2, 1 };
+    const size_t nx = sizeof xs / sizeof xs[0];
+    secp256k1_pubkey C[40], out[sizeof xs / sizeof xs[0]], want;
+    int inf[sizeof xs / sizeof xs[0]];
+    for (uint32_t t = 1; t <= 40; t += (t < 6 ? 1 : 11)) {
+        for (uint32_t j = 0; j < t; j++)
+            random_point(&C[j]);
+        cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, t, xs, nx), 0);
+        for (size_t i = 0; i < nx; i++) {
+            cr_assert_eq(poly_reference(&want, C, t, xs[i]), 1);
+            cr_assert_eq(inf[i], 0);
+            cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[i], &want), 0,
+                         "t %u, x %u: evaluation differs", t, xs[i]);
+        }
+    }
+}
+
+/* C_0 + x C_1 = infinity at one x only, between finite results; the
+ * doubling inside Horner (C_1 = C_0, x = 1 gives 2 C_0) */
+Test(mpc_secp_msm, poly_eval_small_infinity_and_doubling)
+{
+    uint8_t k[32] = { 0 };
+    secp256k1_pubkey C[2], out[3], want;
+    int inf[3];
+    const uint32_t xs[3] = { 6, 7, 8 };
+    random_point(&C[1]);
+    /* C_0 = -7 C_1 */
+    C[0] = C[1];
+    k[31] = 7;
+    cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &C[0], k));
+    cr_assert(secp256k1_ec_pubkey_negate(ctx, &C[0]));
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, xs, 3), 0);
+    cr_assert_eq(inf[0], 0);
+    cr_assert_eq(inf[1], 1, "C_0 + 7 C_1 is infinity");
+    cr_assert_eq(inf[2], 0);
+    cr_assert_eq(poly_reference(&want, C, 2, 6), 1);
+    cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &want), 0);
+    cr_assert_eq(poly_reference(&want, C, 2, 8), 1);
+    cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[2], &want), 0);
+    /* C_0 = C_1, x = 1: the last addition is a doubling */
+    const uint32_t one = 1;
+    C[0] = C[1];
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &one, 1), 0);
+    cr_assert_eq(inf[0], 0);
+    cr_assert_eq(poly_reference(&want, C, 2, 1), 1);
+    cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &want), 0);
+    /* three coefficients where the middle sum is infinity and the last
+     * step starts from it: C_2 x^2 + C_1 x = O at x = 3, then + C_0 */
+    secp256k1_pubkey D[3];
+    random_point(&D[2]);
+    random_point(&D[0]);
+    D[1] = D[2];
+    k[31] = 3;
+    cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &D[1], k));
+    cr_assert(secp256k1_ec_pubkey_negate(ctx, &D[1]));   /* C_1 = -3 C_2 */
+    const uint32_t three = 3;
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, D, 3, &three, 1), 0);
+    cr_assert_eq(inf[0], 0);
+    cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &D[0]), 0, "9 C_2 - 9 C_2 + C_0");
+    /* arguments */
+    const uint32_t zero = 0;
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &zero, 1), -1);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 0, xs, 1), -1);
 }
