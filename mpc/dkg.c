@@ -132,8 +132,8 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
         m.n_commit = k->t_c;
         for (uint32_t i = 0; i < k->t_c; i++)
             (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
-        /* Decompression hints for the receivers (ristretto255 only): each
-         * of them decodes t commitments from every dealer. */
+        /* Decompression hints for the receivers (ristretto255 and
+         * secp256k1): each of them decodes t commitments from every dealer. */
         if (k->lim.hint_bytes > 0) {
             m.hints_len = (size_t)k->t_c * k->lim.hint_bytes;
             if ((m.hints = malloc(m.hints_len)) == NULL ||

@@ -160,8 +160,9 @@ int mpc_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in) SH_WUR
  * identity (written as zero bytes). */
 int mpc_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e);
 
-/* Decompression hints (zk/hint.h): the size of an element's hint, 32 for
- * ristretto255 and 0 (no hints) for the other groups. */
+/* Decompression hints: the size of an element's hint, 32 for ristretto255
+ * (zk/hint.h: the inverse square root of its decoding) and for secp256k1
+ * (the y coordinate), 0 (no hints) for Ed25519. */
 size_t mpc_group_hint_bytes(const mpc_group *g);
 /* hints + h i = the hint of e[i], whose encoding is enc + b i (h, b the
  * hint and element sizes), for i < n: public elements only.  Nothing when

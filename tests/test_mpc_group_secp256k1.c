@@ -365,6 +365,116 @@ Test(mpc_secp256k1, decode_refuses_x_out_of_range_or_off_curve)
     }
 }
 
+/* mpc_elem_decode_hinted with y as the hint returns exactly what
+ * mpc_elem_decode returns, for every hint: the right y, the other root
+ * (wrong parity), y + p (not below p), y + 1, zero, random bytes -- on
+ * valid encodings, on every refused encoding of the two tests above, and
+ * on the identity. */
+static void check_hinted(const uint8_t enc[33], const uint8_t hint[32])
+{
+    mpc_elem a, b;
+    int ra = mpc_elem_decode(g, &a, enc);
+    int rb = mpc_elem_decode_hinted(g, &b, enc, hint);
+    cr_assert_eq(rb, ra, "hinted decode: %d, decode: %d", rb, ra);
+    cr_assert_eq(mpc_elem_is_identity(g, &b), mpc_elem_is_identity(g, &a));
+    if (ra == 0)
+        cr_assert(mpc_elem_eq(g, &a, &b));
+}
+
+static void hint_variants(const uint8_t enc[33], const uint8_t y[32])
+{
+    uint8_t h[32], p[32];
+    check_hinted(enc, y);
+    /* p - y, the other root */
+    tu_hex(p, 32, P_HEX);
+    int borrow = 0;
+    for (int i = 31; i >= 0; i--) {
+        int d = p[i] - y[i] - borrow;
+        borrow = d < 0;
+        h[i] = (uint8_t)d;
+    }
+    check_hinted(enc, h);
+    /* y + p: the same residue, not canonical (when it fits in 256 bits) */
+    int carry = 0;
+    for (int i = 31; i >= 0; i--) {
+        int s = p[i] + y[i] + carry;
+        carry = s >> 8;
+        h[i] = (uint8_t)s;
+    }
+    if (!carry)
+        check_hinted(enc, h);
+    memcpy(h, y, 32);
+    h[31] ^= 1;
+    check_hinted(enc, h);
+    h[31] ^= 3;
+    check_hinted(enc, h);
+    memset(h, 0, 32);
+    check_hinted(enc, h);
+    memset(h, 0xff, 32);
+    check_hinted(enc, h);
+    sh_rng_bytes(rng, h, 32);
+    check_hinted(enc, h);
+}
+
+Test(mpc_secp256k1, hinted_decode_matches_decode)
+{
+    cr_assert_eq(mpc_group_hint_bytes(g), 32);
+    for (int it = 0; it < ROUNDS; it++) {
+        mpc_scalar s;
+        mpc_elem p;
+        uint8_t enc[33], hint[32];
+        mpc_scalar_random(g, &s, rng);
+        mpc_elem_mul_base(g, &p, &s);
+        encode(enc, &p);
+        cr_assert_eq(mpc_elems_hints(g, hint, &p, enc, 1), 0);
+        /* the hint is y, as libsecp256k1's uncompressed form has it */
+        uint8_t full[65];
+        size_t len = 65;
+        cr_assert(secp256k1_ec_pubkey_serialize(ctx, full, &len, &p.u.k, SECP256K1_EC_UNCOMPRESSED));
+        cr_assert_arr_eq(hint, full + 33, 32);
+        hint_variants(enc, hint);
+        /* refused encodings with a point's y as the hint */
+        uint8_t bad[33];
+        memcpy(bad, enc, 33);
+        bad[0] ^= 0x06;                  /* 02 <-> 04, 03 <-> 05 */
+        hint_variants(bad, hint);
+        memcpy(bad, enc, 33);
+        bad[32] ^= 1;                    /* another x: on the curve or not */
+        hint_variants(bad, hint);
+        memcpy(bad, enc, 33);
+        memset(bad + 1, 0xff, 32);
+        hint_variants(bad, hint);
+    }
+    /* x = p + 1 (an alias of x = 1) with x = 1's own y: refused as before */
+    uint8_t enc[33], one[33] = { 0x02 }, hint[32];
+    mpc_elem e;
+    one[32] = 1;
+    cr_assert_eq(mpc_elem_decode(g, &e, one), 0);
+    cr_assert_eq(mpc_elems_hints(g, hint, &e, one, 1), 0);
+    enc[0] = 0x02;
+    tu_hex(enc + 1, 32, P_HEX);
+    enc[32] = (uint8_t)(enc[32] + 1);
+    hint_variants(enc, hint);
+    /* the identity, and x values with no point */
+    memset(enc, 0, 33);
+    hint_variants(enc, hint);
+    static const uint8_t none[] = { 0, 5, 7, 9 };
+    for (size_t i = 0; i < sizeof none; i++) {
+        memset(enc, 0, 33);
+        enc[0] = 0x03;
+        enc[32] = none[i];
+        hint_variants(enc, hint);
+    }
+    /* the hint of infinity is zeros (no hint) */
+    mpc_elem inf;
+    uint8_t zero[33] = { 0 };
+    mpc_elem_identity(g, &inf);
+    memset(hint, 0xaa, 32);
+    cr_assert_eq(mpc_elems_hints(g, hint, &inf, zero, 1), 0);
+    for (int i = 0; i < 32; i++)
+        cr_assert_eq(hint[i], 0);
+}
+
 Test(mpc_secp256k1, scalar_decode_strict)
 {
     static const char *N_HEX = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
