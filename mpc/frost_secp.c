@@ -76,8 +76,10 @@ static int straus(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg
     if (own < n && own_term(ctx->secp, ctx, own_k, &D[q]))
         q++;
     int r = mpc_secp_msm_vartime(ctx->secp, &R->u.k, (const uint8_t (*)[32])sc, E, m, D, q);
-    if (r < 0)
+    if (r < 0) {
+        rc = r == -1 ? SH_ERR_NOMEM : SH_ERR_INTERNAL;
         goto done;
+    }
     R->inf = r == 0;
     rc = r == 1 ? 0 : SH_ERR_IDENTITY;
 done:

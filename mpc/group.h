@@ -187,9 +187,14 @@ void mpc_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p, const mp
 /* out = s * p for PUBLIC s and p. */
 void mpc_elem_mul_vartime(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
                           const mpc_scalar *s);
-/* out = sum_i s[i] * p[i] for PUBLIC inputs (zk_msm for ristretto255; in
- * secp256k1 a tweak_mul per term, except that a base-point term and one
- * other share one ecdsa_recover).  n = 0 gives the identity.  SH_ERR_NOMEM. */
+/* out = sum_i s[i] * p[i] for PUBLIC inputs, in variable time (zk_msm for
+ * ristretto255; in secp256k1 mpc/secp_msm.c's Straus pass from three
+ * terms, below that a tweak_mul per term, except that a base-point term
+ * and one other share one ecdsa_recover).  The batch share check
+ * (mpc_feldman_verify_batch) passes its random weights here: their timing
+ * may leak, which is harmless once the check is done.  n = 0 gives the
+ * identity.  SH_ERR_NOMEM, SH_ERR_INTERNAL (secp256k1: a result that fails
+ * the library's curve check). */
 int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                          const mpc_elem *p, size_t n) SH_WUR;
 

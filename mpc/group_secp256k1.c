@@ -578,8 +578,10 @@ static int k_msm_straus(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
         pts[m++] = p[i].u.k;
     }
     int r = mpc_secp_msm_vartime(g->secp, &out->u.k, (const uint8_t (*)[32])sc, pts, m, NULL, 0);
-    if (r < 0)
+    if (r < 0) {
+        rc = r == -1 ? SH_ERR_NOMEM : SH_ERR_INTERNAL;
         goto done;
+    }
     out->inf = r == 0;
     if (r == 0)
         k_set_inf(out);
@@ -677,7 +679,10 @@ static int k_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
         if (c != NULL && o != NULL && inf != NULL) {
             for (uint32_t j = 0; j < t; j++)
                 c[j] = C[j].u.k;
-            if (mpc_secp_poly_eval_small(g->secp, o, inf, c, t, xs, nx) == 0) {
+            int r = mpc_secp_poly_eval_small(g->secp, o, inf, c, t, xs, nx);
+            if (r == -2)
+                rc = SH_ERR_INTERNAL;
+            if (r == 0) {
                 for (size_t i = 0; i < nx; i++) {
                     if (inf[i]) {
                         k_set_inf(&out[i]);

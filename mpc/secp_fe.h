@@ -11,7 +11,7 @@
  * An element is five 52-bit limbs in 64-bit words (value = sum n[i]
  * 2^(52 i)), so that additions need no carries and products accumulate in
  * 128 bits without carry chains.  Every operation takes and returns the
- * *weak* form: every limb below 2^53 (a value below 2^261, not
+ * *weak* form: every limb below 2^53 (a value below 2^262, not
  * necessarily below p).  Reduction uses 2^256 = 2^32 + 977
  * (mod p).  sfe_normalize gives the unique value below p, which sfe_is_zero
  * and sfe_eq compare.  The arithmetic has no secret-dependent branches,
@@ -179,12 +179,6 @@ static inline int sfe_eq(const sfe *a, const sfe *b)
     sfe d;
     sfe_sub(&d, a, b);
     return sfe_is_zero(&d);
-}
-
-static inline void sfe_set_int(sfe *r, uint64_t v)
-{
-    r->n[0] = v;
-    r->n[1] = r->n[2] = r->n[3] = r->n[4] = 0;
 }
 
 /* Big-endian 32 bytes, any value below 2^256. */

@@ -16,7 +16,8 @@
  * instead of 257 and lambda P's table is P's with x times beta.  The split
  * rounds k b2 / n and -k b1 / n for the short lattice basis (a1, b1),
  * (a2, b2) of {(x, y): x + y lambda = 0 mod n}, as 384-bit fixed-point
- * products (the constants are checked in tests/test_mpc_secp_msm.c).
+ * products (tests/test_mpc_secp_msm.c checks the constants' identities
+ * through mpc_secp_glv_split, and |k1|, |k2| < 2^128 on boundary scalars).
  */
 #include "mpc/secp_msm.h"
 #include "mpc/secp_fe.h"
@@ -26,7 +27,11 @@
 
 #define W 5                              /* NAF width */
 #define TAB (1 << (W - 2))               /* odd multiples 1P, 3P, ..., 15P */
-#define HALF_BITS 130                    /* |k1|, |k2| < 2^129, with room */
+#define HALF_BITS 130                    /* |k1|, |k2| < 2^128, with room */
+
+/* mpc_secp_msm_vartime's results besides 1 and 0 (secp_msm.h) */
+#define MSM_NOMEM (-1)
+#define MSM_INTERNAL (-2)
 #define DIGITS (HALF_BITS + 1)
 
 /* n, and the split's constants, little-endian 64-bit words: g1 =
@@ -291,7 +296,7 @@ static void mul_shift384(uint64_t out[3], const uint64_t k[4], const uint64_t g[
 
 /* Splits the big-endian s (any value below 2^256) into k1 + k2 lambda
  * (mod n): magnitudes in m1, m2 (three words) and signs in neg1, neg2. */
-static void glv_split(const uint8_t s[32], uint64_t m1[3], int *neg1, uint64_t m2[3], int *neg2)
+void mpc_secp_glv_split(const uint8_t s[32], uint64_t m1[3], int *neg1, uint64_t m2[3], int *neg2)
 {
     uint64_t k[4], c1[3], c2[3], t[3], u[3];
     for (int i = 0; i < 4; i++) {
@@ -368,14 +373,14 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                          const secp256k1_pubkey *Q, size_t m)
 {
     /* each term is two: P_i with k1's digits, lambda P_i with k2's */
-    if (n > SIZE_MAX / (2 * TAB * (sizeof(jac) + 2 * sizeof(aff) + sizeof(sfe)) + 2 * DIGITS))
-        return -1;
+    if (n > SIZE_MAX / (2 * TAB * (sizeof(jac) + 2 * sizeof(aff) + sizeof(sfe) + DIGITS)))
+        return MSM_NOMEM;
     size_t v = 2 * n;
     int8_t *dig = malloc(v * DIGITS + 1);
     jac *tj = calloc(n * TAB + 1, sizeof *tj);
     aff *ta = malloc((v * TAB + 1) * sizeof *ta);
     sfe *scratch = malloc((n * TAB + 1) * sizeof *scratch);
-    int rc = -1, top = 0;
+    int rc = MSM_NOMEM, top = 0;
     jac acc = { .inf = 1 };
     sfe beta;
 
@@ -386,15 +391,23 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
     for (size_t i = 0; i < n; i++) {
         uint64_t m1[3], m2[3];
         int neg1, neg2, len;
-        glv_split(s[i], m1, &neg1, m2, &neg2);
+        mpc_secp_glv_split(s[i], m1, &neg1, m2, &neg2);
+        /* the split bounds both halves by 2^128; a larger one would be a
+         * bug in the split, which naf would truncate: refuse it loudly */
+        if ((m1[2] | m2[2]) != 0) {
+            rc = MSM_INTERNAL;
+            goto done;
+        }
         if ((len = naf(dig + 2 * i * DIGITS, m1, neg1)) > top)
             top = len;
         if ((len = naf(dig + (2 * i + 1) * DIGITS, m2, neg2)) > top)
             top = len;
         aff p;
         jac p2, *t = tj + i * TAB;
-        if (pubkey_to_aff(ctx, &p, &P[i]) != 0)
+        if (pubkey_to_aff(ctx, &p, &P[i]) != 0) {
+            rc = MSM_INTERNAL;
             goto done;
+        }
         t[0] = (jac){ p.x, p.y, { { 1, 0, 0, 0, 0 } }, 0 };
         jac_dbl(&p2, &t[0]);
         for (int k = 1; k < TAB; k++)
@@ -425,8 +438,10 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
     }
     for (size_t j = 0; j < m; j++) {
         aff q;
-        if (pubkey_to_aff(ctx, &q, &Q[j]) != 0)
+        if (pubkey_to_aff(ctx, &q, &Q[j]) != 0) {
+            rc = MSM_INTERNAL;
             goto done;
+        }
         jac_add_aff(&acc, &acc, &q);
     }
     if (acc.inf) {
@@ -447,7 +462,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         sfe_to_be(b + 33, &r.y);
         /* the parser checks the point is on the curve: an arithmetic error
          * shows up as a failure here, not as a wrong point passed on */
-        rc = secp256k1_ec_pubkey_parse(ctx, out, b, sizeof b) ? 1 : -1;
+        rc = secp256k1_ec_pubkey_parse(ctx, out, b, sizeof b) ? 1 : MSM_INTERNAL;
     }
 done:
     free(dig);
@@ -461,17 +476,20 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
                              const secp256k1_pubkey *C, uint32_t t, const uint32_t *xs,
                              size_t nx)
 {
-    if (t == 0 || nx > SIZE_MAX / (sizeof(jac) + sizeof(aff) + sizeof(sfe)))
-        return -1;
+    if (t == 0)
+        return MSM_INTERNAL;
+    if (nx > SIZE_MAX / (sizeof(jac) + sizeof(aff) + sizeof(sfe)))
+        return MSM_NOMEM;
     aff *c = malloc(t * sizeof *c);
     jac *res = calloc(nx + 1, sizeof *res);
     aff *ra = malloc((nx + 1) * sizeof *ra);
     sfe *scratch = malloc((nx + 1) * sizeof *scratch);
-    int rc = -1;
+    int rc = MSM_NOMEM;
     size_t live = 0;
 
     if (c == NULL || res == NULL || ra == NULL || scratch == NULL)
         goto done;
+    rc = MSM_INTERNAL;
     for (uint32_t j = 0; j < t; j++)
         if (pubkey_to_aff(ctx, &c[j], &C[j]) != 0)
             goto done;

@@ -158,12 +158,13 @@ Test(mpc_secp_msm, field_matches_the_model)
         uint8_t ea[32], eb[32], want[32], t[32];
         some_fe(&a, ea, it % 23);
         some_fe(&b, eb, (it / 23) % 29);
-        /* push the limbs up: a chain of additions of zero-valued
-         * differences keeps the value and leaves weak, non-tidy limbs */
+        /* untidy limbs: a + p added limb by limb, without carries, keeps
+         * the value and puts limbs in [2^52, 2^53) */
         if (it % 3 == 0) {
-            sfe z;
-            sfe_sub(&z, &b, &b);
-            sfe_add(&a, &a, &z);
+            static const uint64_t p_limbs[5] = { SFE_P0, SFE_M52, SFE_M52, SFE_M52, SFE_M48 };
+            sfe_normalize(&a);
+            for (int i = 0; i < 5; i++)
+                a.n[i] += p_limbs[i];
         }
         sfe_mul(&r, &a, &b);
         model_mul(want, ea, eb);
@@ -197,22 +198,101 @@ Test(mpc_secp_msm, field_matches_the_model)
 
 Test(mpc_secp_msm, field_largest_weak_limbs)
 {
-    /* every limb 2^53 - 1: the largest input the weak form admits */
+    /* every limb 2^53 - 1: the largest input the weak form admits.  The
+     * expected values were computed with Python integers:
+     * v = sum (2^53 - 1) 2^(52 i), v mod p, v^2 mod p, 2 v mod p. */
     sfe a, r;
-    uint8_t ea[32], want[32];
+    uint8_t v[32], sq[32], dbl[32], got[32];
     for (int i = 0; i < 5; i++)
         a.n[i] = (UINT64_C(1) << 53) - 1;
-    sfe_to_be(ea, &a);                   /* its value, from the tidy path */
-    /* the value as an integer: sum (2^53 - 1) 2^(52 i), reduced, through
-     * the model from two halves that are plain bytes */
+    tu_hex(v, 32, "0000000000010000000000001000000000000100000000000010002000007a1f");
+    tu_hex(sq, 32, "00400000f44100050000131500006000016e5f000700041ab6fe88003a428401");
+    tu_hex(dbl, 32, "000000000002000000000000200000000000020000000000002000400000f43e");
+    sfe_to_be(got, &a);
+    cr_assert_arr_eq(got, v, 32, "max-limb value");
     sfe_mul(&r, &a, &a);
-    model_mul(want, ea, ea);
-    check_fe(&r, want, "max-limb square");
+    check_fe(&r, sq, "max-limb product");
+    sfe_sqr(&r, &a);
+    check_fe(&r, sq, "max-limb square");
     sfe_add(&r, &a, &a);
-    uint8_t two[32] = { 0 };
-    two[31] = 2;
-    model_mul(want, ea, two);
-    check_fe(&r, want, "max-limb double");
+    check_fe(&r, dbl, "max-limb double");
+    sfe_sub(&r, &a, &a);
+    uint8_t zero[32] = { 0 };
+    check_fe(&r, zero, "max-limb difference");
+}
+
+/* The GLV split: |k1|, |k2| < 2^128 and k1 + k2 lambda = s (mod n), checked
+ * with libsecp256k1's scalar functions, on random scalars, the edges, and
+ * c lambda (k1 about 0, k2 = c up to 2^127) and c lambda + d. */
+static void check_split(const uint8_t s[32])
+{
+    uint64_t m1[3], m2[3];
+    int neg1, neg2;
+    mpc_secp_glv_split(s, m1, &neg1, m2, &neg2);
+    cr_assert_eq(m1[2], 0, "|k1| >= 2^128");
+    cr_assert_eq(m2[2], 0, "|k2| >= 2^128");
+    uint8_t k1[32] = { 0 }, k2[32] = { 0 }, lam[32], sum[32], want[32];
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 8; j++) {
+            k1[31 - 8 * i - j] = (uint8_t)(m1[i] >> (8 * j));
+            k2[31 - 8 * i - j] = (uint8_t)(m2[i] >> (8 * j));
+        }
+    if (neg1 && !sodium_is_zero(k1, 32))
+        cr_assert(secp256k1_ec_seckey_negate(ctx, k1));
+    if (neg2 && !sodium_is_zero(k2, 32))
+        cr_assert(secp256k1_ec_seckey_negate(ctx, k2));
+    tu_hex(lam, 32, LAMBDA_HEX);
+    /* sum = k2 lambda + k1, each step skipped where a zero would be refused */
+    memset(sum, 0, 32);
+    if (!sodium_is_zero(k2, 32)) {
+        memcpy(sum, k2, 32);
+        cr_assert(secp256k1_ec_seckey_tweak_mul(ctx, sum, lam));
+    }
+    if (sodium_is_zero(sum, 32)) {
+        memcpy(sum, k1, 32);
+    } else if (!sodium_is_zero(k1, 32) && !secp256k1_ec_seckey_tweak_add(ctx, sum, k1)) {
+        memset(sum, 0, 32);              /* the sum is n: zero */
+    }
+    be_reduce(want, s, N_HEX);
+    cr_assert_arr_eq(sum, want, 32, "k1 + k2 lambda != s (mod n)");
+}
+
+Test(mpc_secp_msm, glv_split_bounds_and_identity)
+{
+    uint8_t s[32], lam[32], c[32];
+    tu_hex(lam, 32, LAMBDA_HEX);
+    for (int it = 0; it < 20000; it++) {
+        random_bytes(s, 32);
+        check_split(s);
+    }
+    static const char *hex[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0",
+        "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72",
+    };
+    for (size_t i = 0; i < sizeof hex / sizeof hex[0]; i++) {
+        tu_hex(s, 32, hex[i]);
+        check_split(s);
+    }
+    for (int it = 0; it < 2000; it++) {
+        /* c lambda with c up to 2^127, then plus a small d */
+        memset(c, 0, 32);
+        random_bytes(c + 16, 16);
+        c[16] &= 0x7f;
+        if (sodium_is_zero(c, 32))
+            continue;
+        memcpy(s, lam, 32);
+        cr_assert(secp256k1_ec_seckey_tweak_mul(ctx, s, c));
+        check_split(s);
+        uint8_t d[32] = { 0 };
+        d[31] = (uint8_t)(1 + it % 200);
+        if (secp256k1_ec_seckey_tweak_add(ctx, s, d))
+            check_split(s);
+    }
 }
 
 /* ---- the MSM ----------------------------------------------------------- */
@@ -327,7 +407,7 @@ Test(mpc_secp_msm, edge_scalars)
             check((const uint8_t (*)[32])s, P, 2, NULL, 0, "edge pair, same point");
         }
     }
-    /* lambda^k and small multiples of lambda: k2 large, k1 small */
+    /* lambda + k: the split gives k1 = k and k2 = 1 */
     uint8_t lam[32];
     tu_hex(lam, 32, LAMBDA_HEX);
     for (int k = 1; k < 40; k++) {
@@ -335,6 +415,28 @@ Test(mpc_secp_msm, edge_scalars)
         s[0][31] = (uint8_t)(s[0][31] + k);
         random_point(&P[0]);
         check((const uint8_t (*)[32])s, P, 1, NULL, 0, "lambda + k");
+    }
+    /* c lambda for c up to 2^127 (k1 about 0, k2 = c large), next to a
+     * term whose point is lambda P with scalar c: both meet as a doubling
+     * inside the pass (lambda P + lambda P) */
+    for (int it = 0; it < 40; it++) {
+        uint8_t c[32] = { 0 };
+        random_bytes(c + 16, 16);
+        c[16] &= 0x7f;
+        c[31] |= 1;
+        memcpy(s[0], lam, 32);
+        cr_assert(secp256k1_ec_seckey_tweak_mul(ctx, s[0], c));
+        random_point(&P[0]);
+        check((const uint8_t (*)[32])s, P, 1, NULL, 0, "c lambda");
+        /* P[1] = lambda P[0], computed by libsecp256k1 */
+        P[1] = P[0];
+        cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &P[1], lam));
+        memcpy(s[1], c, 32);
+        check((const uint8_t (*)[32])s, P, 2, NULL, 0, "c lambda P + c (lambda P)");
+        /* and minus it: the sum cancels */
+        cr_assert(secp256k1_ec_pubkey_negate(ctx, &P[1]));
+        secp256k1_pubkey out;
+        cr_assert_eq(mpc_secp_msm_vartime(ctx, &out, (const uint8_t (*)[32])s, P, 2, NULL, 0), 0);
     }
 }
 
@@ -475,6 +577,6 @@ Test(mpc_secp_msm, poly_eval_small_infinity_and_doubling)
     cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &D[0]), 0, "9 C_2 - 9 C_2 + C_0");
     /* arguments */
     const uint32_t zero = 0;
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &zero, 1), -1);
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 0, xs, 1), -1);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &zero, 1), -2);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 0, xs, 1), -2);
 }
