@@ -35,9 +35,23 @@ typedef struct sfe {
 #define SFE_P0 UINT64_C(0xFFFFEFFFFFC2F)     /* p's limb 0; limbs 1-3 are 2^52-1, limb 4 2^48-1 */
 
 /* Back to the weak form from limbs below 2^62: what lies above bit 256 is
- * folded into limb 0 as a multiple of 2^256 mod p, then the carries
- * ripple up once (limbs 0-3 end below 2^52, limb 4 below 2^48 + 2^11). */
+ * folded into limb 0 as a multiple of 2^256 mod p, and every limb's
+ * carry moves up one limb, all at once (no ripple: limbs 1-3 end below
+ * 2^52 + 2^10, limb 0 below 2^52 + 2^47, limb 4 below 2^48 + 2^10). */
 static inline void sfe_weak(sfe *r)
+{
+    uint64_t t4 = r->n[4] >> 48;
+    uint64_t c0 = r->n[0] >> 52, c1 = r->n[1] >> 52, c2 = r->n[2] >> 52, c3 = r->n[3] >> 52;
+    r->n[0] = (r->n[0] & SFE_M52) + t4 * SFE_K;
+    r->n[1] = (r->n[1] & SFE_M52) + c0;
+    r->n[2] = (r->n[2] & SFE_M52) + c1;
+    r->n[3] = (r->n[3] & SFE_M52) + c2;
+    r->n[4] = (r->n[4] & SFE_M48) + c3;
+}
+
+/* The same with the carries rippling up: limbs 0-3 end below 2^52 and
+ * limb 4 below 2^48 + 2^11 (for sfe_normalize). */
+static inline void sfe_tidy(sfe *r)
 {
     uint64_t t = r->n[4] >> 48;
     r->n[4] &= SFE_M48;
@@ -157,8 +171,8 @@ static inline void sfe_sqr(sfe *r, const sfe *a)
 /* The value below p, with every limb below 2^52 (limb 4 below 2^48). */
 static inline void sfe_normalize(sfe *r)
 {
-    sfe_weak(r);
-    sfe_weak(r);                         /* limb 4 is now below 2^48 (if
+    sfe_tidy(r);
+    sfe_tidy(r);                         /* limb 4 is now below 2^48 (if
                                             the first pass left it at or
                                             above, the rest was tiny) */
     if (r->n[4] == SFE_M48 && (r->n[3] & r->n[2] & r->n[1]) == SFE_M52 && r->n[0] >= SFE_P0) {
