@@ -25,9 +25,6 @@
 #include "mpc/secp_msm.h"
 #include "util/ct.h"
 
-/* Small sums live on the stack; larger ones on the heap. */
-#define STACK_TERMS 64
-
 /* Other signers from which the binding terms go through one Straus pass
  * (mpc/secp_msm.c) instead of a tweak_mul each. */
 #define FROST_SECP_MSM_MIN 2
@@ -49,18 +46,42 @@ static int own_term(const secp256k1_context *sc, const mpc_frost_ctx *ctx,
     return ok;
 }
 
-/* The group commitment as sum rho_j E_j (one Straus pass) plus the hiding
- * terms D_j and the own term as plain additions. */
-static int straus(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg,
-                  const mpc_scalar *rho, size_t own, const mpc_scalar *own_k, mpc_elem *R)
+/* sum D + sum rho E with a tweak_mul per binding term and one combine
+ * (one inversion) over everything: E is overwritten.  1, or 0 for the
+ * identity. */
+static int sum_by_tweak_mul(const secp256k1_context *sc, secp256k1_pubkey *out,
+                            const uint8_t (*rho)[32], secp256k1_pubkey *E, size_t m,
+                            const secp256k1_pubkey *D, size_t q)
+{
+    const secp256k1_pubkey **pp = malloc((m + q + 1) * sizeof *pp);
+    size_t k = 0;
+    if (pp == NULL)
+        return -1;
+    for (size_t j = 0; j < q; j++)
+        pp[k++] = &D[j];
+    for (size_t j = 0; j < m; j++)
+        /* fails only for a zero binding factor, whose term is the identity */
+        if (secp256k1_ec_pubkey_tweak_mul(sc, &E[j], rho[j]))
+            pp[k++] = &E[j];
+    int r = k > 0 && secp256k1_ec_pubkey_combine(sc, out, pp, k);
+    free(pp);
+    return r;
+}
+
+int frost_secp_group_commitment(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg,
+                                const mpc_scalar *rho, size_t own, const mpc_scalar *own_k,
+                                mpc_elem *R)
 {
     size_t n = pkg->n, m = 0, q = 0;
-    uint8_t (*sc)[32] = malloc(n * sizeof *sc);
-    secp256k1_pubkey *E = malloc(n * sizeof *E), *D = malloc((n + 1) * sizeof *D);
-    int rc = SH_ERR_NOMEM;
+    uint8_t (*sc)[32] = malloc((n + 1) * sizeof *sc);
+    secp256k1_pubkey *E = malloc((n + 1) * sizeof *E), *D = malloc((n + 1) * sizeof *D);
+    int rc = SH_ERR_NOMEM, r;
 
+    memset(R, 0, sizeof *R);
+    R->inf = 1;
     if (sc == NULL || E == NULL || D == NULL)
         goto done;
+    /* the hiding terms D_j, and the binding points E_j with rho_j */
     for (size_t j = 0; j < n; j++) {
         const mpc_frost_commitment *cm = &pkg->commitments[j];
         if (j == own)
@@ -75,7 +96,10 @@ static int straus(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg
     }
     if (own < n && own_term(ctx->secp, ctx, own_k, &D[q]))
         q++;
-    int r = mpc_secp_msm_vartime(ctx->secp, &R->u.k, (const uint8_t (*)[32])sc, E, m, D, q);
+    if (m >= FROST_SECP_MSM_MIN)
+        r = mpc_secp_msm_vartime(ctx->secp, &R->u.k, (const uint8_t (*)[32])sc, E, m, D, q);
+    else
+        r = sum_by_tweak_mul(ctx->secp, &R->u.k, (const uint8_t (*)[32])sc, E, m, D, q);
     if (r < 0) {
         rc = r == -1 ? SH_ERR_NOMEM : SH_ERR_INTERNAL;
         goto done;
@@ -83,67 +107,13 @@ static int straus(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg
     R->inf = r == 0;
     rc = r == 1 ? 0 : SH_ERR_IDENTITY;
 done:
-    free(sc);
-    free(E);
-    free(D);
-    return rc;
-}
-
-int frost_secp_group_commitment(const mpc_frost_ctx *ctx, const mpc_frost_signing_package *pkg,
-                                const mpc_scalar *rho, size_t own, const mpc_scalar *own_k,
-                                mpc_elem *R)
-{
-    const secp256k1_context *sc = ctx->secp;
-    size_t n = pkg->n, m = 0, cap = 2 * n + 1;
-    secp256k1_pubkey stack_pts[STACK_TERMS], *pts = stack_pts;
-    const secp256k1_pubkey *stack_pp[STACK_TERMS], **pp = stack_pp;
-    int rc = SH_ERR_NOMEM;
-
-    memset(R, 0, sizeof *R);
-    if (n - (own < n) >= FROST_SECP_MSM_MIN) {
-        if ((rc = straus(ctx, pkg, rho, own, own_k, R)) != 0) {
-            memset(R, 0, sizeof *R);
-            R->inf = 1;
-        }
-        return rc;
-    }
-    if (cap > STACK_TERMS) {
-        pts = malloc(cap * sizeof *pts);
-        pp = malloc(cap * sizeof *pp);
-        if (pts == NULL || pp == NULL)
-            goto done;
-    }
-    for (size_t j = 0; j < n; j++) {
-        const mpc_frost_commitment *cm = &pkg->commitments[j];
-        uint8_t r32[32];
-        if (j == own)
-            continue;
-        if (cm->hiding.inf || cm->binding.inf) {
-            rc = SH_ERR_IDENTITY;
-            goto done;
-        }
-        pts[m++] = cm->hiding.u.k;
-        mpc_scalar_encode(ctx->g, r32, &rho[j]);
-        pts[m] = cm->binding.u.k;
-        /* Fails only for a zero binding factor, whose term is the identity. */
-        if (secp256k1_ec_pubkey_tweak_mul(sc, &pts[m], r32))
-            m++;
-    }
-    if (own < n && own_term(sc, ctx, own_k, &pts[m]))
-        m++;
-    for (size_t i = 0; i < m; i++)
-        pp[i] = &pts[i];
-    /* One inversion for the whole sum; 0 means the sum is the identity. */
-    rc = m > 0 && secp256k1_ec_pubkey_combine(sc, &R->u.k, pp, m) ? 0 : SH_ERR_IDENTITY;
     if (rc != 0) {
         memset(R, 0, sizeof *R);
         R->inf = 1;
     }
-done:
-    if (pts != stack_pts)
-        free(pts);
-    if (pp != stack_pp)
-        free(pp);
+    free(sc);
+    free(E);
+    free(D);
     return rc;
 }
 

@@ -7,7 +7,7 @@
  * (x = X/Z^2, y = Y/Z^3) with an explicit infinity flag; table entries are
  * affine.  Formulas: doubling "dbl-2009-l" and mixed addition
  * "madd-2007-bl" of the Explicit-Formulas Database for a = 0, full
- * Jacobian addition "add-2007-bl" for the tables.
+ * Jacobian addition "add-2007-bl" for the tables and Horner's rule.
  *
  * Each scalar is split by the GLV endomorphism (Gallant, Lambert and
  * Vanstone, CRYPTO 2001): lambda P = (beta x, y) for the cube roots of
@@ -140,46 +140,9 @@ static void jac_add_aff(jac *r, const jac *a, const aff *b)
     r->inf = 0;
 }
 
-/* r = a + b, both finite and distinct with distinct x (the tables' odd
- * multiples kP + 2P, k odd below 15: equal x would need k = +-2 modulo the
- * group order). */
-static void jac_add_distinct(jac *r, const jac *a, const jac *b)
-{
-    sfe z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
-    sfe_sqr(&z1z1, &a->z);
-    sfe_sqr(&z2z2, &b->z);
-    sfe_mul(&u1, &a->x, &z2z2);
-    sfe_mul(&u2, &b->x, &z1z1);
-    sfe_mul(&s1, &a->y, &b->z);
-    sfe_mul(&s1, &s1, &z2z2);
-    sfe_mul(&s2, &b->y, &a->z);
-    sfe_mul(&s2, &s2, &z1z1);
-    sfe_sub(&h, &u2, &u1);
-    sfe_dbl(&i, &h);
-    sfe_sqr(&i, &i);                     /* I = (2H)^2 */
-    sfe_mul(&j, &h, &i);
-    sfe_sub(&rr, &s2, &s1);
-    sfe_dbl(&rr, &rr);
-    sfe_mul(&v, &u1, &i);
-    sfe_add(&t, &a->z, &b->z);
-    sfe_sqr(&t, &t);
-    sfe_sub(&t, &t, &z1z1);
-    sfe_sub(&t, &t, &z2z2);
-    sfe_mul(&r->z, &t, &h);
-    sfe_sqr(&r->x, &rr);
-    sfe_sub(&r->x, &r->x, &j);
-    sfe_sub(&r->x, &r->x, &v);
-    sfe_sub(&r->x, &r->x, &v);
-    sfe_mul(&t, &s1, &j);
-    sfe_dbl(&t, &t);
-    sfe_sub(&v, &v, &r->x);
-    sfe_mul(&v, &rr, &v);
-    sfe_sub(&r->y, &v, &t);
-    r->inf = 0;
-}
-
 /* r = a + b for any Jacobian a, b (infinity, equal and opposite points
- * included); r may alias either. */
+ * included); r may alias either (every read of a and b comes before the
+ * first write to r). */
 static void jac_add(jac *r, const jac *a, const jac *b)
 {
     if (a->inf) {
@@ -190,7 +153,7 @@ static void jac_add(jac *r, const jac *a, const jac *b)
         *r = *a;
         return;
     }
-    sfe z1z1, z2z2, u1, u2, s1, s2, h, d;
+    sfe z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
     sfe_sqr(&z1z1, &a->z);
     sfe_sqr(&z2z2, &b->z);
     sfe_mul(&u1, &a->x, &z2z2);
@@ -200,17 +163,34 @@ static void jac_add(jac *r, const jac *a, const jac *b)
     sfe_mul(&s2, &b->y, &a->z);
     sfe_mul(&s2, &s2, &z1z1);
     sfe_sub(&h, &u2, &u1);
-    sfe_sub(&d, &s2, &s1);
+    sfe_sub(&rr, &s2, &s1);
     if (sfe_is_zero(&h)) {
-        if (sfe_is_zero(&d))
+        if (sfe_is_zero(&rr))
             jac_dbl(r, a);
         else
             r->inf = 1;
         return;
     }
-    jac t;
-    jac_add_distinct(&t, a, b);
-    *r = t;
+    sfe_dbl(&i, &h);
+    sfe_sqr(&i, &i);                     /* I = (2H)^2 */
+    sfe_mul(&j, &h, &i);
+    sfe_dbl(&rr, &rr);                   /* r = 2(S2 - S1) */
+    sfe_mul(&v, &u1, &i);
+    sfe_add(&t, &a->z, &b->z);
+    sfe_sqr(&t, &t);
+    sfe_sub(&t, &t, &z1z1);
+    sfe_sub(&t, &t, &z2z2);
+    sfe_mul(&r->z, &t, &h);              /* Z3 = ((Z1 + Z2)^2 - Z1Z1 - Z2Z2) H */
+    sfe_sqr(&r->x, &rr);
+    sfe_sub(&r->x, &r->x, &j);
+    sfe_sub(&r->x, &r->x, &v);
+    sfe_sub(&r->x, &r->x, &v);           /* X3 = r^2 - J - 2V */
+    sfe_mul(&t, &s1, &j);
+    sfe_dbl(&t, &t);
+    sfe_sub(&v, &v, &r->x);
+    sfe_mul(&v, &rr, &v);
+    sfe_sub(&r->y, &v, &t);              /* Y3 = r(V - X3) - 2 S1 J */
+    r->inf = 0;
 }
 
 /* Width-W NAF of the nonnegative k (three words, below 2^HALF_BITS):
@@ -411,7 +391,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         t[0] = (jac){ p.x, p.y, { { 1, 0, 0, 0, 0 } }, 0 };
         jac_dbl(&p2, &t[0]);
         for (int k = 1; k < TAB; k++)
-            jac_add_distinct(&t[k], &t[k - 1], &p2);
+            jac_add(&t[k], &t[k - 1], &p2);
     }
     batch_affine(ta, tj, n * TAB, scratch);
     /* ta holds P_i's table at i TAB; lambda P_i's goes at (n + i) TAB */
