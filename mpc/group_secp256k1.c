@@ -1,7 +1,9 @@
 /* mpc/group_secp256k1.c -- MPC_SECP256K1 through libsecp256k1's public API
- * only (no copied internals), plus mpc/secp_msm.c's multi-scalar
- * multiplication for sums of three or more public products, which the
- * library does not offer.
+ * only (no copied internals), plus mpc/secp_msm.c's arithmetic on public
+ * points for what the library does not offer: the multi-scalar
+ * multiplication of three or more products, Horner's rule at small
+ * identifiers.  Decompression hints are the y coordinate (checked by the
+ * library's parser of uncompressed points).
  *
  * Scalars are canonical 32-byte big-endian encodings (< n), the library's
  * "seckey" format.  The arithmetic is secp256k1_ec_seckey_tweak_add /

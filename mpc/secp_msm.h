@@ -3,9 +3,11 @@
  *
  * libsecp256k1's public API multiplies one point at a time
  * (ec_pubkey_tweak_mul); this computes sum s_i P_i + sum Q_j with one
- * interleaved (Straus) pass: the doublings are shared by all terms, each
- * term costs a table of 8 odd multiples and about 43 mixed additions
- * (width-5 NAF), and one field inversion turns every table affine.  Points
+ * interleaved (Straus) pass: each scalar is split in two halves of 128
+ * bits (GLV), the 130 doublings are shared by all terms, each term costs a
+ * table of 8 odd multiples and about 43 mixed additions (width-5 NAF), and
+ * one field inversion turns every table affine.  It also evaluates
+ * committed polynomials at small identifiers (Horner's rule).  Points
  * come in and go out as libsecp256k1 pubkeys; the result is checked to be
  * on the curve by ec_pubkey_parse.  Timing depends on the scalars and the
  * points: never pass a secret.
