@@ -63,14 +63,18 @@ static void check(const uint8_t *data, size_t size, const mpc_dkg_limits *lim)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const mpc_dkg_limits lim[2] = {
+    /* the limits of each group: ristretto255 and secp256k1 with hints,
+     * Ed25519 without */
+    static const mpc_dkg_limits lim[3] = {
         { .elem_bytes = 32, .n_peers = 5, .n_dealers = 4, .n_holders = 3, .max_commit = 3,
           .hint_bytes = 32 },
-        { .elem_bytes = 33, .n_peers = 7, .n_dealers = 3, .n_holders = 7, .max_commit = 2 },
+        { .elem_bytes = 33, .n_peers = 7, .n_dealers = 3, .n_holders = 7, .max_commit = 2,
+          .hint_bytes = 32 },
+        { .elem_bytes = 32, .n_peers = 4, .n_dealers = 4, .n_holders = 4, .max_commit = 3 },
     };
     if (sodium_init() < 0)
         abort();
-    check(data, size, &lim[0]);
-    check(data, size, &lim[1]);
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
+        check(data, size, &lim[i]);
     return 0;
 }

@@ -210,7 +210,8 @@ int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
  * all nx results), Ed25519 converts C to libdecaf once for all nx points.
  * Public inputs only (variable time).  out must not overlap C.  t = 0
  * gives identities.  SH_ERR_ARG, SH_ERR_RANGE (an xs[i] out of range),
- * SH_ERR_NOMEM. */
+ * SH_ERR_NOMEM, SH_ERR_INTERNAL (secp256k1: a result that fails the
+ * library's curve check). */
 int mpc_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                              uint32_t t, const uint32_t *xs, size_t nx) SH_WUR;
 

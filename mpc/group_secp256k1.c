@@ -663,55 +663,46 @@ static int k_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
 }
 
 /* Horner's rule in mpc/secp_msm.c's Jacobian coordinates: a product by a
- * small x is a few doublings and additions there, where tweak_mul (which
- * the fallback below uses, for coefficients at infinity, which libsecp256k1
- * cannot represent) costs a quarter of a full multiplication and every
- * combine an inversion: (64, 33) DKG 5.4 s -> see docs/benchmarks.md. */
+ * small x is a few doublings and additions there, where a tweak_mul costs
+ * a quarter of a full multiplication and every combine an inversion.
+ * Coefficients at infinity (a refresh's C_0) are passed as flags, since
+ * libsecp256k1 cannot represent them. */
 static int k_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                                   uint32_t t, const uint32_t *xs, size_t nx)
 {
-    int any_inf = 0;
-    for (uint32_t j = 0; j < t; j++)
-        any_inf |= C[j].inf;
-    if (!any_inf && nx < SIZE_MAX / sizeof(secp256k1_pubkey)) {
-        secp256k1_pubkey *c = malloc(t * sizeof *c);
-        secp256k1_pubkey *o = malloc((nx + 1) * sizeof *o);
-        int *inf = malloc((nx + 1) * sizeof *inf);
-        int rc = SH_ERR_NOMEM;
-        if (c != NULL && o != NULL && inf != NULL) {
-            for (uint32_t j = 0; j < t; j++)
-                c[j] = C[j].u.k;
-            int r = mpc_secp_poly_eval_small(g->secp, o, inf, c, t, xs, nx);
-            if (r == -2)
-                rc = SH_ERR_INTERNAL;
-            if (r == 0) {
-                for (size_t i = 0; i < nx; i++) {
-                    if (inf[i]) {
-                        k_set_inf(&out[i]);
-                    } else {
-                        out[i].u.k = o[i];
-                        out[i].inf = 0;
-                    }
+    if (nx >= SIZE_MAX / sizeof(secp256k1_pubkey))
+        return SH_ERR_NOMEM;
+    /* t is a uint32_t: t times a small size fits in a 64-bit size_t */
+    secp256k1_pubkey *c = malloc((size_t)t * sizeof *c);
+    int *c_inf = malloc((size_t)t * sizeof *c_inf);
+    secp256k1_pubkey *o = malloc((nx + 1) * sizeof *o);
+    int *inf = malloc((nx + 1) * sizeof *inf);
+    int rc = SH_ERR_NOMEM;
+    if (c != NULL && c_inf != NULL && o != NULL && inf != NULL) {
+        for (uint32_t j = 0; j < t; j++) {
+            c[j] = C[j].u.k;
+            c_inf[j] = C[j].inf;
+        }
+        int r = mpc_secp_poly_eval_small(g->secp, o, inf, c, c_inf, t, xs, nx);
+        if (r == -2)
+            rc = SH_ERR_INTERNAL;
+        if (r == 0) {
+            for (size_t i = 0; i < nx; i++) {
+                if (inf[i]) {
+                    k_set_inf(&out[i]);
+                } else {
+                    out[i].u.k = o[i];
+                    out[i].inf = 0;
                 }
-                rc = SH_OK;
             }
+            rc = SH_OK;
         }
-        free(c);
-        free(o);
-        free(inf);
-        return rc;
     }
-    for (size_t i = 0; i < nx; i++) {
-        mpc_scalar x;
-        k_scalar_from_u64(g, &x, xs[i]);
-        mpc_elem acc = C[t - 1];
-        for (uint32_t j = t - 1; j-- > 0;) {
-            k_elem_mul_vartime(g, &acc, &acc, &x);
-            k_elem_add(g, &acc, &acc, &C[j]);
-        }
-        out[i] = acc;
-    }
-    return SH_OK;
+    free(c);
+    free(c_inf);
+    free(o);
+    free(inf);
+    return rc;
 }
 
 /* One combine over every finite term: one field inversion in all. */

@@ -110,7 +110,7 @@ static void jac_add_aff(jac *r, const jac *a, const aff *b)
     sfe_sub(&rr, &s2, &a->y);
     if (sfe_is_zero(&h)) {
         if (sfe_is_zero(&rr)) {          /* a == b */
-            jac d = { b->x, b->y, { { 1, 0, 0, 0 } }, 0 };
+            jac d = { b->x, b->y, { { 1, 0, 0, 0, 0 } }, 0 };
             jac_dbl(r, &d);
         } else {                         /* a == -b */
             r->inf = 1;
@@ -332,7 +332,7 @@ static int pubkey_to_aff(const secp256k1_context *ctx, aff *r, const secp256k1_p
  * the prefix products of the z, one inverse, then back down. */
 static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
 {
-    sfe acc = { { 1, 0, 0, 0 } }, inv, zi, zi2;
+    sfe acc = { { 1, 0, 0, 0, 0 } }, inv, zi, zi2;
     for (size_t i = 0; i < n; i++) {
         scratch[i] = acc;
         sfe_mul(&acc, &acc, &J[i].z);
@@ -453,14 +453,14 @@ done:
 }
 
 int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,
-                             const secp256k1_pubkey *C, uint32_t t, const uint32_t *xs,
-                             size_t nx)
+                             const secp256k1_pubkey *C, const int *c_inf, uint32_t t,
+                             const uint32_t *xs, size_t nx)
 {
     if (t == 0)
         return MSM_INTERNAL;
     if (nx > SIZE_MAX / (sizeof(jac) + sizeof(aff) + sizeof(sfe)))
         return MSM_NOMEM;
-    aff *c = malloc(t * sizeof *c);
+    aff *c = malloc((size_t)t * sizeof *c);      /* t < 2^32: fits */
     jac *res = calloc(nx + 1, sizeof *res);
     aff *ra = malloc((nx + 1) * sizeof *ra);
     sfe *scratch = malloc((nx + 1) * sizeof *scratch);
@@ -471,16 +471,18 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
         goto done;
     rc = MSM_INTERNAL;
     for (uint32_t j = 0; j < t; j++)
-        if (pubkey_to_aff(ctx, &c[j], &C[j]) != 0)
+        if ((c_inf == NULL || !c_inf[j]) && pubkey_to_aff(ctx, &c[j], &C[j]) != 0)
             goto done;
     for (size_t i = 0; i < nx; i++) {
         uint32_t v = xs[i];
         int top = 31;
-        jac acc = { c[t - 1].x, c[t - 1].y, { { 1, 0, 0, 0, 0 } }, 0 }, mult;
+        jac acc = { .inf = 1 }, mult;
         if (v == 0)
             goto done;
         while (!(v >> top & 1))
             top--;
+        if (c_inf == NULL || !c_inf[t - 1])
+            acc = (jac){ c[t - 1].x, c[t - 1].y, { { 1, 0, 0, 0, 0 } }, 0 };
         /* acc = v acc + C_j, the product by double-and-add from v's top bit */
         for (uint32_t j = t - 1; j-- > 0;) {
             mult = acc;
@@ -489,7 +491,8 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
                 if (v >> b & 1)
                     jac_add(&acc, &acc, &mult);
             }
-            jac_add_aff(&acc, &acc, &c[j]);
+            if (c_inf == NULL || !c_inf[j])
+                jac_add_aff(&acc, &acc, &c[j]);
         }
         inf[i] = acc.inf;
         if (!acc.inf)

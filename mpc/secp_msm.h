@@ -33,14 +33,16 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
 
 /* out[i] = sum_{j<t} xs[i]^j C[j] for i < nx, by Horner's rule in
  * Jacobian coordinates (a product by the small xs[i] is a few doublings
- * and additions), all results made affine with one inversion.  inf[i] is
+ * and additions), all results made affine with one inversion.  A
+ * coefficient j with c_inf[j] set is the point at infinity (C[j] is then
+ * not read; c_inf NULL: none is: a refresh's C_0 is).  inf[i] is
  * set to 1 when out[i] is the point at infinity (out[i] is then
  * unspecified), else 0.  Requires t >= 1 and every xs[i] >= 1.  Returns 0,
  * -1 when out of memory, -2 for an argument out of range or a result
  * that fails the curve check (as mpc_secp_msm_vartime). */
 int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,
-                             const secp256k1_pubkey *C, uint32_t t, const uint32_t *xs,
-                             size_t nx)
+                             const secp256k1_pubkey *C, const int *c_inf, uint32_t t,
+                             const uint32_t *xs, size_t nx)
     __attribute__((warn_unused_result));
 
 /* The GLV split of mpc_secp_msm_vartime, for the tests: s (big-endian,

@@ -109,12 +109,19 @@ Test(dkg_wire, codec_round_trips)
     cr_assert(sodium_init() >= 0);
     uint8_t pk[32], sk[64];
     crypto_sign_keypair(pk, sk);
-    mpc_dkg_limits lim = limits(33, 5, 3);
+    mpc_dkg_limits lim = limits(33, 5, 3);      /* secp256k1: hints are y */
+    lim.hint_bytes = 32;
     mpc_dkg_msg m;
-    uint8_t commit[3 * 33], r1[200], r2[300];
+    uint8_t commit[3 * 33], hints[3 * 32], r1[200], r2[300];
 
     deal_init(&m, 4, commit, 33);
     round_trip(&m, sk, &lim);
+    memset(hints, 9, sizeof hints);
+    m.hints = hints;
+    m.hints_len = sizeof hints;
+    round_trip(&m, sk, &lim);
+    m.hints = NULL;
+    m.hints_len = 0;
     m.has_commit = 0;
     m.pop_len = 0;
     round_trip(&m, sk, &lim);

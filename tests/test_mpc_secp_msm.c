@@ -523,7 +523,7 @@ Test(mpc_secp_msm, poly_eval_small_matches_products)
     for (uint32_t t = 1; t <= 40; t += (t < 6 ? 1 : 11)) {
         for (uint32_t j = 0; j < t; j++)
             random_point(&C[j]);
-        cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, t, xs, nx), 0);
+        cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, NULL, t, xs, nx), 0);
         for (size_t i = 0; i < nx; i++) {
             cr_assert_eq(poly_reference(&want, C, t, xs[i]), 1);
             cr_assert_eq(inf[i], 0);
@@ -547,7 +547,7 @@ Test(mpc_secp_msm, poly_eval_small_infinity_and_doubling)
     k[31] = 7;
     cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &C[0], k));
     cr_assert(secp256k1_ec_pubkey_negate(ctx, &C[0]));
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, xs, 3), 0);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, NULL, 2, xs, 3), 0);
     cr_assert_eq(inf[0], 0);
     cr_assert_eq(inf[1], 1, "C_0 + 7 C_1 is infinity");
     cr_assert_eq(inf[2], 0);
@@ -558,7 +558,7 @@ Test(mpc_secp_msm, poly_eval_small_infinity_and_doubling)
     /* C_0 = C_1, x = 1: the last addition is a doubling */
     const uint32_t one = 1;
     C[0] = C[1];
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &one, 1), 0);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, NULL, 2, &one, 1), 0);
     cr_assert_eq(inf[0], 0);
     cr_assert_eq(poly_reference(&want, C, 2, 1), 1);
     cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &want), 0);
@@ -572,11 +572,41 @@ Test(mpc_secp_msm, poly_eval_small_infinity_and_doubling)
     cr_assert(secp256k1_ec_pubkey_tweak_mul(ctx, &D[1], k));
     cr_assert(secp256k1_ec_pubkey_negate(ctx, &D[1]));   /* C_1 = -3 C_2 */
     const uint32_t three = 3;
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, D, 3, &three, 1), 0);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, D, NULL, 3, &three, 1), 0);
     cr_assert_eq(inf[0], 0);
     cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &D[0]), 0, "9 C_2 - 9 C_2 + C_0");
+    /* coefficients at infinity: C_0 (a refresh), the leading one, all */
+    secp256k1_pubkey F[3];
+    int f_inf[3] = { 1, 0, 0 };
+    random_point(&F[1]);
+    random_point(&F[2]);
+    const uint32_t five = 5;
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, F, f_inf, 3, &five, 1), 0);
+    cr_assert_eq(inf[0], 0);
+    {   /* 5 F_1 + 25 F_2 */
+        uint8_t s5[2][32] = { { 0 }, { 0 } };
+        s5[0][31] = 5;
+        s5[1][31] = 25;
+        cr_assert_eq(reference(&want, (const uint8_t (*)[32])s5, &F[1], 2, NULL, 0), 1);
+        cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &want), 0, "C_0 at infinity");
+    }
+    f_inf[0] = 0;
+    f_inf[2] = 1;
+    random_point(&F[0]);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, F, f_inf, 3, &five, 1), 0);
+    cr_assert_eq(inf[0], 0);
+    {   /* F_0 + 5 F_1 */
+        uint8_t s5[2][32] = { { 0 }, { 0 } };
+        s5[0][31] = 1;
+        s5[1][31] = 5;
+        cr_assert_eq(reference(&want, (const uint8_t (*)[32])s5, F, 2, NULL, 0), 1);
+        cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &out[0], &want), 0, "leading at infinity");
+    }
+    int all_inf[3] = { 1, 1, 1 };
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, F, all_inf, 3, &five, 1), 0);
+    cr_assert_eq(inf[0], 1, "every coefficient at infinity");
     /* arguments */
     const uint32_t zero = 0;
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 2, &zero, 1), -2);
-    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, 0, xs, 1), -2);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, NULL, 2, &zero, 1), -2);
+    cr_assert_eq(mpc_secp_poly_eval_small(ctx, out, inf, C, NULL, 0, xs, 1), -2);
 }
