@@ -94,7 +94,8 @@ void bench_zk_elgamal(bench_ctx *ctx);
  * scalarmul_base, which bench_mpc_shamir measures first. */
 struct mpc_group;
 struct sh_rng;
-void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
+/* The group's baseline, then (when shamir is nonzero) the Shamir figures. */
+void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng, int shamir);
 void bench_mpc_dkg(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
 void bench_mpc_frost(bench_ctx *ctx, const struct mpc_group *g, struct sh_rng *rng);
 void bench_mpc_tdec(bench_ctx *ctx, struct sh_rng *rng);

@@ -36,7 +36,7 @@ static void do_combine(void *arg)
         abort();
 }
 
-void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, sh_rng *rng)
+void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, sh_rng *rng, int shamir)
 {
     shamir_args *a = zk_aligned_alloc(1, sizeof *a);
     if (a == NULL) {
@@ -54,6 +54,8 @@ void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, sh_rng *rng)
     double base = bench_time(ctx, do_mul_base, a);
     bench_set_baseline(ctx, "scalarmul_base", base);
     bench_report(ctx, "scalarmul_base", 1, base, "op", extra);
+    if (!shamir)
+        goto out;
 
     if (mpc_shamir_split(g, a->shares, NULL, &a->secret, 3, 5, rng) != 0)
         abort();
@@ -65,6 +67,7 @@ void bench_mpc_shamir(bench_ctx *ctx, const struct mpc_group *g, sh_rng *rng)
     snprintf(extra, sizeof extra, "\"suite\":\"%s\",\"t\":3", mpc_group_name(g));
     bench_report(ctx, "shamir_split", 5, bench_time(ctx, do_split, a), "op", extra);
     bench_report(ctx, "shamir_combine", 5, bench_time(ctx, do_combine, a), "op", extra);
+out:
     sodium_memzero(a, sizeof *a);
     free(a);
 }
