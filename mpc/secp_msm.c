@@ -12,12 +12,16 @@
  * Each scalar is split by the GLV endomorphism (Gallant, Lambert and
  * Vanstone, CRYPTO 2001): lambda P = (beta x, y) for the cube roots of
  * unity lambda mod n and beta mod p, and k = k1 + k2 lambda (mod n) with
- * |k1|, |k2| below 2^129, so the shared doublings run over 130 bits
- * instead of 257 and lambda P's table is P's with x times beta.  The split
+ * |k1|, |k2| below 2^128, so the shared doublings run over at most 130
+ * bits instead of 257 and lambda P's table is P's with x times beta.  The split
  * rounds k b2 / n and -k b1 / n for the short lattice basis (a1, b1),
  * (a2, b2) of {(x, y): x + y lambda = 0 mod n}, as 384-bit fixed-point
- * products (tests/test_mpc_secp_msm.c checks the constants' identities
- * through mpc_secp_glv_split, and |k1|, |k2| < 2^128 on boundary scalars).
+ * products.  The constants are public facts (lambda, beta and the basis
+ * are the ones libsecp256k1 and the GLV literature use); the identities
+ * lambda^3 = 1, beta^3 = 1, lambda G = (beta x, y), a + b lambda = 0 were
+ * checked with Python integers, and tests/test_mpc_secp_msm.c checks the
+ * split through mpc_secp_glv_split: k1 + k2 lambda = k and |k1|, |k2| <
+ * 2^128 on random and boundary scalars.
  */
 #include "mpc/secp_msm.h"
 #include "mpc/secp_fe.h"
@@ -28,11 +32,11 @@
 #define W 5                              /* NAF width */
 #define TAB (1 << (W - 2))               /* odd multiples 1P, 3P, ..., 15P */
 #define HALF_BITS 130                    /* |k1|, |k2| < 2^128, with room */
+#define DIGITS (HALF_BITS + 1)
 
 /* mpc_secp_msm_vartime's results besides 1 and 0 (secp_msm.h) */
 #define MSM_NOMEM (-1)
 #define MSM_INTERNAL (-2)
-#define DIGITS (HALF_BITS + 1)
 
 /* n, and the split's constants, little-endian 64-bit words: g1 =
  * round(2^384 b2 / n), g2 = round(2^384 (-b1) / n), a1 = b2, -b1, a2. */
