@@ -47,8 +47,8 @@ static int own_term(const secp256k1_context *sc, const mpc_frost_ctx *ctx,
 }
 
 /* sum D + sum rho E with a tweak_mul per binding term and one combine
- * (one inversion) over everything: E is overwritten.  1, or 0 for the
- * identity. */
+ * (one inversion) over everything: E is overwritten.  1, 0 for the
+ * identity, or SH_ERR_NOMEM (as mpc_secp_msm_vartime). */
 static int sum_by_tweak_mul(const secp256k1_context *sc, secp256k1_pubkey *out,
                             const uint8_t (*rho)[32], secp256k1_pubkey *E, size_t m,
                             const secp256k1_pubkey *D, size_t q)
@@ -56,7 +56,7 @@ static int sum_by_tweak_mul(const secp256k1_context *sc, secp256k1_pubkey *out,
     const secp256k1_pubkey **pp = malloc((m + q + 1) * sizeof *pp);
     size_t k = 0;
     if (pp == NULL)
-        return -1;
+        return SH_ERR_NOMEM;
     for (size_t j = 0; j < q; j++)
         pp[k++] = &D[j];
     for (size_t j = 0; j < m; j++)
@@ -101,7 +101,7 @@ int frost_secp_group_commitment(const mpc_frost_ctx *ctx, const mpc_frost_signin
     else
         r = sum_by_tweak_mul(ctx->secp, &R->u.k, (const uint8_t (*)[32])sc, E, m, D, q);
     if (r < 0) {
-        rc = r == -1 ? SH_ERR_NOMEM : SH_ERR_INTERNAL;
+        rc = r;
         goto done;
     }
     R->inf = r == 0;

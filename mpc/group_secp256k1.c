@@ -581,7 +581,7 @@ static int k_msm_straus(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     }
     int r = mpc_secp_msm_vartime(g->secp, &out->u.k, (const uint8_t (*)[32])sc, pts, m, NULL, 0);
     if (r < 0) {
-        rc = r == -1 ? SH_ERR_NOMEM : SH_ERR_INTERNAL;
+        rc = r;
         goto done;
     }
     out->inf = r == 0;
@@ -683,10 +683,8 @@ static int k_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
             c[j] = C[j].u.k;
             c_inf[j] = C[j].inf;
         }
-        int r = mpc_secp_poly_eval_small(g->secp, o, inf, c, c_inf, t, xs, nx);
-        if (r == -2)
-            rc = SH_ERR_INTERNAL;
-        if (r == 0) {
+        rc = mpc_secp_poly_eval_small(g->secp, o, inf, c, c_inf, t, xs, nx);
+        if (rc == SH_OK) {
             for (size_t i = 0; i < nx; i++) {
                 if (inf[i]) {
                     k_set_inf(&out[i]);
@@ -695,7 +693,6 @@ static int k_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
                     out[i].inf = 0;
                 }
             }
-            rc = SH_OK;
         }
     }
     free(c);

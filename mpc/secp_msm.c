@@ -25,6 +25,7 @@
  */
 #include "mpc/secp_msm.h"
 #include "mpc/secp_fe.h"
+#include "util/err.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,6 @@
 #define HALF_BITS 130                    /* |k1|, |k2| < 2^128, with room */
 #define DIGITS (HALF_BITS + 1)
 
-/* mpc_secp_msm_vartime's results besides 1 and 0 (secp_msm.h) */
-#define MSM_NOMEM (-1)
-#define MSM_INTERNAL (-2)
 
 /* n, and the split's constants, little-endian 64-bit words: g1 =
  * round(2^384 b2 / n), g2 = round(2^384 (-b1) / n), a1 = b2, -b1, a2. */
@@ -332,6 +330,18 @@ static int pubkey_to_aff(const secp256k1_context *ctx, aff *r, const secp256k1_p
     return 0;
 }
 
+/* The affine point back into a pubkey.  The parser checks it is on the
+ * curve: an arithmetic error shows up as a failure here (SH_ERR_INTERNAL),
+ * not as a wrong point passed on. */
+static int aff_to_pubkey(const secp256k1_context *ctx, secp256k1_pubkey *out, const aff *r)
+{
+    uint8_t b[65];
+    b[0] = 0x04;
+    sfe_to_be(b + 1, &r->x);
+    sfe_to_be(b + 33, &r->y);
+    return secp256k1_ec_pubkey_parse(ctx, out, b, sizeof b) ? 0 : SH_ERR_INTERNAL;
+}
+
 /* Every entry of J made affine with one inversion (Montgomery's trick):
  * the prefix products of the z, one inverse, then back down. */
 static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
@@ -358,13 +368,13 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
 {
     /* each term is two: P_i with k1's digits, lambda P_i with k2's */
     if (n > SIZE_MAX / (2 * TAB * (sizeof(jac) + 2 * sizeof(aff) + sizeof(sfe) + DIGITS)))
-        return MSM_NOMEM;
+        return SH_ERR_NOMEM;
     size_t v = 2 * n;
     int8_t *dig = malloc(v * DIGITS + 1);
     jac *tj = calloc(n * TAB + 1, sizeof *tj);
     aff *ta = malloc((v * TAB + 1) * sizeof *ta);
     sfe *scratch = malloc((n * TAB + 1) * sizeof *scratch);
-    int rc = MSM_NOMEM, top = 0;
+    int rc = SH_ERR_NOMEM, top = 0;
     jac acc = { .inf = 1 };
     sfe beta;
 
@@ -379,7 +389,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         /* the split bounds both halves by 2^128; a larger one would be a
          * bug in the split, which naf would truncate: refuse it loudly */
         if ((m1[2] | m2[2]) != 0) {
-            rc = MSM_INTERNAL;
+            rc = SH_ERR_INTERNAL;
             goto done;
         }
         if ((len = naf(dig + 2 * i * DIGITS, m1, neg1)) > top)
@@ -389,7 +399,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         aff p;
         jac p2, *t = tj + i * TAB;
         if (pubkey_to_aff(ctx, &p, &P[i]) != 0) {
-            rc = MSM_INTERNAL;
+            rc = SH_ERR_INTERNAL;
             goto done;
         }
         t[0] = (jac){ p.x, p.y, { { 1, 0, 0, 0, 0 } }, 0 };
@@ -423,7 +433,7 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
     for (size_t j = 0; j < m; j++) {
         aff q;
         if (pubkey_to_aff(ctx, &q, &Q[j]) != 0) {
-            rc = MSM_INTERNAL;
+            rc = SH_ERR_INTERNAL;
             goto done;
         }
         jac_add_aff(&acc, &acc, &q);
@@ -432,22 +442,9 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
         rc = 0;
         goto done;
     }
-    {
-        sfe zi, zi2;
-        aff r;
-        uint8_t b[65];
-        sfe_inv(&zi, &acc.z);
-        sfe_sqr(&zi2, &zi);
-        sfe_mul(&r.x, &acc.x, &zi2);
-        sfe_mul(&zi2, &zi2, &zi);
-        sfe_mul(&r.y, &acc.y, &zi2);
-        b[0] = 0x04;
-        sfe_to_be(b + 1, &r.x);
-        sfe_to_be(b + 33, &r.y);
-        /* the parser checks the point is on the curve: an arithmetic error
-         * shows up as a failure here, not as a wrong point passed on */
-        rc = secp256k1_ec_pubkey_parse(ctx, out, b, sizeof b) ? 1 : MSM_INTERNAL;
-    }
+    aff r;
+    batch_affine(&r, &acc, 1, scratch);
+    rc = aff_to_pubkey(ctx, out, &r) == 0 ? 1 : SH_ERR_INTERNAL;
 done:
     free(dig);
     free(tj);
@@ -461,19 +458,19 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
                              const uint32_t *xs, size_t nx)
 {
     if (t == 0)
-        return MSM_INTERNAL;
+        return SH_ERR_INTERNAL;
     if (nx > SIZE_MAX / (sizeof(jac) + sizeof(aff) + sizeof(sfe)))
-        return MSM_NOMEM;
+        return SH_ERR_NOMEM;
     aff *c = malloc((size_t)t * sizeof *c);      /* t < 2^32: fits */
     jac *res = calloc(nx + 1, sizeof *res);
     aff *ra = malloc((nx + 1) * sizeof *ra);
     sfe *scratch = malloc((nx + 1) * sizeof *scratch);
-    int rc = MSM_NOMEM;
+    int rc = SH_ERR_NOMEM;
     size_t live = 0;
 
     if (c == NULL || res == NULL || ra == NULL || scratch == NULL)
         goto done;
-    rc = MSM_INTERNAL;
+    rc = SH_ERR_INTERNAL;
     for (uint32_t j = 0; j < t; j++)
         if ((c_inf == NULL || !c_inf[j]) && pubkey_to_aff(ctx, &c[j], &C[j]) != 0)
             goto done;
@@ -504,17 +501,9 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
     }
     batch_affine(ra, res, live, scratch);
     size_t k = 0;
-    for (size_t i = 0; i < nx; i++) {
-        uint8_t b[65];
-        if (inf[i])
-            continue;
-        b[0] = 0x04;
-        sfe_to_be(b + 1, &ra[k].x);
-        sfe_to_be(b + 33, &ra[k].y);
-        k++;
-        if (!secp256k1_ec_pubkey_parse(ctx, &out[i], b, sizeof b))
+    for (size_t i = 0; i < nx; i++)
+        if (!inf[i] && aff_to_pubkey(ctx, &out[i], &ra[k++]) != 0)
             goto done;
-    }
     rc = 0;
 done:
     free(c);

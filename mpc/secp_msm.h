@@ -23,9 +23,9 @@
  * big-endian (any value below 2^256; reduced modulo the group order by the
  * arithmetic itself, as every multiple of the order is the identity).
  * Returns 1 with *out set, 0 when the sum is the point at infinity (*out
- * is then unspecified), -1 when out of memory, -2 when a point does not
- * serialize or the result fails libsecp256k1's curve check (an internal
- * error: it means a bug here).  ctx is only used to (de)serialize points. */
+ * is then unspecified), SH_ERR_NOMEM, or SH_ERR_INTERNAL when a point does
+ * not serialize or the result fails libsecp256k1's curve check (it means
+ * a bug here).  ctx is only used to (de)serialize points. */
 int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                          const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
                          const secp256k1_pubkey *Q, size_t m)
@@ -38,8 +38,8 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
  * not read; c_inf NULL: none is: a refresh's C_0 is).  inf[i] is
  * set to 1 when out[i] is the point at infinity (out[i] is then
  * unspecified), else 0.  Requires t >= 1 and every xs[i] >= 1.  Returns 0,
- * -1 when out of memory, -2 for an argument out of range or a result
- * that fails the curve check (as mpc_secp_msm_vartime). */
+ * SH_ERR_NOMEM, or SH_ERR_INTERNAL for an argument out of range or a
+ * result that fails the curve check (as mpc_secp_msm_vartime). */
 int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,
                              const secp256k1_pubkey *C, const int *c_inf, uint32_t t,
                              const uint32_t *xs, size_t nx)
