@@ -1,13 +1,16 @@
 /* mixnet/onion.c -- BOLT 4 Sphinx packets: create and peel (onion.h,
  * docs/onion.md).
  *
- * Primitives: libsecp256k1 (ECDH, key creation, private-key tweak) and
- * libsodium (SHA-256, HMAC-SHA256, ChaCha20).  Secrets live on the stack or
- * in heap scratch and are wiped with sodium_memzero before returning.
+ * Primitives: libsecp256k1 (ECDH, key creation, private-key tweak),
+ * libsodium (ChaCha20, the short HMAC-SHA256 key derivations) and
+ * libcrypto through util/sha256.h (SHA-256, and the HMAC over the routing
+ * information).  Secrets live on the stack or in heap scratch and are
+ * wiped with sodium_memzero before returning.
  */
 #include "mixnet/onion.h"
 #include "mixnet/tlv.h"
 #include "util/ct.h"
+#include "util/sha256.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,30 +20,28 @@
 
 /* BOLT 4 spends most of a hop's non-elliptic-curve time in SHA-256: the
  * HMAC over the whole routing info, the key derivations, the blinding
- * factor and the shared secret.  The fixed HMAC keys ("rho", "mu", "pad")
- * are absorbed once per context into libsodium HMAC states, which
- * are copied for each use, so a derivation costs two SHA-256 compressions
- * instead of four.  All hashing is libsodium's (constant time). */
+ * factor and the shared secret.  The HMAC over the routing info (21
+ * blocks of a standard packet, 514 of the largest) and the two plain
+ * hashes go through libcrypto, which uses the CPU's SHA extensions
+ * (util/sha256.h).  The fixed HMAC keys ("rho", "mu", "pad") are absorbed
+ * once per context into libsodium HMAC states, which are copied for each
+ * use, so a derivation costs two SHA-256 compressions and no set-up (where
+ * libcrypto's set-up would cost more than its faster blocks save).  All
+ * of it is constant time. */
 
 typedef crypto_auth_hmacsha256_state hmac_key;
 
 struct mix_onion_ctx {
     secp256k1_context *secp;
+    sh_sha256 *sha;
     hmac_key k_rho, k_mu, k_pad;
 };
 
 /* SHA256(a || b). */
-static void sha256_2(const mix_onion_ctx *ctx, uint8_t out[32], const uint8_t *a, size_t alen,
-                     const uint8_t *b, size_t blen)
+static int sha256_2(const mix_onion_ctx *ctx, uint8_t out[32], const uint8_t *a, size_t alen,
+                    const uint8_t *b, size_t blen)
 {
-    crypto_hash_sha256_state st;
-    (void)ctx;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, a, alen);
-    if (blen > 0)
-        crypto_hash_sha256_update(&st, b, blen);
-    crypto_hash_sha256_final(&st, out);
-    sodium_memzero(&st, sizeof st);
+    return sh_sha256_2(ctx->sha, out, a, alen, b, blen);
 }
 
 /* The HMAC state of a key (absorbed once, copied per use). */
@@ -105,8 +106,9 @@ mix_onion_ctx *mix_onion_ctx_new(sh_rng *rng)
     if (ctx == NULL)
         return NULL;
     ctx->secp = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    if (ctx->secp == NULL) {
-        free(ctx);
+    ctx->sha = sh_sha256_new();
+    if (ctx->secp == NULL || ctx->sha == NULL) {
+        mix_onion_ctx_free(ctx);
         return NULL;
     }
     if (rng != NULL) {
@@ -115,8 +117,7 @@ mix_onion_ctx *mix_onion_ctx_new(sh_rng *rng)
         int ok = secp256k1_context_randomize(ctx->secp, seed);
         sodium_memzero(seed, sizeof seed);
         if (!ok) {
-            secp256k1_context_destroy(ctx->secp);
-            free(ctx);
+            mix_onion_ctx_free(ctx);
             return NULL;
         }
     }
@@ -130,7 +131,9 @@ void mix_onion_ctx_free(mix_onion_ctx *ctx)
 {
     if (ctx == NULL)
         return;
-    secp256k1_context_destroy(ctx->secp);
+    if (ctx->secp != NULL)
+        secp256k1_context_destroy(ctx->secp);
+    sh_sha256_free(ctx->sha);
     free(ctx);
 }
 
@@ -157,10 +160,9 @@ static int shared_secret(const mix_onion_ctx *ctx, uint8_t ss[32],
     uint8_t pt[33];
     int ok = secp256k1_ecdh(ctx->secp, pt, P, sk, ecdh_compressed, NULL);
     sh_ct_declassify(&ok, sizeof ok);   /* 0 only for an invalid key: an argument error */
-    if (ok)
-        sha256_2(ctx, ss, pt, sizeof pt, NULL, 0);
+    int rc = ok ? sha256_2(ctx, ss, pt, sizeof pt, NULL, 0) : SH_ERR_ARG;
     sodium_memzero(pt, sizeof pt);
-    return ok ? 0 : SH_ERR_ARG;
+    return rc;
 }
 
 static int serialize33(const mix_onion_ctx *ctx, uint8_t out[33], const secp256k1_pubkey *P)
@@ -228,7 +230,6 @@ typedef struct hop_secrets {
     uint8_t e[32];                          /* the running ephemeral private key */
     uint8_t b[32];
     uint8_t mu[32], pad[32];
-    hmac_key kmu;
 } hop_secrets;
 
 int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
@@ -298,7 +299,9 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
             goto done;
         gen_key(ctx, sec.rho[i], &ctx->k_rho, sec.ss[i]);
         if (i + 1 < n_hops) {
-            sha256_2(ctx, sec.b, Ei, 33, sec.ss[i], 32);   /* b = SHA256(E || ss) */
+            /* b = SHA256(E || ss) */
+            if ((rc = sha256_2(ctx, sec.b, Ei, 33, sec.ss[i], 32)) != 0)
+                goto done;
             int ok = secp256k1_ec_seckey_tweak_mul(ctx->secp, sec.e, sec.b);
             sh_ct_declassify(&ok, sizeof ok);   /* fails with probability ~2^-128 */
             if (!ok) {
@@ -334,8 +337,8 @@ int mix_onion_create(mix_onion_ctx *ctx, uint8_t *packet, size_t packet_len,
         if (k == n_hops - 1 && flen > 0)
             memcpy(mix + r - flen, filler, flen);
         gen_key(ctx, sec.mu, &ctx->k_mu, sec.ss[k]);
-        hmac_key_set(ctx, &sec.kmu, sec.mu, 32);
-        hmac_2(ctx, next_hmac, &sec.kmu, mix, r, ad, ad_len);
+        if ((rc = sh_hmac_sha256_2(ctx->sha, next_hmac, sec.mu, 32, mix, r, ad, ad_len)) != 0)
+            goto done;
     }
 
     packet[0] = MIX_ONION_VERSION;
@@ -387,7 +390,6 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
                    const uint8_t *ad, size_t ad_len, mix_onion_peeled *out)
 {
     uint8_t ss[32], key[32], b[32], mac[32], next_hmac[32];
-    hmac_key kmu;
     size_t r = 0;
     secp256k1_pubkey E;
     int rc;
@@ -410,8 +412,8 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
 
     /* The HMAC first: nothing of an unauthenticated packet is used. */
     gen_key(ctx, key, &ctx->k_mu, ss);
-    hmac_key_set(ctx, &kmu, key, 32);
-    hmac_2(ctx, mac, &kmu, routing, r, ad, ad_len);
+    if ((rc = sh_hmac_sha256_2(ctx->sha, mac, key, 32, routing, r, ad, ad_len)) != 0)
+        goto done;
     int bad = sodium_memcmp(mac, hmac_in, 32);
     sh_ct_declassify(&bad, sizeof bad);     /* the verdict is public */
     if (bad != 0) {
@@ -460,7 +462,8 @@ int mix_onion_peel(mix_onion_ctx *ctx, const uint8_t node_sk[MIX_ONION_SECKEY_BY
         /* E' = b * E with b = SHA256(E || ss), constant time in b through
          * secp256k1_ecdh, whose callback writes E' compressed straight
          * into the next packet (E' is public: it goes on the wire). */
-        sha256_2(ctx, b, packet + 1, 33, ss, 32);
+        if ((rc = sha256_2(ctx, b, packet + 1, 33, ss, 32)) != 0)
+            goto done;
         int ok = secp256k1_ecdh(ctx->secp, nx + 1, &E, b, ecdh_compressed, NULL);
         sh_ct_declassify(&ok, sizeof ok);
         sh_ct_declassify(nx + 1, 33);
@@ -477,7 +480,6 @@ done:
     sodium_memzero(key, sizeof key);
     sodium_memzero(b, sizeof b);
     sodium_memzero(mac, sizeof mac);
-    sodium_memzero(&kmu, sizeof kmu);
     if (rc != 0)
         peeled_clear(out, packet_len);
     return rc;

@@ -3,7 +3,7 @@
 # Runs apt-get update first, and only when there is something to install.
 set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev valgrind \
-libsodium-dev libsecp256k1-dev libdecaf-dev libzmq3-dev libmsgpack-dev \
+libsodium-dev libsecp256k1-dev libdecaf-dev libssl-dev libzmq3-dev libmsgpack-dev \
 libevent-dev librocksdb-dev libcriterion-dev libjansson-dev libinih-dev"
 missing=""
 for p in $PKGS; do
