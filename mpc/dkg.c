@@ -19,6 +19,7 @@ void mpc_dkg_faults_none(mpc_dkg_faults *f)
     f->bad_share_to = SH_PEER_NONE;
     f->false_complaint_against = SH_PEER_NONE;
     f->withhold_share_from = SH_PEER_NONE;
+    f->fake_echo_for = SH_PEER_NONE;
 }
 
 /* ---- sending ------------------------------------------------------------- */
@@ -159,15 +160,20 @@ done:
     return rc;
 }
 
-/* Record a DEAL (ours or a peer's, signature checked) from peer p.  own is
- * 1 only for the DEAL we built ourselves, untampered; own_C then holds the
- * t commitments it carries (NULL for a non-dealer). */
+/* Record a DEAL (ours or a peer's; the transport authenticated its sender,
+ * its signature is not checked here) from peer p.  own is 1 only for the
+ * DEAL we built ourselves, untampered; own_C then holds the t commitments
+ * it carries (NULL for a non-dealer). */
 static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
                      const mpc_dkg_msg *m, int own, const mpc_elem *own_C)
 {
     dkg_peer *q = &k->peer[p];
     if (q->r1 != NULL) {
         if (sodium_memcmp(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES) != 0 && !q->r1_alt.present) {
+            /* A second DEAL is evidence only if p signed both: this one is
+             * checked now, the first when the claim is made. */
+            if (mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, m->h, m->sig) != 0)
+                return sh_drv_reject(k->d, p, SH_ERR_VERIFY, "dkg: bad signature");
             q->r1_alt.present = 1;
             memcpy(q->r1_alt.h, m->h, MPC_DKG_HASH_BYTES);
             memcpy(q->r1_alt.sig, m->sig, MPC_DKG_SIG_BYTES);
@@ -183,6 +189,7 @@ static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
     q->r1_echo.present = 1;
     memcpy(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES);
     memcpy(q->r1_echo.sig, m->sig, MPC_DKG_SIG_BYTES);
+    q->r1_sig = own ? 1 : 0;
     q->E = zk_aligned_alloc(1, sizeof *q->E);
     q->C = dkg_is_dealer(k, p) ? mpc_elems_alloc(k->t) : NULL;
     if (q->E == NULL || (dkg_is_dealer(k, p) && q->C == NULL))
@@ -312,6 +319,15 @@ static int dkg_start(void *self)
     rc = build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1, own_C);
     if (rc == 0 && k->faults.equivocate && di != UINT32_MAX)
         rc = build_deal(k, k->poly2, &m2, &l2, NULL);
+    if (rc == 0 && k->faults.bad_deal_sig && m2 == NULL) {
+        /* odd peers get our DEAL with a signature that does not verify */
+        if ((m2 = malloc(l1)) == NULL)
+            rc = SH_ERR_NOMEM;
+        else
+            memcpy(m2, m1, l2 = l1);
+    }
+    if (rc == 0 && k->faults.bad_deal_sig && m2 != NULL)
+        m2[l2 - 1] ^= 1;
     if (rc == 0 && (rc = mpc_dkg_msg_decode(&dm, m1, l1, &k->lim)) == 0) {
         rc = take_deal(k, d->self, m1, l1, &dm, !k->faults.bad_pop, own_C);
         mpc_dkg_msg_clear(&dm);
@@ -338,7 +354,7 @@ static int send_shares(mpc_dkg *k)
         return 0;
     mpc_dkg_echo echo2;
     memset(&echo2, 0, sizeof echo2);
-    if (k->faults.equivocate) {
+    if (k->faults.equivocate && k->deal2 != NULL) {
         /* the hash and signature of the second deal */
         mpc_dkg_msg dm;
         int rc = mpc_dkg_msg_decode(&dm, k->deal2, k->deal2_len, &k->lim);
@@ -491,7 +507,7 @@ static int enter_answer(mpc_dkg *k)
     uint8_t *claim = calloc(k->n_peers, 1);
     if (claim == NULL)
         return SH_ERR_NOMEM;
-    int rc = 0, any = 0;
+    int rc = dkg_settle_echoes(k), any = 0;
     for (uint32_t i = 0; i < k->n_dealers && rc == 0; i++) {
         k->required[i] = dkg_claimants(k, i, claim) > 0;
         any |= k->required[i];
@@ -664,14 +680,14 @@ static const char *decode_reason(int rc)
 /* Whether a received message's signature is checked on receipt.  The
  * transport authenticates the sender (include/shroud/sansio.h), so a
  * signature only matters where the message must convince a third party
- * (docs/dkg.md, "Receiving"): a DEAL (its hash and signature are echoed,
- * and two of them prove an equivocation), an ANSWER, and a VIEW that can
- * become evidence (one with a claim or without some dealer's echo).  A
- * SHARE's signature is checked when the share is complained about, a
- * CONFIRM's never. */
+ * (docs/dkg.md, "Which signatures are checked"): an ANSWER, and a VIEW
+ * that can become evidence (one with a claim or without some dealer's
+ * echo).  A DEAL's is checked when it becomes evidence (a claim, an
+ * equivocation, echoes that disagree), a SHARE's when the share is
+ * complained about, a CONFIRM's never. */
 static int sig_needed(const mpc_dkg_msg *m)
 {
-    if (m->type == MPC_DKG_MSG_DEAL || m->type == MPC_DKG_MSG_ANSWER)
+    if (m->type == MPC_DKG_MSG_ANSWER)
         return 1;
     if (m->type != MPC_DKG_MSG_VIEW)
         return 0;

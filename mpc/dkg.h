@@ -88,6 +88,10 @@ typedef struct mpc_dkg_faults {
     uint32_t false_complaint_against; /* dealer peer id to accuse of a bad share, or SH_PEER_NONE */
     uint32_t withhold_share_from; /* holder peer id that gets no SHARE (answered in round 4), or SH_PEER_NONE */
     int no_answer;                /* never send round 4 */
+    int bad_deal_sig;             /* odd peer ids get a DEAL (with equivocate, the
+                                   * second) whose signature does not verify */
+    uint32_t fake_echo_for;       /* dealer peer id whose echo in our VIEW is a random
+                                   * hash with a random signature, or SH_PEER_NONE */
 } mpc_dkg_faults;
 
 typedef struct mpc_dkg_cfg {

@@ -33,16 +33,20 @@ typedef struct dkg_pair {
 
 /* What a party holds from (or about) one peer. */
 typedef struct dkg_peer {
-    /* round 1: the first validly signed DEAL, its echo pair, and its check */
+    /* round 1: the first DEAL received, its echo pair, and its check */
     uint8_t *r1;
     size_t r1_len;
     mpc_dkg_echo r1_echo;
+    int r1_sig;               /* r1_echo's signature: 0 not checked, 1 valid, -1
+                               * invalid.  Checked only where it must convince a
+                               * third party (docs/dkg.md, "Which signatures are
+                               * checked"): the honest run checks none. */
     int r1_state;             /* 0 none, 1 valid, -1 signed but invalid, 2 valid
                                * but for the proof of possession (checked with
                                * the others' when round 1 ends) */
     zk_elem *E;               /* valid DEAL: the encryption key (aligned alloc) */
     mpc_elem *C;              /* valid dealer DEAL: t_c commitments, C_0 first */
-    mpc_dkg_echo r1_alt;      /* a second, different signed DEAL hash received */
+    mpc_dkg_echo r1_alt;      /* a second, different, validly signed DEAL hash received */
     uint8_t pop[MPC_DKG_POP_MAX];   /* r1_state 2: the proof still to check */
     uint8_t c0[MPC_ELEM_MAX_BYTES]; /* r1_state 2: enc(C_0) as received */
     /* round 2: the SHARE this dealer sent us */
@@ -215,9 +219,19 @@ int dkg_view_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_W
 int dkg_answer_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_WUR;
 /* Round 4: our DEAL again and the shares of the claimants among holders. */
 int dkg_build_answer(mpc_dkg *k, const uint8_t *claim, uint8_t **out, size_t *len) SH_WUR;
-/* 0 if (h, sig) is a valid DEAL signature of peer p (cached for the pairs
- * we already hold). */
+/* 0 if (h, sig) is a valid DEAL signature of peer p (no new check for a
+ * pair we hold and have checked). */
 int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig) SH_WUR;
+/* Whether the DEAL we hold from p is validly signed (checked on first
+ * call, remembered in r1_sig); 0 if we hold none. */
+int dkg_deal_signed(mpc_dkg *k, sh_peer_id p);
+/* End of round 3, before the claimants are counted: for every dealer whose
+ * echo entries can matter (it has claimants, a claim names it, or the
+ * entries disagree), check every entry's signature and set the entries
+ * that fail to nil in the kept VIEWs (our own included: then the share we
+ * decrypted from that DEAL is dropped).  A deterministic function of the
+ * VIEWs, so every honest member settles alike. */
+int dkg_settle_echoes(mpc_dkg *k) SH_WUR;
 /* The pairwise key with peer p (whose DEAL is valid): e*E_p, computed on
  * first use and kept until the dealing is wiped. */
 const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p);

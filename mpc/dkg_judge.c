@@ -103,17 +103,23 @@ static int pair_seen(judge *J, uint32_t i, const uint8_t *h, const uint8_t *sig)
     if (memcmp(uh, h, 32) == 0)
         return 0;
     /* the evidence: both hashes with their signatures (the first pair is
-     * found again by scanning, so only the second needs keeping here) */
+     * found again by scanning, so only the second needs keeping here).
+     * Every pair but unchecked echo entries was checked on receipt; the
+     * echo entries were checked at the end of round 3 if they disagreed,
+     * so here an unchecked one can only meet an ANSWER's DEAL. */
     const uint8_t *ev[4] = { uh, NULL, h, sig };
     size_t len[4] = { 32, 64, 32, 64 };
-    /* find the signature of uh */
+    sh_peer_id D = k->dealer_peer[i];
+    /* find a valid signature of uh */
     for (sh_peer_id p = 0; p < k->n_peers && ev[1] == NULL; p++) {
         const dkg_peer *q = &k->peer[p];
-        if (q->r3 != NULL && q->r3m.view[i].present && memcmp(q->r3m.view[i].h, uh, 32) == 0)
+        if (q->r3 != NULL && q->r3m.view[i].present && memcmp(q->r3m.view[i].h, uh, 32) == 0 &&
+            dkg_pair_ok(k, D, uh, q->r3m.view[i].sig) == 0)
             ev[1] = q->r3m.view[i].sig;
     }
-    const dkg_peer *dq = &k->peer[k->dealer_peer[i]];
-    if (ev[1] == NULL && dq->r1 != NULL && memcmp(dq->r1_echo.h, uh, 32) == 0)
+    const dkg_peer *dq = &k->peer[D];
+    if (ev[1] == NULL && dq->r1 != NULL && memcmp(dq->r1_echo.h, uh, 32) == 0 &&
+        dkg_deal_signed(k, D))
         ev[1] = dq->r1_echo.sig;
     if (ev[1] == NULL)
         return blame(k, k->dealer_peer[i], MPC_DKG_BLAME_EQUIVOCATION, 0, NULL, NULL);
@@ -170,7 +176,10 @@ static int find_body(judge *J, uint32_t i)
     const dkg_peer *dq = &k->peer[k->dealer_peer[i]];
     if (!J->has_uh[i])
         return 0;
-    if (dq->r1 != NULL)
+    /* our own copy, unless it is invalid and not validly signed (as
+     * evidence of BAD_DEAL it must be signed; another copy with the same
+     * hash, from the ANSWER or a claim, is) */
+    if (dq->r1 != NULL && (dq->r1_state == 1 || dkg_deal_signed(k, k->dealer_peer[i])))
         note_body(J, i, dq->r1, dq->r1_len, dq->r1_echo.h);
     uint8_t h[32];
     if (dq->r4 != NULL) {

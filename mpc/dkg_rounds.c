@@ -26,12 +26,25 @@ int dkg_is_member(const mpc_dkg *k, sh_peer_id p)
 int dkg_pair_ok(const mpc_dkg *k, sh_peer_id p, const uint8_t *h, const uint8_t *sig)
 {
     const dkg_peer *q = &k->peer[p];
-    const mpc_dkg_echo *known[2] = { &q->r1_echo, &q->r1_alt };
+    /* r1_alt is checked on receipt, r1_echo only once it has been needed */
+    const mpc_dkg_echo *known[2] = { q->r1_sig == 1 ? &q->r1_echo : NULL, &q->r1_alt };
     for (int i = 0; i < 2; i++)
-        if (known[i]->present && memcmp(known[i]->h, h, MPC_DKG_HASH_BYTES) == 0 &&
+        if (known[i] != NULL && known[i]->present &&
+            memcmp(known[i]->h, h, MPC_DKG_HASH_BYTES) == 0 &&
             memcmp(known[i]->sig, sig, MPC_DKG_SIG_BYTES) == 0)
             return 0;
     return mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, h, sig);
+}
+
+int dkg_deal_signed(mpc_dkg *k, sh_peer_id p)
+{
+    dkg_peer *q = &k->peer[p];
+    if (q->r1 == NULL)
+        return 0;
+    if (q->r1_sig == 0)
+        q->r1_sig = mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, q->r1_echo.h,
+                                       q->r1_echo.sig) == 0 ? 1 : -1;
+    return q->r1_sig == 1;
 }
 
 const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p)
@@ -64,12 +77,12 @@ static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
     sh_peer_id D = k->dealer_peer[i];
     if (q->r2 == NULL)
         return SH_MISSING;
-    /* the DEAL the SHARE names must be validly signed by D (a pair that is
-     * not would make our claim, and so our VIEW, invalid) */
-    if (dkg_pair_ok(k, D, q->r2m.deal.h, q->r2m.deal.sig) != 0)
-        return SH_MISSING;
+    /* A SHARE naming another DEAL than ours is an equivocation if D signed
+     * that one (a pair that is not signed would make our claim, and so our
+     * VIEW, invalid: then the share is as good as missing).  One naming
+     * ours needs no check until we complain about it. */
     if (memcmp(q->r2m.deal.h, q->r1_echo.h, MPC_DKG_HASH_BYTES) != 0)
-        return SH_EQUIV;
+        return dkg_pair_ok(k, D, q->r2m.deal.h, q->r2m.deal.sig) == 0 ? SH_EQUIV : SH_MISSING;
     /* encrypted to a key that is not ours: unusable, so we claim it */
     if (memcmp(q->r2m.E_to, k->E_self->enc, 32) != 0)
         return SH_MISSING;
@@ -82,6 +95,17 @@ static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
         st = SH_CAND;
     sodium_memzero(b, sizeof b);
     return st;
+}
+
+/* Drop the share of dealer i decrypted in round 2: the DEAL it was checked
+ * against counts as never received, so the share D reveals in round 4
+ * (we are its claimant) is the one to use. */
+static void forget_share(mpc_dkg *k, uint32_t i)
+{
+    if (k->got_ok[i]) {
+        mpc_scalar_wipe(&k->got[i]);
+        k->got_ok[i] = 0;
+    }
 }
 
 /* The complaint about dealer i's share. */
@@ -159,8 +183,6 @@ int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
     for (uint32_t i = 0; i < nd; i++) {
         sh_peer_id D = k->dealer_peer[i];
         const dkg_peer *q = &k->peer[D];
-        if (q->r1 != NULL)
-            m.view[i] = q->r1_echo;
         if (holder && D != k->d->self && q->r1_state == 1)
             st[i] = (uint8_t)open_share(k, i, &cand[i]);
     }
@@ -175,12 +197,32 @@ int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
         }
     }
     for (uint32_t i = 0; i < nd; i++) {
-        const dkg_peer *q = &k->peer[k->dealer_peer[i]];
+        sh_peer_id D = k->dealer_peer[i];
+        const dkg_peer *q = &k->peer[D];
+        if (q->r1 == NULL)
+            continue;
+        /* A claim about D makes D's DEAL (and its signature) evidence: it
+         * is checked now, and a DEAL that D did not sign counts as never
+         * received (a nil echo: D reveals our share in round 4).  Without
+         * a claim the pair is echoed unchecked (docs/dkg.md). */
+        int claims = st[i] == SH_BAD || st[i] == SH_EQUIV || q->r1_state == -1 ||
+                     q->r1_alt.present;
+        if ((claims || q->r1_sig != 0) && !dkg_deal_signed(k, D)) {
+            st[i] = SH_NONE;
+            forget_share(k, i);
+            continue;
+        }
+        m.view[i] = q->r1_echo;
+        if (D == k->faults.fake_echo_for) {
+            sh_rng_bytes(k->d->rng, m.view[i].h, sizeof m.view[i].h);
+            sh_rng_bytes(k->d->rng, m.view[i].sig, sizeof m.view[i].sig);
+        }
         /* A complaint embeds the SHARE as evidence: its signature (not
-         * checked on receipt) must hold, or the share counts as missing. */
+         * checked on receipt) and the DEAL pair it names must hold, or the
+         * share counts as missing. */
         if (st[i] == SH_BAD &&
-            mpc_dkg_sig_verify(k->pk[k->dealer_peer[i]], k->sid, MPC_DKG_MSG_SHARE, q->r2m.h,
-                               q->r2m.sig) != 0)
+            (mpc_dkg_sig_verify(k->pk[D], k->sid, MPC_DKG_MSG_SHARE, q->r2m.h, q->r2m.sig) != 0 ||
+             dkg_pair_ok(k, D, q->r2m.deal.h, q->r2m.deal.sig) != 0))
             st[i] = SH_MISSING;
         mpc_dkg_claim *c = &m.claims[m.n_claims];
         if (st[i] == SH_MISSING) {
@@ -213,6 +255,84 @@ done:
     free(st);
     mpc_scalars_free(cand, nd ? nd : 1);
     return rc;
+}
+
+/* ---- end of round 3: the echoes ------------------------------------------------ */
+
+/* Whether dealer i's echo entries must be checked: it has claimants, a
+ * claim names it, or the entries name more than one DEAL hash.  Otherwise
+ * every member that echoed i holds the same DEAL, and its signature can
+ * never become evidence about i (an ANSWER would be needed for that, and
+ * an honest dealer without claimants sends none). */
+static int echoes_matter(const mpc_dkg *k, uint32_t i, uint8_t *claim)
+{
+    if (dkg_claimants(k, i, claim) > 0)
+        return 1;
+    const uint8_t *h0 = NULL;
+    for (sh_peer_id p = 0; p < k->n_peers; p++) {
+        const dkg_peer *q = &k->peer[p];
+        if (q->r3 == NULL)
+            continue;
+        const mpc_dkg_msg *v = &q->r3m;
+        for (uint32_t j = 0; j < v->n_claims; j++)
+            if (v->claims[j].dealer == i)
+                return 1;
+        if (!v->view[i].present)
+            continue;
+        if (h0 == NULL)
+            h0 = v->view[i].h;
+        else if (memcmp(h0, v->view[i].h, MPC_DKG_HASH_BYTES) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+int dkg_settle_echoes(mpc_dkg *k)
+{
+    uint8_t *claim = calloc(k->n_peers, 1);
+    int8_t *res = calloc(k->n_peers, 1);     /* per VIEW: 1 valid, -1 not */
+    if (claim == NULL || res == NULL) {
+        free(claim);
+        free(res);
+        return SH_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < k->n_dealers; i++) {
+        if (!echoes_matter(k, i, claim))
+            continue;
+        sh_peer_id D = k->dealer_peer[i];
+        memset(res, 0, k->n_peers);
+        for (sh_peer_id p = 0; p < k->n_peers; p++) {
+            dkg_peer *q = &k->peer[p];
+            if (q->r3 == NULL || !q->r3m.view[i].present)
+                continue;
+            const mpc_dkg_echo *e = &q->r3m.view[i];
+            /* the same pair in an earlier VIEW: its verdict (honest members
+             * all echo the dealer's one pair, checked once) */
+            for (sh_peer_id r = 0; r < p && res[p] == 0; r++)
+                if (res[r] != 0 &&
+                    memcmp(k->peer[r].r3m.view[i].h, e->h, MPC_DKG_HASH_BYTES) == 0 &&
+                    memcmp(k->peer[r].r3m.view[i].sig, e->sig, MPC_DKG_SIG_BYTES) == 0)
+                    res[p] = res[r];
+            if (res[p] == 0) {
+                const dkg_peer *dq = &k->peer[D];
+                if (dq->r1 != NULL &&
+                    memcmp(dq->r1_echo.h, e->h, MPC_DKG_HASH_BYTES) == 0 &&
+                    memcmp(dq->r1_echo.sig, e->sig, MPC_DKG_SIG_BYTES) == 0)
+                    res[p] = dkg_deal_signed(k, D) ? 1 : -1;   /* ours: remembered */
+                else
+                    res[p] = dkg_pair_ok(k, D, e->h, e->sig) == 0 ? 1 : -1;
+            }
+            if (res[p] == 1)
+                continue;
+            /* as if nil: p becomes D's claimant */
+            q->r3m.view[i].present = 0;
+            if (p == k->d->self)
+                forget_share(k, i);
+        }
+    }
+    free(claim);
+    free(res);
+    return 0;
 }
 
 /* ---- checking received views and answers ------------------------------------ */
@@ -256,10 +376,9 @@ int dkg_view_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
     int rc;
     if (m->n_view != k->n_dealers)
         return SH_ERR_LENGTH;
-    for (uint32_t i = 0; i < m->n_view; i++)
-        if (m->view[i].present &&
-            (rc = dkg_pair_ok(k, k->dealer_peer[i], m->view[i].h, m->view[i].sig)) != 0)
-            return rc;
+    /* The echo entries are not checked here: an entry whose signature
+     * fails counts as nil, decided from all the VIEWs together
+     * (dkg_settle_echoes). */
     for (uint32_t i = 0; i < m->n_claims; i++)
         if ((rc = check_claim(k, from, &m->claims[i])) != 0)
             return rc;

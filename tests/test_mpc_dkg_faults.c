@@ -23,18 +23,28 @@ typedef enum fault_kind {
     F_FALSE_COMPLAINT,
     F_WITHHOLD_ANSWERED,
     F_WITHHOLD_UNANSWERED,
+    F_BAD_DEAL_SIG,
+    F_UNSIGNED_EQUIVOCATION,
+    F_FAKE_ECHO,
     F_KINDS
 } fault_kind;
 
 static const char *const fault_name[F_KINDS] = {
     "bad share", "bad commitment", "bad pop", "equivocation", "silence",
     "false complaint", "withheld share (answered)", "withheld share (unanswered)",
+    "bad DEAL signature", "equivocation with an unsigned second DEAL", "fake echo",
 };
 
 static const mpc_dkg_reason fault_reason[F_KINDS] = {
     MPC_DKG_BLAME_BAD_SHARE, MPC_DKG_BLAME_BAD_SHARE, MPC_DKG_BLAME_BAD_DEAL,
     MPC_DKG_BLAME_EQUIVOCATION, MPC_DKG_BLAME_NO_ANSWER, MPC_DKG_BLAME_FALSE_CLAIM,
     0, MPC_DKG_BLAME_NO_ANSWER,
+    /* DEAL signatures are checked only when they become evidence: a dealer
+     * that signs badly but deals consistently is no worse than an honest
+     * one; a second DEAL it did not sign proves nothing (its receivers
+     * count as not having one and get their shares revealed); a member
+     * echoing a pair its dealer never signed counts as echoing nil. */
+    0, 0, 0,
 };
 
 static void set_fault(dkg_h *h, uint32_t p, fault_kind f, uint32_t victim)
@@ -53,6 +63,12 @@ static void set_fault(dkg_h *h, uint32_t p, fault_kind f, uint32_t victim)
         x->withhold_share_from = victim;
         x->no_answer = 1;
         break;
+    case F_BAD_DEAL_SIG: x->bad_deal_sig = 1; break;
+    case F_UNSIGNED_EQUIVOCATION:
+        x->equivocate = 1;
+        x->bad_deal_sig = 1;
+        break;
+    case F_FAKE_ECHO: x->fake_echo_for = victim; break;
     default: break;
     }
 }
@@ -158,6 +174,9 @@ FAULT_TESTS(F_SILENT)
 FAULT_TESTS(F_FALSE_COMPLAINT)
 FAULT_TESTS(F_WITHHOLD_ANSWERED)
 FAULT_TESTS(F_WITHHOLD_UNANSWERED)
+FAULT_TESTS(F_BAD_DEAL_SIG)
+FAULT_TESTS(F_UNSIGNED_EQUIVOCATION)
+FAULT_TESTS(F_FAKE_ECHO)
 
 Test(dkg_faults, other_groups)
 {

@@ -244,10 +244,25 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     buf[1] = 1;
     buf[2] = 42;
     cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
-    /* bad signature */
+    /* A DEAL's signature is not checked on receipt (docs/dkg.md, "Which
+     * signatures are checked"): this forged one, its signature broken, is
+     * kept as peer 1's DEAL (and reported invalid: its proof of possession
+     * is zeros).  A second, different DEAL is checked, because two signed
+     * ones would prove an equivocation: the next forgery, also with a
+     * broken signature, is refused, and peer 1's real DEAL, arriving later,
+     * is kept as the second hash.  Peer 0 then finds the first unsigned,
+     * echoes nil for peer 1 and gets its share revealed: nobody is blamed. */
     memcpy(buf, good.data, n);
     buf[n - 1] ^= 1;
     cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
+    sh_buf forged2;
+    sh_buf_init(&forged2);
+    m.pop_len = 0;
+    cr_assert_eq(mpc_dkg_msg_encode(&forged2, &m, 32, h.sk[1]), 0);
+    m.pop_len = 64;
+    forged2.data[forged2.len - 1] ^= 1;
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, forged2.data, forged2.len), 0);
+    sh_buf_free(&forged2);
     /* oversize: a DEAL header followed by far more than a DEAL may hold */
     size_t big = mpc_dkg_msg_max_len(MPC_DKG_MSG_DEAL, &lim) + 100;
     cr_assert_lt(big, sizeof buf);
@@ -290,6 +305,7 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
         "dkg: truncated message", "dkg: unknown version", "dkg: unknown message type",
         "dkg: bad signature", "dkg: oversize message", "dkg: wrong session",
         "dkg: sender mismatch", "dkg: malformed message", "dkg: share for another party",
+        "dkg: invalid deal", "dkg: equivocating deal",
     };
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         cr_assert_eq(sim_loop_reject_count(h.l, 0, reasons[i]), 1, "%s", reasons[i]);
