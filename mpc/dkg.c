@@ -34,7 +34,13 @@ static int arm_rto(mpc_dkg *k)
     return sh_drv_timer_set(k->d, k->rto_ns, TAG_RTO, &k->rto_timer);
 }
 
-static int queue_one(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
+void dkg_blob_release(dkg_blob *b)
+{
+    if (b != NULL && --b->refs == 0)
+        free(b);
+}
+
+static int queue_one(mpc_dkg *k, sh_peer_id to, dkg_blob *b)
 {
     if (k->n_out == k->cap_out) {
         size_t ncap = k->cap_out ? 2 * k->cap_out : 64;
@@ -44,38 +50,44 @@ static int queue_one(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
         k->out = v;
         k->cap_out = ncap;
     }
-    dkg_out *o = &k->out[k->n_out];
-    o->data = malloc(len);
-    if (o->data == NULL)
-        return SH_ERR_NOMEM;
-    memcpy(o->data, data, len);
-    o->len = len;
+    dkg_out *o = &k->out[k->n_out++];
     o->to = to;
-    o->acked = 0;
-    mpc_dkg_hash(o->digest, data, len);
-    k->n_out++;
-    return sh_drv_send(k->d, to, data, len);
+    o->blob = b;
+    b->refs++;
+    return sh_drv_send(k->d, to, b->data, b->len);
 }
 
 int dkg_send(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
 {
+    if (len < MPC_DKG_SIG_TAIL)
+        return SH_ERR_INTERNAL;             /* every message we send is signed */
+    dkg_blob *b = malloc(sizeof *b + len);
+    if (b == NULL)
+        return SH_ERR_NOMEM;
+    b->refs = 1;                            /* ours until the loop below is done */
+    b->len = len;
+    memcpy(b->data, data, len);
+    uint8_t h[MPC_DKG_HASH_BYTES];
+    mpc_dkg_hash(h, data, len - MPC_DKG_SIG_TAIL);
+    mpc_dkg_ack_digest(b->digest, h, data + len - MPC_DKG_SIG_BYTES);
     int rc = 0;
     if (to != SH_PEER_NONE) {
-        rc = queue_one(k, to, data, len);
+        rc = queue_one(k, to, b);
     } else {
         for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
             if (p != k->d->self && dkg_is_member(k, p))
-                rc = queue_one(k, p, data, len);
+                rc = queue_one(k, p, b);
     }
+    dkg_blob_release(b);
     return rc == 0 ? arm_rto(k) : rc;
 }
 
-static int send_ack(mpc_dkg *k, sh_peer_id to, const uint8_t *msg, size_t len)
+static int send_ack(mpc_dkg *k, sh_peer_id to, const mpc_dkg_msg *m)
 {
     mpc_dkg_msg a;
     memset(&a, 0, sizeof a);
     a.type = MPC_DKG_MSG_ACK;
-    mpc_dkg_hash(a.digest, msg, len);
+    mpc_dkg_ack_digest(a.digest, m->h, m->sig);
     uint8_t *p;
     size_t n;
     int rc = dkg_encode_own(k, &a, &p, &n);
@@ -621,10 +633,9 @@ static int on_ack(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
 {
     for (size_t i = 0; i < k->n_out; i++) {
         dkg_out *o = &k->out[i];
-        if (o->to == from && !o->acked && memcmp(o->digest, m->digest, 32) == 0) {
-            o->acked = 1;
-            free(o->data);
-            o->data = NULL;
+        if (o->to == from && o->blob != NULL && memcmp(o->blob->digest, m->digest, 32) == 0) {
+            dkg_blob_release(o->blob);
+            o->blob = NULL;
         }
     }
     return 0;
@@ -728,7 +739,7 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
         rc = on_ack(k, from, &m);
     else if (sig_needed(&m) && mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, m.h, m.sig) != 0)
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: bad signature");
-    else if ((rc = send_ack(k, from, msg, len)) == 0) {
+    else if ((rc = send_ack(k, from, &m)) == 0) {
         switch (m.type) {
         case MPC_DKG_MSG_DEAL:
             if (k->stage < ST_VIEW || k->peer[from].r1 != NULL)
@@ -763,10 +774,11 @@ static int dkg_on_timer(void *self, sh_timer_id id, uint64_t tag)
         k->rto_timer = SH_TIMER_NONE;
         int rc = 0, pending = 0;
         for (size_t i = 0; i < k->n_out && rc == 0; i++) {
-            if (k->out[i].acked)
+            const dkg_blob *b = k->out[i].blob;
+            if (b == NULL)
                 continue;
             pending = 1;
-            rc = sh_drv_send(k->d, k->out[i].to, k->out[i].data, k->out[i].len);
+            rc = sh_drv_send(k->d, k->out[i].to, b->data, b->len);
         }
         return rc == 0 && pending ? arm_rto(k) : rc;
     }

@@ -65,14 +65,23 @@ typedef struct dkg_peer {
     uint8_t confirm[MPC_DKG_HASH_BYTES];
 } dkg_peer;
 
+/* A message we sent, kept for resending: one copy for all the peers it
+ * went to (a broadcast is one buffer and one digest, not one per peer). */
+typedef struct dkg_blob {
+    size_t refs;              /* dkg_out entries still waiting for an ACK */
+    size_t len;
+    uint8_t digest[MPC_DKG_HASH_BYTES];   /* what its ACK carries */
+    uint8_t data[];
+} dkg_blob;
+
 /* One message in flight to one peer, resent until acknowledged. */
 typedef struct dkg_out {
     sh_peer_id to;
-    uint8_t *data;
-    size_t len;
-    uint8_t digest[MPC_DKG_HASH_BYTES];
-    int acked;
+    dkg_blob *blob;           /* NULL once acknowledged */
 } dkg_out;
+
+/* Drop one reference (an ACK, or the instance freed); NULL-safe. */
+void dkg_blob_release(dkg_blob *b);
 
 /* Secrets, in one wiped block (zk_aligned_alloc). */
 typedef struct dkg_secrets {

@@ -25,6 +25,15 @@ void mpc_dkg_hash(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t *p, size_t len)
     crypto_generichash(out, MPC_DKG_HASH_BYTES, p, len, NULL, 0);
 }
 
+void mpc_dkg_ack_digest(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t h[MPC_DKG_HASH_BYTES],
+                        const uint8_t sig[MPC_DKG_SIG_BYTES])
+{
+    uint8_t in[MPC_DKG_HASH_BYTES + MPC_DKG_SIG_BYTES];
+    memcpy(in, h, MPC_DKG_HASH_BYTES);
+    memcpy(in + MPC_DKG_HASH_BYTES, sig, MPC_DKG_SIG_BYTES);
+    mpc_dkg_hash(out, in, sizeof in);
+}
+
 static void sig_input(uint8_t m[MPC_DKG_SIG_INPUT_BYTES], const uint8_t sid[32],
                       uint32_t type, const uint8_t h[MPC_DKG_HASH_BYTES])
 {

@@ -139,5 +139,11 @@ int mpc_dkg_sig_verify(const uint8_t pk[32], const uint8_t sid[32], uint32_t typ
                        const uint8_t sig[MPC_DKG_SIG_BYTES]) SH_WUR;
 /* BLAKE2b-256 of p[0..len). */
 void mpc_dkg_hash(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t *p, size_t len);
+/* What an ACK of a message carries: BLAKE2b-256(h || sig), h the message's
+ * hash as signed and sig its signature (together they fix every byte of
+ * it, and the receiver has both from decoding, so no second pass over
+ * the message is needed). */
+void mpc_dkg_ack_digest(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t h[MPC_DKG_HASH_BYTES],
+                        const uint8_t sig[MPC_DKG_SIG_BYTES]);
 
 #endif

@@ -226,7 +226,7 @@ void dkg_free(void *self)
     for (uint32_t p = 0; k->blame != NULL && p < k->n_peers; p++)
         dkg_blame_clear(&k->blame[p]);
     for (size_t i = 0; i < k->n_out; i++)
-        free(k->out[i].data);
+        dkg_blob_release(k->out[i].blob);
     free(k->out);
     free(k->peer);
     free(k->blame);
