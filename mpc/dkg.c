@@ -694,7 +694,7 @@ static const char *decode_reason(int rc)
  * (docs/dkg.md, "Which signatures are checked"): an ANSWER, and a VIEW
  * that can become evidence (one with a claim or without some dealer's
  * echo).  A DEAL's is checked when it becomes evidence (a claim, an
- * equivocation, echoes that disagree), a SHARE's when the share is
+ * equivocation, echo entries that matter when round 3 ends), a SHARE's when the share is
  * complained about, a CONFIRM's never. */
 static int sig_needed(const mpc_dkg_msg *m)
 {

@@ -41,7 +41,8 @@ typedef struct dkg_peer {
                                * invalid.  Checked only where it must convince a
                                * third party (docs/dkg.md, "Which signatures are
                                * checked"): the honest run checks none. */
-    int r1_state;             /* 0 none, 1 valid, -1 signed but invalid, 2 valid
+    int r1_state;             /* 0 none, 1 valid, -1 invalid (its signature
+                               * checked only if it becomes evidence), 2 valid
                                * but for the proof of possession (checked with
                                * the others' when round 1 ends) */
     zk_elem *E;               /* valid DEAL: the encryption key (aligned alloc) */
@@ -190,7 +191,7 @@ int dkg_complaint_verify(const mpc_dkg *k, const uint8_t proof[MPC_DKG_DLEQ_BYTE
                          uint32_t from, uint32_t to, const zk_elem *E_from,
                          const zk_elem *E_to, const zk_elem *K) SH_WUR;
 
-/* Check the content of a DEAL from peer `from` (signature already checked):
+/* Check the content of a DEAL from peer `from` (not its signature):
  * 0 and, when not NULL, *E and C[0..t) (the full vector, C_0 = identity in
  * REFRESH) set; SH_ERR_* for an invalid deal. */
 int dkg_deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_elem *C) SH_WUR;
@@ -222,8 +223,9 @@ int dkg_is_member(const mpc_dkg *k, sh_peer_id p);
 /* Round 3: check the shares received (one batched MSM), build our signed
  * VIEW with its claims.  Sets got[] / got_ok[]. */
 int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len) SH_WUR;
-/* Check a received VIEW / ANSWER completely (every embedded message and
- * signature): 0, or the error to reject it with. */
+/* Check a received VIEW / ANSWER: every claim with the messages and
+ * signatures it embeds, an ANSWER's DEAL; not the VIEW's echo entries
+ * (dkg_settle_echoes).  0, or the error to reject it with. */
 int dkg_view_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_WUR;
 int dkg_answer_check(const mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m) SH_WUR;
 /* Round 4: our DEAL again and the shares of the claimants among holders. */

@@ -72,6 +72,7 @@ uint32_t dkg_claimants(const mpc_dkg *k, uint32_t dealer, uint8_t *claim)
 typedef struct judge {
     mpc_dkg *k;
     uint8_t *uh;               /* per dealer: 32-byte unique DEAL hash */
+    const uint8_t **uh_sig;    /* per dealer: a valid signature of it */
     uint8_t *has_uh;
     const uint8_t **body;      /* per dealer: a DEAL with that hash */
     size_t *body_len;
@@ -97,32 +98,20 @@ static int pair_seen(judge *J, uint32_t i, const uint8_t *h, const uint8_t *sig)
     uint8_t *uh = J->uh + 32 * (size_t)i;
     if (!J->has_uh[i]) {
         memcpy(uh, h, 32);
+        J->uh_sig[i] = sig;
         J->has_uh[i] = 1;
         return 0;
     }
     if (memcmp(uh, h, 32) == 0)
         return 0;
-    /* the evidence: both hashes with their signatures (the first pair is
-     * found again by scanning, so only the second needs keeping here).
-     * Every pair but unchecked echo entries was checked on receipt; the
-     * echo entries were checked at the end of round 3 if they disagreed,
-     * so here an unchecked one can only meet an ANSWER's DEAL. */
-    const uint8_t *ev[4] = { uh, NULL, h, sig };
+    /* The evidence: both pairs.  Both are validly signed: a pair from a
+     * claim or an ANSWER was checked on receipt, and echo entries can only
+     * disagree with something about a dealer whose entries mattered, so
+     * they were all checked when round 3 ended (dkg_settle_echoes); the
+     * unchecked entries of the other dealers all carry one hash, and such
+     * a dealer's ANSWER is not taken into account (it has no claimants). */
+    const uint8_t *ev[4] = { uh, J->uh_sig[i], h, sig };
     size_t len[4] = { 32, 64, 32, 64 };
-    sh_peer_id D = k->dealer_peer[i];
-    /* find a valid signature of uh */
-    for (sh_peer_id p = 0; p < k->n_peers && ev[1] == NULL; p++) {
-        const dkg_peer *q = &k->peer[p];
-        if (q->r3 != NULL && q->r3m.view[i].present && memcmp(q->r3m.view[i].h, uh, 32) == 0 &&
-            dkg_pair_ok(k, D, uh, q->r3m.view[i].sig) == 0)
-            ev[1] = q->r3m.view[i].sig;
-    }
-    const dkg_peer *dq = &k->peer[D];
-    if (ev[1] == NULL && dq->r1 != NULL && memcmp(dq->r1_echo.h, uh, 32) == 0 &&
-        dkg_deal_signed(k, D))
-        ev[1] = dq->r1_echo.sig;
-    if (ev[1] == NULL)
-        return blame(k, k->dealer_peer[i], MPC_DKG_BLAME_EQUIVOCATION, 0, NULL, NULL);
     return blame(k, k->dealer_peer[i], MPC_DKG_BLAME_EQUIVOCATION, 4, ev, len);
 }
 
@@ -159,8 +148,10 @@ static int collect_pairs(judge *J, uint32_t i)
             }
         }
     }
+    /* an ANSWER counts only from a dealer with claimants: another one may
+     * have reached some members before they decided and others after */
     const dkg_peer *dq = &k->peer[D];
-    if (rc == 0 && dq->r4 != NULL) {
+    if (rc == 0 && dq->r4 != NULL && k->required[i]) {
         if ((rc = mpc_dkg_msg_decode(&e, dq->r4m.r1, dq->r4m.r1_len, &k->lim)) != 0)
             return rc == SH_ERR_NOMEM ? rc : SH_ERR_INTERNAL;
         rc = pair_seen(J, i, e.h, e.sig);
@@ -182,7 +173,7 @@ static int find_body(judge *J, uint32_t i)
     if (dq->r1 != NULL && (dq->r1_state == 1 || dkg_deal_signed(k, k->dealer_peer[i])))
         note_body(J, i, dq->r1, dq->r1_len, dq->r1_echo.h);
     uint8_t h[32];
-    if (dq->r4 != NULL) {
+    if (dq->r4 != NULL && k->required[i]) {
         mpc_dkg_hash(h, dq->r4m.r1, dq->r4m.r1_len - MPC_DKG_SIG_TAIL);
         note_body(J, i, dq->r4m.r1, dq->r4m.r1_len, h);
     }
@@ -436,7 +427,7 @@ static int share_from(const mpc_dkg *k, uint32_t i, mpc_scalar *s)
     }
     const dkg_peer *dq = &k->peer[k->dealer_peer[i]];
     uint32_t j = k->holder_of[k->d->self];
-    for (uint32_t r = 0; dq->r4 != NULL && r < dq->r4m.n_reveal; r++)
+    for (uint32_t r = 0; k->required[i] && dq->r4 != NULL && r < dq->r4m.n_reveal; r++)
         if (dq->r4m.reveal_idx[r] == j)
             return mpc_scalar_decode(k->g, s, dq->r4m.reveal_share + 32 * (size_t)r);
     return SH_ERR_STATE;
@@ -543,6 +534,7 @@ int dkg_decide(mpc_dkg *k)
     memset(&J, 0, sizeof J);
     J.k = k;
     J.uh = calloc(nd, 32);
+    J.uh_sig = calloc(nd, sizeof *J.uh_sig);
     J.has_uh = calloc(nd, 1);
     J.body = calloc(nd, sizeof *J.body);
     J.body_len = calloc(nd, sizeof *J.body_len);
@@ -551,7 +543,7 @@ int dkg_decide(mpc_dkg *k)
     J.E = zk_aligned_alloc(nd, sizeof *J.E);
     J.claim = calloc(k->n_peers, 1);
     int rc = 0;
-    if (J.uh == NULL || J.has_uh == NULL || J.body == NULL || J.body_len == NULL ||
+    if (J.uh == NULL || J.uh_sig == NULL || J.has_uh == NULL || J.body == NULL || J.body_len == NULL ||
         J.body_ok == NULL || J.C == NULL || J.E == NULL || J.claim == NULL) {
         rc = SH_ERR_NOMEM;
         goto done;
@@ -592,6 +584,7 @@ done:
     for (uint32_t i = 0; J.C != NULL && i < nd; i++)
         mpc_elems_free(J.C[i], k->t);
     free(J.uh);
+    free(J.uh_sig);
     free(J.has_uh);
     free(J.body);
     free(J.body_len);

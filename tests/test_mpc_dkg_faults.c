@@ -26,6 +26,8 @@ typedef enum fault_kind {
     F_BAD_DEAL_SIG,
     F_UNSIGNED_EQUIVOCATION,
     F_FAKE_ECHO,
+    F_BAD_DEAL_SIG_NO_ANSWER,
+    F_UNSIGNED_EQUIVOCATION_NO_ANSWER,
     F_KINDS
 } fault_kind;
 
@@ -33,6 +35,7 @@ static const char *const fault_name[F_KINDS] = {
     "bad share", "bad commitment", "bad pop", "equivocation", "silence",
     "false complaint", "withheld share (answered)", "withheld share (unanswered)",
     "bad DEAL signature", "equivocation with an unsigned second DEAL", "fake echo",
+    "bad DEAL signature, no answer", "equivocation with an unsigned second DEAL, no answer",
 };
 
 static const mpc_dkg_reason fault_reason[F_KINDS] = {
@@ -45,6 +48,11 @@ static const mpc_dkg_reason fault_reason[F_KINDS] = {
      * count as not having one and get their shares revealed); a member
      * echoing a pair its dealer never signed counts as echoing nil. */
     0, 0, 0,
+    /* Consistent DEALs need no answer, whatever their signatures (the
+     * badly signed copies are not treated as missing); the receivers of an
+     * unsigned second DEAL are claimants, and a dealer that leaves them
+     * unanswered is excluded. */
+    0, MPC_DKG_BLAME_NO_ANSWER,
 };
 
 static void set_fault(dkg_h *h, uint32_t p, fault_kind f, uint32_t victim)
@@ -69,6 +77,15 @@ static void set_fault(dkg_h *h, uint32_t p, fault_kind f, uint32_t victim)
         x->bad_deal_sig = 1;
         break;
     case F_FAKE_ECHO: x->fake_echo_for = victim; break;
+    case F_BAD_DEAL_SIG_NO_ANSWER:
+        x->bad_deal_sig = 1;
+        x->no_answer = 1;
+        break;
+    case F_UNSIGNED_EQUIVOCATION_NO_ANSWER:
+        x->equivocate = 1;
+        x->bad_deal_sig = 1;
+        x->no_answer = 1;
+        break;
     default: break;
     }
 }
@@ -141,7 +158,8 @@ static void fault_run(mpc_group_id gid, uint32_t n, uint32_t t, uint64_t bad, fa
             cr_assert_eq(dkg_h_reason(&h, 0, p), fault_reason[f], "%s: peer %u blamed for %d",
                          fault_name[f], p, dkg_h_reason(&h, 0, p));
     cr_assert_geq(nh, t);
-    check_evidence(&h, 0);
+    for (uint32_t i = 0; i < nh; i++)
+        check_evidence(&h, honest[i]);
     dkg_h_check_combine(&h, honest, t, &Y, 1);
     dkg_h_check_combine(&h, honest + (nh - t), t, &Y, 1);
     if (t > 1)
@@ -177,6 +195,8 @@ FAULT_TESTS(F_WITHHOLD_UNANSWERED)
 FAULT_TESTS(F_BAD_DEAL_SIG)
 FAULT_TESTS(F_UNSIGNED_EQUIVOCATION)
 FAULT_TESTS(F_FAKE_ECHO)
+FAULT_TESTS(F_BAD_DEAL_SIG_NO_ANSWER)
+FAULT_TESTS(F_UNSIGNED_EQUIVOCATION_NO_ANSWER)
 
 Test(dkg_faults, other_groups)
 {
