@@ -6,7 +6,8 @@
  *   - nothing crashes or trips a sanitizer; only documented error codes;
  *   - whatever decodes re-encodes (signature copied as is) to exactly the
  *     input bytes, and the decoded hash is that of the signed prefix;
- *   - a decoded message respects every limit (peer ids, counts, order). */
+ *   - a decoded message respects every limit (peer ids, counts, order);
+ *   - a SHARE's root is the fold of its own leaf along its path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,18 @@ static void check(const uint8_t *data, size_t size, const mpc_dkg_limits *lim)
     for (uint32_t i = 1; m.type == MPC_DKG_MSG_ANSWER && i < m.n_reveal; i++)
         if (m.reveal_idx[i - 1] >= m.reveal_idx[i] || m.reveal_idx[i] >= lim->n_holders)
             abort();
+    if (m.type == MPC_DKG_MSG_SHARE) {
+        /* the leaf index and path fit the holders, and the root is the
+         * fold of the SHARE's own leaf */
+        uint8_t leaf[MPC_DKG_HASH_BYTES], root[MPC_DKG_HASH_BYTES];
+        if (m.leaf >= lim->n_holders || m.n_path != mpc_dkg_merkle_depth(lim->n_holders))
+            abort();
+        mpc_dkg_share_leaf(leaf, &m);
+        mpc_dkg_merkle_fold(root, leaf, m.leaf, (const uint8_t(*)[MPC_DKG_HASH_BYTES])m.path,
+                            m.n_path);
+        if (memcmp(root, m.root, sizeof root) != 0 || mpc_dkg_signed_hash(&m) != m.root)
+            abort();
+    }
     uint8_t h[MPC_DKG_HASH_BYTES];
     if (m.type != MPC_DKG_MSG_ACK) {
         if (size < MPC_DKG_SIG_TAIL)

@@ -377,6 +377,20 @@ static int send_shares(mpc_dkg *k)
         memcpy(echo2.sig, dm.sig, 64);
         mpc_dkg_msg_clear(&dm);
     }
+    /* All our SHAREs are built first, then signed together: one signature
+     * over the root of a Merkle tree of their leaves, holder j's at index
+     * j (an empty leaf of zeros for a holder that gets none), and each
+     * SHARE carries the path to the root (docs/dkg.md, "Signatures"). */
+    const uint32_t depth = mpc_dkg_merkle_depth(k->n_holders), L = (uint32_t)1 << depth;
+    mpc_dkg_msg *ms = calloc(k->n_holders, sizeof *ms);
+    uint8_t (*node)[MPC_DKG_HASH_BYTES] = calloc(2 * (size_t)L, MPC_DKG_HASH_BYTES);
+    uint8_t *sent = calloc(k->n_holders, 1);
+    if (ms == NULL || node == NULL || sent == NULL) {
+        free(ms);
+        free(node);
+        free(sent);
+        return SH_ERR_NOMEM;
+    }
     mpc_scalar x, s, one;
     mpc_scalar_one(k->g, &one);
     uint8_t sb[MPC_SCALAR_BYTES];
@@ -395,24 +409,44 @@ static int send_shares(mpc_dkg *k)
             continue;   /* no key to encrypt to: the holder will claim its share */
         if (to == k->faults.bad_share_to)
             mpc_scalar_add(k->g, &s, &s, &one);
-        mpc_dkg_msg m;
-        memset(&m, 0, sizeof m);
-        m.type = MPC_DKG_MSG_SHARE;
-        m.to = to;
-        memcpy(m.E_to, k->peer[to].E->enc, 32);
-        m.deal = alt ? echo2 : me->r1_echo;
+        mpc_dkg_msg *m = &ms[j];
+        m->type = MPC_DKG_MSG_SHARE;
+        memcpy(m->sid, k->sid, MPC_DKG_SID_BYTES);
+        m->from = k->d->self;
+        m->to = to;
+        memcpy(m->E_to, k->peer[to].E->enc, 32);
+        m->deal = alt ? echo2 : me->r1_echo;
         mpc_scalar_encode(k->g, sb, &s);
-        dkg_share_seal(k, m.ct, sb, dkg_pair_key(k, to)->enc, k->d->self, to, k->E_self->enc,
-                       m.E_to);
-        uint8_t *p;
-        size_t n;
-        if ((rc = dkg_encode_own(k, &m, &p, &n)) == 0) {
-            rc = dkg_send(k, to, p, n);
-            free(p);
-        }
+        dkg_share_seal(k, m->ct, sb, dkg_pair_key(k, to)->enc, k->d->self, to, k->E_self->enc,
+                       m->E_to);
+        mpc_dkg_share_leaf(node[L + j], m);
+        sent[j] = 1;
     }
     mpc_scalar_wipe(&s);
     sodium_memzero(sb, sizeof sb);
+    for (uint32_t i = L; rc == 0 && i-- > 1;)
+        mpc_dkg_merkle_node(node[i], node[2 * i], node[2 * i + 1]);
+    uint8_t sig[MPC_DKG_SIG_BYTES];
+    if (rc == 0)
+        mpc_dkg_sign(sig, k->sk, k->sid, MPC_DKG_MSG_SHARE, node[1]);
+    sh_buf b;
+    sh_buf_init(&b);
+    for (uint32_t j = 0; j < k->n_holders && rc == 0; j++) {
+        if (!sent[j])
+            continue;
+        mpc_dkg_msg *m = &ms[j];
+        m->leaf = j;
+        m->n_path = depth;
+        for (uint32_t l = 0; l < depth; l++)
+            memcpy(m->path[l], node[((L + j) >> l) ^ 1], MPC_DKG_HASH_BYTES);
+        memcpy(m->sig, sig, sizeof sig);
+        if ((rc = mpc_dkg_msg_encode(&b, m, k->eb, NULL)) == 0)
+            rc = dkg_send(k, m->to, b.data, b.len);
+    }
+    sh_buf_free(&b);
+    free(ms);
+    free(node);
+    free(sent);
     return rc;
 }
 
@@ -737,7 +771,8 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: sender mismatch");
     else if (m.type == MPC_DKG_MSG_ACK)
         rc = on_ack(k, from, &m);
-    else if (sig_needed(&m) && mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, m.h, m.sig) != 0)
+    else if (sig_needed(&m) &&
+             mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, mpc_dkg_signed_hash(&m), m.sig) != 0)
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: bad signature");
     else if ((rc = send_ack(k, from, &m)) == 0) {
         switch (m.type) {

@@ -336,7 +336,7 @@ int dkg_embedded_decode(const mpc_dkg *k, mpc_dkg_msg *m, const uint8_t *p, size
     else if (sodium_memcmp(m->sid, k->sid, MPC_DKG_SID_BYTES) != 0)
         rc = SH_ERR_VERIFY;
     else
-        rc = mpc_dkg_sig_verify(k->pk[from], k->sid, type, m->h, m->sig);
+        rc = mpc_dkg_sig_verify(k->pk[from], k->sid, type, mpc_dkg_signed_hash(m), m->sig);
     if (rc != 0)
         mpc_dkg_msg_clear(m);
     return rc;

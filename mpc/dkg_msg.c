@@ -12,7 +12,7 @@
 
 /* Field counts after [version, type]. */
 #define NF_DEAL 7       /* sid from E commit pop hints sig */
-#define NF_SHARE 7      /* sid from to E_to [h sig] ct sig */
+#define NF_SHARE 9      /* sid from to E_to [h sig] ct leaf path sig */
 #define NF_VIEW 5       /* sid from view claims sig */
 #define NF_ANSWER 5     /* sid from r1 reveals sig */
 #define NF_CONFIRM 4    /* sid from outcome sig */
@@ -23,6 +23,74 @@
 void mpc_dkg_hash(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t *p, size_t len)
 {
     crypto_generichash(out, MPC_DKG_HASH_BYTES, p, len, NULL, 0);
+}
+
+uint32_t mpc_dkg_merkle_depth(uint32_t n)
+{
+    uint32_t d = 0;
+    while (d < 31 && ((uint32_t)1 << d) < n)
+        d++;
+    return d;
+}
+
+static void put_u32be(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+void mpc_dkg_share_leaf(uint8_t out[MPC_DKG_HASH_BYTES], const mpc_dkg_msg *m)
+{
+    static const char tag[] = "shroud-dkg-share-leaf-v1";
+    uint8_t in[sizeof tag - 1 + 32 + 4 + 4 + MPC_DKG_KEY_BYTES + MPC_DKG_HASH_BYTES +
+               MPC_DKG_SIG_BYTES + MPC_DKG_CT_BYTES], *p = in;
+    memcpy(p, tag, sizeof tag - 1);
+    p += sizeof tag - 1;
+    memcpy(p, m->sid, 32);
+    p += 32;
+    put_u32be(p, m->from);
+    put_u32be(p + 4, m->to);
+    p += 8;
+    memcpy(p, m->E_to, MPC_DKG_KEY_BYTES);
+    p += MPC_DKG_KEY_BYTES;
+    memcpy(p, m->deal.h, MPC_DKG_HASH_BYTES);
+    p += MPC_DKG_HASH_BYTES;
+    memcpy(p, m->deal.sig, MPC_DKG_SIG_BYTES);
+    p += MPC_DKG_SIG_BYTES;
+    memcpy(p, m->ct, MPC_DKG_CT_BYTES);
+    mpc_dkg_hash(out, in, sizeof in);
+}
+
+void mpc_dkg_merkle_node(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t left[MPC_DKG_HASH_BYTES],
+                         const uint8_t right[MPC_DKG_HASH_BYTES])
+{
+    static const char tag[] = "shroud-dkg-share-node-v1";
+    uint8_t in[sizeof tag - 1 + 2 * MPC_DKG_HASH_BYTES];
+    memcpy(in, tag, sizeof tag - 1);
+    memcpy(in + sizeof tag - 1, left, MPC_DKG_HASH_BYTES);
+    memcpy(in + sizeof tag - 1 + MPC_DKG_HASH_BYTES, right, MPC_DKG_HASH_BYTES);
+    mpc_dkg_hash(out, in, sizeof in);
+}
+
+void mpc_dkg_merkle_fold(uint8_t root[MPC_DKG_HASH_BYTES], const uint8_t leaf[MPC_DKG_HASH_BYTES],
+                         uint32_t idx, const uint8_t (*path)[MPC_DKG_HASH_BYTES], uint32_t depth)
+{
+    uint8_t cur[MPC_DKG_HASH_BYTES];
+    memcpy(cur, leaf, sizeof cur);
+    for (uint32_t l = 0; l < depth; l++) {
+        if (idx >> l & 1)
+            mpc_dkg_merkle_node(cur, path[l], cur);
+        else
+            mpc_dkg_merkle_node(cur, cur, path[l]);
+    }
+    memcpy(root, cur, sizeof cur);
+}
+
+const uint8_t *mpc_dkg_signed_hash(const mpc_dkg_msg *m)
+{
+    return m->type == MPC_DKG_MSG_SHARE ? m->root : m->h;
 }
 
 void mpc_dkg_ack_digest(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t h[MPC_DKG_HASH_BYTES],
@@ -76,16 +144,17 @@ static size_t deal_max(const mpc_dkg_limits *lim)
            BIN((size_t)lim->max_commit * lim->hint_bytes);
 }
 
-static size_t share_max(void)
+static size_t share_max(const mpc_dkg_limits *lim)
 {
-    return COMMON + U32 + BIN(MPC_DKG_KEY_BYTES) + ECHO_MAX + BIN(MPC_DKG_CT_BYTES);
+    return COMMON + U32 + BIN(MPC_DKG_KEY_BYTES) + ECHO_MAX + BIN(MPC_DKG_CT_BYTES) + U32 +
+           HDR + (size_t)mpc_dkg_merkle_depth(lim->n_holders) * BIN(MPC_DKG_HASH_BYTES);
 }
 
 size_t mpc_dkg_msg_max_len(uint32_t type, const mpc_dkg_limits *lim)
 {
     if (lim == NULL)
         return 0;
-    size_t d = deal_max(lim), s = share_max();
+    size_t d = deal_max(lim), s = share_max(lim);
     switch (type) {
     case MPC_DKG_MSG_DEAL:
         return d;
@@ -209,6 +278,12 @@ int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes, const uin
         m->deal.present = 1;
         put_echo(&w, &m->deal);
         sh_mp_put_bin(&w, m->ct, sizeof m->ct);
+        if (m->n_path > MPC_DKG_MERKLE_MAX)
+            return SH_ERR_ARG;
+        sh_mp_put_uint(&w, m->leaf);
+        sh_mp_put_array(&w, m->n_path);
+        for (uint32_t i = 0; i < m->n_path; i++)
+            sh_mp_put_bin(&w, m->path[i], MPC_DKG_HASH_BYTES);
         break;
     case MPC_DKG_MSG_VIEW:
         sh_mp_put_array(&w, m->n_view);
@@ -238,8 +313,13 @@ int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes, const uin
     if (rc != 0 || m->type == MPC_DKG_MSG_ACK)
         return rc;
     mpc_dkg_hash(m->h, out->data, out->len);
+    if (m->type == MPC_DKG_MSG_SHARE) {
+        uint8_t leaf[MPC_DKG_HASH_BYTES];
+        mpc_dkg_share_leaf(leaf, m);
+        mpc_dkg_merkle_fold(m->root, leaf, m->leaf, (const uint8_t(*)[32])m->path, m->n_path);
+    }
     if (sk != NULL)
-        mpc_dkg_sign(m->sig, sk, m->sid, m->type, m->h);
+        mpc_dkg_sign(m->sig, sk, m->sid, m->type, mpc_dkg_signed_hash(m));
     sh_mp_put_bin(&w, m->sig, sizeof m->sig);
     return sh_mp_writer_finish(&w);
 }
@@ -347,7 +427,20 @@ static int decode_share(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)
         return rc;
     if (!m->deal.present)
         return SH_ERR_TYPE;
-    return sh_mp_get_bin_exact(f, m->ct, sizeof m->ct);
+    sh_mp_arr a;
+    uint32_t depth = mpc_dkg_merkle_depth(lim->n_holders);
+    if ((rc = sh_mp_get_bin_exact(f, m->ct, sizeof m->ct)) != 0 ||
+        (rc = get_u32(f, lim->n_holders, &m->leaf)) != 0 ||
+        (rc = sh_mp_get_array(f, depth, depth, &a)) != 0)
+        return rc;
+    m->n_path = depth;
+    for (uint32_t i = 0; i < depth; i++)
+        if ((rc = sh_mp_get_bin_exact(&a, m->path[i], MPC_DKG_HASH_BYTES)) != 0)
+            return rc;
+    uint8_t leaf[MPC_DKG_HASH_BYTES];
+    mpc_dkg_share_leaf(leaf, m);        /* sid and from are decoded already */
+    mpc_dkg_merkle_fold(m->root, leaf, m->leaf, (const uint8_t(*)[32])m->path, depth);
+    return 0;
 }
 
 static int decode_claim(mpc_dkg_claim *c, sh_mp_arr *f, const mpc_dkg_limits *lim)
@@ -367,7 +460,7 @@ static int decode_claim(mpc_dkg_claim *c, sh_mp_arr *f, const mpc_dkg_limits *li
         break;
     case MPC_DKG_CLAIM_BAD_SHARE:
         if ((rc = sh_mp_get_bin(&a, dmax, &c->r1, &c->r1_len)) != 0 ||
-            (rc = sh_mp_get_bin(&a, share_max(), &c->r2, &c->r2_len)) != 0 ||
+            (rc = sh_mp_get_bin(&a, share_max(lim), &c->r2, &c->r2_len)) != 0 ||
             (rc = sh_mp_get_bin_exact(&a, c->K, sizeof c->K)) != 0 ||
             (rc = sh_mp_get_bin_exact(&a, c->dleq, sizeof c->dleq)) != 0)
             return rc;

@@ -9,6 +9,10 @@
  *     h = BLAKE2b-256(the message bytes without their last 66 bytes).
  * ACK is the one unsigned message.  Signing h rather than the bytes lets a
  * (h, sig) pair of a DEAL travel alone as an echo and as evidence.
+ * SHAREs are the exception: a dealer signs all of its SHAREs at once, as
+ * the root of a Merkle tree over their leaf hashes (one per holder), and
+ * each SHARE carries its leaf index and the path to that root; its
+ * signature is over the root (mpc_dkg_signed_hash).
  *
  * Decoding checks the size limit of the type before parsing, then every
  * field's type, length and range against mpc_dkg_limits; it does not check
@@ -47,6 +51,7 @@
 #define MPC_DKG_DLEQ_BYTES 96
 #define MPC_DKG_POP_MAX (MPC_ELEM_MAX_BYTES + MPC_SCALAR_BYTES)
 #define MPC_DKG_SIG_INPUT_BYTES (17 + 32 + 1 + 32)
+#define MPC_DKG_MERKLE_MAX 10               /* path length for MPC_MAX_PARTIES holders */
 
 /* What a receiver knows before decoding: sizes and counts of the session. */
 typedef struct mpc_dkg_limits {
@@ -97,6 +102,10 @@ typedef struct mpc_dkg_msg {
     uint8_t E_to[MPC_DKG_KEY_BYTES];
     mpc_dkg_echo deal;          /* the dealer's own signed DEAL hash (present) */
     uint8_t ct[MPC_DKG_CT_BYTES];
+    uint32_t leaf;              /* the holder index: its place in the dealer's tree */
+    uint32_t n_path;            /* mpc_dkg_merkle_depth(n_holders) */
+    uint8_t path[MPC_DKG_MERKLE_MAX][MPC_DKG_HASH_BYTES];   /* siblings, leaf level first */
+    uint8_t root[MPC_DKG_HASH_BYTES];   /* decode (and signed encode): what sig signs */
     /* VIEW */
     uint32_t n_view;
     mpc_dkg_echo *view;         /* owned */
@@ -125,8 +134,10 @@ void mpc_dkg_msg_clear(mpc_dkg_msg *m);
 
 /* Append the encoding of m to out (which is reset first).  Signed types
  * are signed with sk (64-byte libsodium Ed25519 key) unless sk is NULL, in
- * which case m->sig is written as is (for tests that forge messages); m->h
- * receives the hash.  SH_ERR_ARG for an unknown type, SH_ERR_NOMEM. */
+ * which case m->sig is written as is (for tests that forge messages, and
+ * for SHAREs signed together); m->h receives the hash.  A SHARE is written
+ * with m->leaf and m->path[0..n_path), and signed (with sk) over the root
+ * they give, which m->root receives.  SH_ERR_ARG for an unknown type, SH_ERR_NOMEM. */
 int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes,
                        const uint8_t *sk) SH_WUR;
 
@@ -139,6 +150,23 @@ int mpc_dkg_sig_verify(const uint8_t pk[32], const uint8_t sid[32], uint32_t typ
                        const uint8_t sig[MPC_DKG_SIG_BYTES]) SH_WUR;
 /* BLAKE2b-256 of p[0..len). */
 void mpc_dkg_hash(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t *p, size_t len);
+
+/* ---- the SHAREs' Merkle tree (docs/dkg.md, "Signatures") ---------------- */
+
+/* The smallest d with 2^d >= n (0 for n <= 1): the path length. */
+uint32_t mpc_dkg_merkle_depth(uint32_t n);
+/* A SHARE's leaf: BLAKE2b-256("shroud-dkg-share-leaf-v1" || sid ||
+ * u32be(from) || u32be(to) || E_to || deal.h || deal.sig || ct). */
+void mpc_dkg_share_leaf(uint8_t out[MPC_DKG_HASH_BYTES], const mpc_dkg_msg *m);
+/* An inner node: BLAKE2b-256("shroud-dkg-share-node-v1" || left || right). */
+void mpc_dkg_merkle_node(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t left[MPC_DKG_HASH_BYTES],
+                         const uint8_t right[MPC_DKG_HASH_BYTES]);
+/* The root above `leaf` at index idx with the siblings path[0..depth). */
+void mpc_dkg_merkle_fold(uint8_t root[MPC_DKG_HASH_BYTES], const uint8_t leaf[MPC_DKG_HASH_BYTES],
+                         uint32_t idx, const uint8_t (*path)[MPC_DKG_HASH_BYTES], uint32_t depth);
+/* What m's signature signs: the tree's root for a SHARE, h otherwise
+ * (both set by decoding). */
+const uint8_t *mpc_dkg_signed_hash(const mpc_dkg_msg *m);
 /* What an ACK of a message carries: BLAKE2b-256(h || sig), h the message's
  * hash as signed and sig its signature (together they fix every byte of
  * it, and the receiver has both from decoding, so no second pass over

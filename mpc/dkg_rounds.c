@@ -221,7 +221,7 @@ int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
          * checked on receipt) and the DEAL pair it names must hold, or the
          * share counts as missing. */
         if (st[i] == SH_BAD &&
-            (mpc_dkg_sig_verify(k->pk[D], k->sid, MPC_DKG_MSG_SHARE, q->r2m.h, q->r2m.sig) != 0 ||
+            (mpc_dkg_sig_verify(k->pk[D], k->sid, MPC_DKG_MSG_SHARE, q->r2m.root, q->r2m.sig) != 0 ||
              dkg_pair_ok(k, D, q->r2m.deal.h, q->r2m.deal.sig) != 0))
             st[i] = SH_MISSING;
         mpc_dkg_claim *c = &m.claims[m.n_claims];

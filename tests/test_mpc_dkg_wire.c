@@ -38,7 +38,7 @@ static void round_trip(mpc_dkg_msg *m, const uint8_t *sk, const mpc_dkg_limits *
     cr_assert_eq(d.from, m->from);
     if (m->type != MPC_DKG_MSG_ACK) {
         cr_assert(memcmp(d.h, m->h, 32) == 0);
-        cr_assert_eq(mpc_dkg_sig_verify(sk + 32, d.sid, d.type, d.h, d.sig), 0);
+        cr_assert_eq(mpc_dkg_sig_verify(sk + 32, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
     }
     cr_assert_eq(mpc_dkg_msg_encode(&b, &d, lim->elem_bytes, NULL), 0);
     cr_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
@@ -129,7 +129,28 @@ Test(dkg_wire, codec_round_trips)
     memset(&m, 0, sizeof m);
     m.type = MPC_DKG_MSG_SHARE;
     m.to = 2;
+    m.leaf = 1;
+    m.n_path = mpc_dkg_merkle_depth(lim.n_holders);
+    cr_assert_eq(m.n_path, 3);
+    memset(m.path, 5, sizeof m.path);
     round_trip(&m, sk, &lim);
+    {
+        /* a path of another length, a leaf index out of range: refused */
+        sh_buf b;
+        sh_buf_init(&b);
+        mpc_dkg_msg d;
+        for (uint32_t np = 0; np <= 4; np++) {
+            m.n_path = np;
+            cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+            cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim) == 0, np == 3, "path %u", np);
+            if (np == 3)
+                mpc_dkg_msg_clear(&d);
+        }
+        m.leaf = 5;
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+        cr_assert_neq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        sh_buf_free(&b);
+    }
 
     mpc_dkg_echo view[5];
     mpc_dkg_claim claims[4];
@@ -286,6 +307,8 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     m.type = MPC_DKG_MSG_SHARE;
     m.from = 1;
     m.to = 3;
+    m.leaf = 3;
+    m.n_path = mpc_dkg_merkle_depth(5);
     memcpy(m.sid, h.cfg.sid, 32);
     cr_assert_eq(mpc_dkg_msg_encode(&other, &m, 32, h.sk[1]), 0);
     cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, other.data, other.len), 0);
@@ -436,4 +459,91 @@ Test(dkg_wire, runs_are_reproducible_from_the_seed)
     free(a);
     free(b);
     free(c);
+}
+
+/* A dealer's SHAREs signed together: every one of five SHAREs, with its
+ * own path, verifies against the one signature; a changed path byte, a
+ * changed leaf index, a changed ciphertext or another holder's path does
+ * not.  Also the tree by hand for two leaves. */
+Test(dkg_wire, shares_signed_together)
+{
+    cr_assert(sodium_init() >= 0);
+    uint8_t pk[32], sk[64];
+    crypto_sign_keypair(pk, sk);
+    mpc_dkg_limits lim = limits(32, 5, 3);
+    const uint32_t n = 5, depth = mpc_dkg_merkle_depth(n), L = 1u << depth;
+    cr_assert_eq(depth, 3);
+    cr_assert_eq(mpc_dkg_merkle_depth(1), 0);
+    cr_assert_eq(mpc_dkg_merkle_depth(2), 1);
+    cr_assert_eq(mpc_dkg_merkle_depth(1024), 10);
+    mpc_dkg_msg m[5];
+    uint8_t node[16][32];
+    memset(node, 0, sizeof node);
+    for (uint32_t j = 0; j < n; j++) {
+        memset(&m[j], 0, sizeof m[j]);
+        m[j].type = MPC_DKG_MSG_SHARE;
+        m[j].from = 0;
+        m[j].to = j;
+        memset(m[j].sid, 7, 32);
+        memset(m[j].E_to, (int)j, 32);
+        m[j].deal.present = 1;
+        memset(m[j].ct, (int)(40 + j), sizeof m[j].ct);
+        mpc_dkg_share_leaf(node[L + j], &m[j]);
+    }
+    for (uint32_t i = L; i-- > 1;)
+        mpc_dkg_merkle_node(node[i], node[2 * i], node[2 * i + 1]);
+    uint8_t sig[64];
+    mpc_dkg_sign(sig, sk, m[0].sid, MPC_DKG_MSG_SHARE, node[1]);
+    sh_buf b;
+    sh_buf_init(&b);
+    for (uint32_t j = 0; j < n; j++) {
+        m[j].leaf = j;
+        m[j].n_path = depth;
+        for (uint32_t l = 0; l < depth; l++)
+            memcpy(m[j].path[l], node[((L + j) >> l) ^ 1], 32);
+        memcpy(m[j].sig, sig, 64);
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &m[j], 32, NULL), 0);
+        mpc_dkg_msg d;
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_arr_eq(d.root, node[1], 32);
+        cr_assert_eq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        cr_assert_neq(memcmp(d.h, d.root, 32), 0, "h is the message's hash, not the root");
+        mpc_dkg_msg_clear(&d);
+        /* tampering anywhere the leaf or the path covers breaks it */
+        mpc_dkg_msg t = m[j];
+        t.path[depth - 1][0] ^= 1;
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &t, 32, NULL), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_neq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        mpc_dkg_msg_clear(&d);
+        t = m[j];
+        t.leaf = (j + 1) % n;
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &t, 32, NULL), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_neq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        mpc_dkg_msg_clear(&d);
+        t = m[j];
+        t.ct[0] ^= 1;
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &t, 32, NULL), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_neq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        mpc_dkg_msg_clear(&d);
+        t = m[j];
+        memcpy(t.path, m[(j + 1) % n].path, sizeof t.path);
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &t, 32, NULL), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_neq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        mpc_dkg_msg_clear(&d);
+    }
+    sh_buf_free(&b);
+
+    /* two leaves by hand: root = BLAKE2b-256("shroud-dkg-share-node-v1" || l0 || l1) */
+    uint8_t in[24 + 64], want[32], got[32];
+    memcpy(in, "shroud-dkg-share-node-v1", 24);
+    memcpy(in + 24, node[L], 32);
+    memcpy(in + 56, node[L + 1], 32);
+    crypto_generichash(want, 32, in, sizeof in, NULL, 0);
+    const uint8_t (*p1)[32] = (const uint8_t(*)[32])node[L + 1];
+    mpc_dkg_merkle_fold(got, node[L], 0, p1, 1);
+    cr_assert_arr_eq(got, want, 32);
 }
