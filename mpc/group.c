@@ -376,28 +376,6 @@ int mpc_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, si
     return g->ops->elem_sum(g, out, p, n);
 }
 
-void mpc_points_horner(zk_point *out, const zk_point *C0, size_t stride, uint32_t t,
-                       uint32_t v)
-{
-    const unsigned char *base = (const unsigned char *)C0;
-#define HORNER_C(j) ((const zk_point *)(const void *)(base + (size_t)(j) * stride))
-    int top = 31;
-    while (!(v >> top & 1))
-        top--;
-    zk_point acc = *HORNER_C(t - 1), mult;
-    for (uint32_t j = t - 1; j-- > 0;) {
-        mult = acc;
-        for (int b = top - 1; b >= 0; b--) {
-            zk_point_dbl(&acc, &acc);
-            if (v >> b & 1)
-                zk_point_add(&acc, &acc, &mult);
-        }
-        zk_point_add(&acc, &acc, HORNER_C(j));
-    }
-#undef HORNER_C
-    *out = acc;
-}
-
 /* ---- arrays ----------------------------------------------------------- */
 
 mpc_scalar *mpc_scalars_alloc(size_t n)

@@ -437,12 +437,18 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
     const int scale_first = nx >= t;
     for (uint32_t j = 0; j < t && rc == SH_OK && scale_first; j++)
         rc = e_div8(&P[j]);
+    zk_point *R = rc == SH_OK ? zk_points_alloc(nx ? nx : 1) : NULL;
+    if (rc == SH_OK && R == NULL)
+        rc = SH_ERR_NOMEM;
+    if (rc == SH_OK)
+        rc = zk_points_horner(R, P, t, xs, nx);
     for (size_t i = 0; i < nx && rc == SH_OK; i++) {
-        mpc_points_horner(&r, P, sizeof *P, t, xs[i]);
+        r = R[i];
         if (scale_first || (rc = e_div8(&r)) == SH_OK)
             e_from_zk(&out[i], &r);
     }
     free(P);                       /* public points: nothing to wipe */
+    free(R);
     return rc;
 }
 

@@ -94,14 +94,6 @@ extern const mpc_group_ops mpc_ristretto255_ops;
 extern const mpc_group_ops mpc_ed25519_ops;
 extern const mpc_group_ops mpc_secp256k1_ops;
 
-/* out = sum_j v^j C_j by Horner's rule with a double-and-add by v (t >= 1,
- * v >= 1), where C_j is the zk_point at byte offset j * stride from C0:
- * about t * (log2 v + popcount v) additions, several times cheaper than
- * an MSM with the full-length powers v^j when v is a small identifier and
- * additions are cheap (libdecaf).  Variable time: public inputs only. */
-void mpc_points_horner(zk_point *out, const zk_point *C0, size_t stride, uint32_t t,
-                       uint32_t v);
-
 /* ---- constant-time byte helpers shared by the byte-encoded backends ---- */
 
 /* 0xff if flag (0 or 1) is 1, 0x00 if it is 0; no branch. */

@@ -264,15 +264,25 @@ static int r_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
     return SH_OK;
 }
 
+/* zk_points_horner wants packed points (mpc_elem has a larger stride):
+ * the coefficients are copied in, the results out. */
 static int r_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                                   uint32_t t, const uint32_t *xs, size_t nx)
 {
     (void)g;
-    for (size_t i = 0; i < nx; i++) {
-        mpc_points_horner(&out[i].u.r, &C[0].u.r, sizeof *C, t, xs[i]);
+    zk_point *P = zk_points_alloc(t), *R = zk_points_alloc(nx ? nx : 1);
+    int rc = P == NULL || R == NULL ? SH_ERR_NOMEM : SH_OK;
+    for (uint32_t j = 0; j < t && rc == SH_OK; j++)
+        P[j] = C[j].u.r;
+    if (rc == SH_OK)
+        rc = zk_points_horner(R, P, t, xs, nx);
+    for (size_t i = 0; i < nx && rc == SH_OK; i++) {
+        out[i].u.r = R[i];
         out[i].inf = 0;
     }
-    return SH_OK;
+    free(P);                       /* public points: nothing to wipe */
+    free(R);
+    return rc;
 }
 
 static int r_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n)

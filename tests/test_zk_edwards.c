@@ -194,3 +194,84 @@ Test(edwards, strided_mixed_batches_convert_in_place)
     free(pts);
     free(nl);
 }
+
+/* Horner's rule by the plain way: zk_point_dbl and zk_point_add by the
+ * bits of v, then the next coefficient. */
+static void horner_plain(zk_point *out, const zk_point *C, uint32_t t, uint32_t v)
+{
+    int top = 31;
+    while (!(v >> top & 1))
+        top--;
+    zk_point acc = C[t - 1], mult;
+    for (uint32_t k = t - 1; k-- > 0;) {
+        mult = acc;
+        for (int b = top - 1; b >= 0; b--) {
+            zk_point_dbl(&acc, &acc);
+            if (v >> b & 1)
+                zk_point_add(&acc, &acc, &mult);
+        }
+        zk_point_add(&acc, &acc, &C[k]);
+    }
+    *out = acc;
+}
+
+static void check_horner(const zk_point *C, uint32_t t, uint32_t v)
+{
+    zk_niels *n = malloc(t * sizeof *n);
+    cr_assert_not_null(n);
+    cr_assert_eq(zk_niels_from_points(n, C, t, 1), 0);
+    zk_point got, want;
+    zk_edwards_horner(&got, n, t, v);
+    horner_plain(&want, C, t, v);
+    check_same(&got, &want);
+    free(n);
+}
+
+/* Every v up to 300 (every non-adjacent form shape: runs of ones, a top
+ * digit that carries, v = 1) and some large ones, for 1 to 12 affine,
+ * projective and identity coefficients. */
+Test(edwards, horner_matches_doublings_and_additions)
+{
+    zk_point C[12];
+    for (uint32_t t = 1; t <= 12; t++) {
+        for (uint32_t i = 0; i < t; i++) {
+            if (i % 3 == 0)
+                affine_point(&C[i]);
+            else if (i % 3 == 1)
+                projective_point(&C[i]);
+            else
+                zk_point_identity(&C[i]);
+        }
+        for (uint32_t v = 1; v <= (t <= 3 ? 300u : 40u); v++)
+            check_horner(C, t, v);
+        static const uint32_t big[] = { 0x7fff, 0x8000, 0xffff, 0x10000, 0x5555, 0xaaaa,
+                                        0x7fffffff, 0x40000001 };
+        for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+            check_horner(C, t, big[i]);
+    }
+}
+
+/* Results at the identity along the way: C = (-vP, P) gives v P - v P = 0
+ * at the end, and an all-identity polynomial stays the identity. */
+Test(edwards, horner_through_the_identity)
+{
+    zk_point C[3], P, vP;
+    for (uint32_t v = 1; v <= 70; v++) {
+        affine_point(&P);
+        zk_scalar s;
+        zk_scalar_from_u64(&s, v);
+        zk_point_mul(&vP, &P, &s);
+        zk_point_neg(&C[0], &vP);
+        C[1] = P;
+        check_horner(C, 2, v);
+        zk_point got;
+        zk_niels n[2];
+        cr_assert_eq(zk_niels_from_points(n, C, 2, 1), 0);
+        zk_edwards_horner(&got, n, 2, v);
+        cr_assert(zk_point_is_identity(&got), "v = %u", v);
+        zk_point_identity(&C[0]);
+        zk_point_identity(&C[1]);
+        zk_point_identity(&C[2]);
+        check_horner(C, 3, v);
+    }
+}

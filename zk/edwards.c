@@ -1,4 +1,5 @@
-/* zk/edwards.c -- Niels form and mixed addition on libdecaf's points.
+/* zk/edwards.c -- Niels form, mixed addition, doubling and Horner's rule on
+ * libdecaf's points.
  *
  * libdecaf 1.0's ristretto255 points are (x, y, z, t) on its internal
  * twisted Edwards curve, each coordinate a gf_25519_s whose first five
@@ -83,19 +84,68 @@ int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t st
     return SH_OK;
 }
 
-void zk_point_add_niels(zk_point *pt, const zk_niels *q, int negative)
+/* p = 2p: dbl-2008-hwcd for a = -1 (libdecaf's internal curve, as its
+ * point_add above):
+ *   A = x^2   B = y^2   C = 2 z^2   E = (x + y)^2 - A - B   G = B - A
+ *   F = G - C   H = -(A + B)
+ *   x3 = E F   y3 = G H   z3 = F G   t3 = E H
+ * t3 only when want_t (a doubling followed by a doubling never reads t). */
+static void edw_dbl(struct decaf_255_point_s *p, int want_t)
 {
-    struct decaf_255_point_s *p = &pt->v;
+    uint64_t a[5], b[5], c[5], e[5], f[5], g[5], h[5], s[5];
+    gf_25519_sqr(a, p->x->limb);
+    gf_25519_sqr(b, p->y->limb);
+    gf_25519_sqr(s, p->z->limb);
+    fe_add(c, s, s);
+    fe_add(s, p->x->limb, p->y->limb);
+    gf_25519_sqr(e, s);
+    fe_add(s, a, b);                    /* A + B, limbs below 2^53 */
+    fe_sub(e, e, s);
+    fe_weak_reduce(e);
+    fe_sub(g, b, a);
+    fe_weak_reduce(g);
+    fe_sub(f, g, c);
+    fe_sub(h, FE_ZERO, s);
+    gf_25519_mul(p->x->limb, e, f);
+    gf_25519_mul(p->y->limb, g, h);
+    gf_25519_mul(p->z->limb, f, g);
+    if (want_t)
+        gf_25519_mul(p->t->limb, e, h);
+}
+
+/* A point cached for repeated additions: y - x, y + x, 2 d' t, 2 z. */
+typedef struct edw_cached {
+    uint64_t ymx[5], ypx[5], t2d[5], z2[5];
+} edw_cached;
+
+static void edw_cache(edw_cached *c, const struct decaf_255_point_s *p)
+{
+    fe_sub(c->ymx, p->y->limb, p->x->limb);
+    fe_weak_reduce(c->ymx);
+    fe_add(c->ypx, p->y->limb, p->x->limb);
+    fe_weak_reduce(c->ypx);
+    gf_25519_mulw_unsigned(c->t2d, p->t->limb, EDW_2D);
+    fe_add(c->z2, p->z->limb, p->z->limb);
+}
+
+/* p += q or p -= q (libdecaf's point_add) for q given by y - x, y + x,
+ * 2 d' t and 2 z, or z = 1 when z2 is NULL (the Niels form). */
+static void edw_add(struct decaf_255_point_s *p, const uint64_t *ymx, const uint64_t *ypx,
+                    const uint64_t *t2d, const uint64_t *z2, int negative)
+{
     /* -q is (y + x, y - x, -2 d' t): the first two swap, C changes sign. */
-    const uint64_t *qm = negative ? q->ypx.limb : q->ymx.limb;
-    const uint64_t *qp = negative ? q->ymx.limb : q->ypx.limb;
+    const uint64_t *qm = negative ? ypx : ymx;
+    const uint64_t *qp = negative ? ymx : ypx;
     uint64_t s[5], a[5], b[5], c[5], d[5], e[5], f[5], g[5], h[5];
     fe_sub(s, p->y->limb, p->x->limb);
     gf_25519_mul(a, s, qm);                       /* A */
     fe_add(s, p->y->limb, p->x->limb);
     gf_25519_mul(b, s, qp);                       /* B */
-    gf_25519_mul(c, p->t->limb, q->t2d.limb);     /* C, or -C */
-    fe_add(d, p->z->limb, p->z->limb);            /* D */
+    gf_25519_mul(c, p->t->limb, t2d);             /* C, or -C */
+    if (z2 != NULL)
+        gf_25519_mul(d, p->z->limb, z2);          /* D */
+    else
+        fe_add(d, p->z->limb, p->z->limb);
     fe_sub(e, b, a);
     fe_add(h, b, a);
     if (negative) {
@@ -109,4 +159,61 @@ void zk_point_add_niels(zk_point *pt, const zk_niels *q, int negative)
     gf_25519_mul(p->y->limb, f, h);
     gf_25519_mul(p->z->limb, f, g);
     gf_25519_mul(p->t->limb, h, e);
+}
+
+void zk_edwards_horner(zk_point *out, const zk_niels *C, uint32_t t, uint32_t v)
+{
+    /* v's non-adjacent form, most significant digit first: naf[0] = 1 */
+    int8_t naf[34];
+    int nd = 0;
+    for (uint64_t x = v; x != 0; x >>= 1) {
+        int8_t d = 0;
+        if (x & 1) {
+            d = (x & 3) == 3 ? -1 : 1;
+            x = d < 0 ? x + 1 : x - 1;
+        }
+        naf[nd++] = d;
+    }
+    for (int i = 0; i < nd / 2; i++) {
+        int8_t tmp = naf[i];
+        naf[i] = naf[nd - 1 - i];
+        naf[nd - 1 - i] = tmp;
+    }
+    struct decaf_255_point_s *acc = &out->v;
+    /* acc = C[t-1] */
+    memcpy(acc, decaf_255_point_identity, sizeof *acc);
+    zk_point_add_niels(out, &C[t - 1], 0);
+    edw_cached m;
+    for (uint32_t k = t - 1; k-- > 0;) {
+        if (v > 1) {
+            edw_cache(&m, acc);
+            for (int i = 1; i < nd; i++) {
+                /* t is needed by whatever follows a doubling but another
+                 * doubling: an addition of m here, or of C[k] at the end */
+                int next_dbl = naf[i] == 0 && i + 1 < nd;
+                edw_dbl(acc, !next_dbl);
+                if (naf[i] != 0)
+                    edw_add(acc, m.ymx, m.ypx, m.t2d, m.z2, naf[i] < 0);
+            }
+        }
+        zk_point_add_niels(out, &C[k], 0);
+    }
+}
+
+int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_t *xs,
+                     size_t nx)
+{
+    zk_niels *n = malloc((size_t)t * sizeof *n);
+    if (n == NULL)
+        return SH_ERR_NOMEM;
+    int rc = zk_niels_from_points(n, C, t, 1);
+    for (size_t i = 0; i < nx && rc == SH_OK; i++)
+        zk_edwards_horner(&out[i], n, t, xs[i]);
+    free(n);                       /* public points: nothing to wipe */
+    return rc;
+}
+
+void zk_point_add_niels(zk_point *pt, const zk_niels *q, int negative)
+{
+    edw_add(&pt->v, q->ymx.limb, q->ypx.limb, q->t2d.limb, NULL, negative);
 }

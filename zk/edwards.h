@@ -1,4 +1,6 @@
-/* zk/edwards.h -- mixed point addition for the MSM (internal to zk/).
+/* zk/edwards.h -- mixed point addition for the MSM, and Horner's rule for
+ * small x (internal to zk/; zk_points_horner in zk/group.h is the public
+ * entry).
  *
  * libdecaf's public API adds two points in extended coordinates (nine
  * field multiplications and a multiplication by a word).  A Pippenger
@@ -44,5 +46,16 @@ int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t st
  * zk_point_add / zk_point_sub with q's point, in seven multiplications.
  * p's coordinates may be any libdecaf output (reduced or weakly reduced). */
 void zk_point_add_niels(zk_point *p, const zk_niels *q, int negative);
+
+/* out = C[0] + v C[1] + v^2 C[2] + ... + v^(t-1) C[t-1] by Horner's rule,
+ * the same point as t - 1 steps of (zk_point_dbl and zk_point_add by the
+ * bits of v, then zk_point_add of the next coefficient) but cheaper: v in
+ * non-adjacent form (fewer additions), doublings that skip t when the next
+ * operation is another doubling (three multiplications and four squarings
+ * instead of four and four), the running multiple added in a cached form
+ * (eight multiplications instead of nine and a word multiplication), and
+ * the coefficients added in Niels form (seven).  C[0..t) are in Niels form
+ * (zk_niels_from_points); t >= 1, 1 <= v < 2^31. */
+void zk_edwards_horner(zk_point *out, const zk_niels *C, uint32_t t, uint32_t v);
 
 #endif /* SHROUD_ZK_EDWARDS_H */

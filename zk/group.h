@@ -172,6 +172,12 @@ int zk_elem_eq(const zk_elem *a, const zk_elem *b);
  * zk_points_free wipes the n points first (they may be secret) and is
  * NULL-safe. */
 zk_point *zk_points_alloc(size_t n);
+/* out[i] = C[0] + x C[1] + ... + x^(t-1) C[t-1] at x = xs[i], i < nx, by
+ * Horner's rule with x's non-adjacent form (zk/edwards.c); for small
+ * public x (1 <= x < 2^31) and public points.  out may alias C.  t >= 1.
+ * 0, or SH_ERR_NOMEM. */
+int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_t *xs,
+                     size_t nx) __attribute__((warn_unused_result));
 void zk_points_free(zk_point *p, size_t n);
 /* The same for any element size (e.g. arrays of structs holding points). */
 void *zk_aligned_alloc(size_t n, size_t size);
