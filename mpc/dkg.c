@@ -303,9 +303,19 @@ static int dkg_start(void *self)
     if (k->faults.silent)
         return 0;
 
-    /* the encryption key and our polynomial */
+    /* The encryption key e = clamp(x) mod L for a random 32-byte X25519
+     * key x, so that X25519(x, X(E_p)) is X(e E_p) (docs/dkg.md, "Share
+     * encryption").  The clamped value is a multiple of 8 in [2^254,
+     * 2^255): never a multiple of L, so e is never 0. */
     zk_point P;
-    zk_scalar_random_nonzero(&k->sec->e, d->rng);
+    uint8_t c[32];
+    sh_rng_bytes(d->rng, k->sec->x25519, sizeof k->sec->x25519);
+    memcpy(c, k->sec->x25519, sizeof c);
+    c[0] &= 248;
+    c[31] &= 127;
+    c[31] |= 64;
+    zk_scalar_reduce(&k->sec->e, c, sizeof c);
+    sodium_memzero(c, sizeof c);
     zk_point_mul_base(&P, &k->sec->e);
     zk_elem_set(k->E_self, &P);
     uint32_t di = k->dealer_of[d->self];
@@ -417,8 +427,10 @@ static int send_shares(mpc_dkg *k)
         memcpy(m->E_to, k->peer[to].E->enc, 32);
         m->deal = alt ? echo2 : me->r1_echo;
         mpc_scalar_encode(k->g, sb, &s);
-        dkg_share_seal(k, m->ct, sb, dkg_pair_key(k, to)->enc, k->d->self, to, k->E_self->enc,
-                       m->E_to);
+        const uint8_t *K;
+        if ((rc = dkg_pair_key(k, to, &K)) != 0)
+            break;
+        dkg_share_seal(k, m->ct, sb, K, k->d->self, to, k->E_self->enc, m->E_to);
         mpc_dkg_share_leaf(node[L + j], m);
         sent[j] = 1;
     }

@@ -80,7 +80,9 @@ static int complaint_right(const mpc_dkg *k, sh_peer_id dealer, sh_peer_id holde
     }
     uint8_t sb[MPC_SCALAR_BYTES];
     mpc_scalar s, x;
-    if (dkg_share_open(k, sb, d2.ct, E[2].enc, dealer, holder, E[0].enc, d2.E_to) != 0 ||
+    uint8_t xk[32];
+    dkg_pair_secret_of(xk, &E[2]);
+    if (dkg_share_open(k, sb, d2.ct, xk, dealer, holder, E[0].enc, d2.E_to) != 0 ||
         mpc_scalar_decode(k->g, &s, sb) != 0) {
         rc = 1;
     } else {

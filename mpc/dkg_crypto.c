@@ -199,6 +199,11 @@ static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
     sodium_memzero(&st, sizeof st);
 }
 
+void dkg_pair_secret_of(uint8_t out[32], const zk_elem *K)
+{
+    decaf_255_point_mul_by_ratio_and_encode_like_x25519(out, &K->p.v);
+}
+
 /* Each key encrypts one message (it is unique to the session, the pair and
  * both keys), so the nonce is fixed. */
 static const uint8_t zero_nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];

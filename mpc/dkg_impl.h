@@ -86,7 +86,8 @@ void dkg_blob_release(dkg_blob *b);
 
 /* Secrets, in one wiped block (zk_aligned_alloc). */
 typedef struct dkg_secrets {
-    zk_scalar e;              /* encryption key */
+    zk_scalar e;              /* encryption key: clamp(x25519) mod L */
+    uint8_t x25519[32];       /* its X25519 form, for the pairwise keys */
     mpc_scalar old_share;
     mpc_scalar share;         /* the result */
 } dkg_secrets;
@@ -132,7 +133,7 @@ struct mpc_dkg {
     /* per peer: the pairwise key e*E_p = e_p*E_self and its encoding,
      * computed once (in round 2 by a dealer, or when opening a share) and
      * wiped with e */
-    zk_elem *pair_key;
+    uint8_t (*pair_key)[32];  /* X(K) per peer (docs/dkg.md, "Share encryption") */
     uint8_t *pair_key_ok;
     int has_old_share, share_exported;
 
@@ -179,6 +180,10 @@ void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
                     const uint8_t share[MPC_SCALAR_BYTES], const uint8_t K[32],
                     uint32_t from, uint32_t to, const uint8_t E_from[32],
                     const uint8_t E_to[32]);
+/* X(K): the RFC 7748 encoding of the u-coordinate of 4K on Curve25519
+ * (libdecaf's point_mul_by_ratio_and_encode_like_x25519), the input of the
+ * share key for the pair key K (docs/dkg.md, "Share encryption"). */
+void dkg_pair_secret_of(uint8_t out[32], const zk_elem *K);
 int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
                    const uint8_t ct[MPC_DKG_CT_BYTES], const uint8_t K[32], uint32_t from,
                    uint32_t to, const uint8_t E_from[32], const uint8_t E_to[32]) SH_WUR;
@@ -243,9 +248,11 @@ int dkg_deal_signed(mpc_dkg *k, sh_peer_id p);
  * decrypted from that DEAL is dropped).  A deterministic function of the
  * VIEWs, so every honest member settles alike. */
 int dkg_settle_echoes(mpc_dkg *k) SH_WUR;
-/* The pairwise key with peer p (whose DEAL is valid): e*E_p, computed on
- * first use and kept until the dealing is wiped. */
-const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p);
+/* The pairwise secret with peer p (whose DEAL is valid): X(e E_p), which
+ * is X25519(x25519, X(E_p)), computed on first use (constant time in our
+ * key) and kept until the dealing is wiped.  0, or SH_ERR_INTERNAL if
+ * X25519 refuses (it cannot for a valid E_p). */
+int dkg_pair_key(mpc_dkg *k, sh_peer_id p, const uint8_t **key) SH_WUR;
 /* Forget the pairwise keys (wiped). */
 void dkg_pair_keys_wipe(mpc_dkg *k);
 

@@ -245,7 +245,9 @@ static int judge_complaint(judge *J, sh_peer_id p, const mpc_dkg_claim *c)
                dkg_complaint_verify(k, c->dleq, D, p, &J->E[i], &Eto, &K) != 0) {
         claim_false = 1;
     } else {
-        if (dkg_share_open(k, sb, r2.ct, K.enc, D, p, J->E[i].enc, r2.E_to) != 0 ||
+        uint8_t xk[32];
+        dkg_pair_secret_of(xk, &K);
+        if (dkg_share_open(k, sb, r2.ct, xk, D, p, J->E[i].enc, r2.E_to) != 0 ||
             mpc_scalar_decode(k->g, &s, sb) != 0) {
             dealer_bad = 1;
         } else {
@@ -524,6 +526,7 @@ static void wipe_dealing(mpc_dkg *k)
         mpc_scalar_wipe(&k->got[i]);
     mpc_scalar_wipe(&k->sec->old_share);
     zk_scalar_wipe(&k->sec->e);
+    sodium_memzero(k->sec->x25519, sizeof k->sec->x25519);
     dkg_pair_keys_wipe(k);
 }
 

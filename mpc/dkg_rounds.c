@@ -47,16 +47,17 @@ int dkg_deal_signed(mpc_dkg *k, sh_peer_id p)
     return q->r1_sig == 1;
 }
 
-const zk_elem *dkg_pair_key(mpc_dkg *k, sh_peer_id p)
+int dkg_pair_key(mpc_dkg *k, sh_peer_id p, const uint8_t **key)
 {
     if (!k->pair_key_ok[p]) {
-        zk_point K;
-        zk_point_mul(&K, &k->peer[p].E->p, &k->sec->e);
-        zk_elem_set(&k->pair_key[p], &K);   /* encoded once, for both uses */
-        sodium_memzero(&K, sizeof K);
+        uint8_t u[32];
+        dkg_pair_secret_of(u, k->peer[p].E);    /* X(E_p): public */
+        if (crypto_scalarmult(k->pair_key[p], k->sec->x25519, u) != 0)
+            return SH_ERR_INTERNAL;             /* X(E_p) of small order: impossible */
         k->pair_key_ok[p] = 1;
     }
-    return &k->pair_key[p];
+    *key = k->pair_key[p];
+    return 0;
 }
 
 void dkg_pair_keys_wipe(mpc_dkg *k)
@@ -87,9 +88,11 @@ static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
     if (memcmp(q->r2m.E_to, k->E_self->enc, 32) != 0)
         return SH_MISSING;
     uint8_t b[MPC_SCALAR_BYTES];
-    const zk_elem *K = dkg_pair_key(k, D);
+    const uint8_t *K;
+    if (dkg_pair_key(k, D, &K) != 0)
+        return SH_MISSING;
     int st = SH_BAD;
-    if (dkg_share_open(k, b, q->r2m.ct, K->enc, D, k->d->self, q->E->enc,
+    if (dkg_share_open(k, b, q->r2m.ct, K, D, k->d->self, q->E->enc,
                        k->E_self->enc) == 0 &&
         mpc_scalar_decode(k->g, s, b) == 0)
         st = SH_CAND;
@@ -113,15 +116,20 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
 {
     sh_peer_id D = k->dealer_peer[i];
     const dkg_peer *q = &k->peer[D];
-    const zk_elem *Kel = dkg_pair_key(k, D);
+    /* K = e E_D as a ristretto255 point, for the claim and its proof (the
+     * share key came from X25519; the judge derives it again from K) */
+    zk_point Kp;
+    zk_elem Kel;
+    zk_point_mul(&Kp, &q->E->p, &k->sec->e);
+    zk_elem_set(&Kel, &Kp);
     c->kind = MPC_DKG_CLAIM_BAD_SHARE;
     c->dealer = i;
     c->r1 = q->r1;
     c->r1_len = q->r1_len;
     c->r2 = q->r2;
     c->r2_len = q->r2_len;
-    memcpy(c->K, Kel->enc, sizeof c->K);
-    dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, Kel, &k->sec->e);
+    memcpy(c->K, Kel.enc, sizeof c->K);
+    dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, &Kel, &k->sec->e);
 }
 
 /* Verify the candidate shares (st[i] == SH_CAND) with one MSM; mark the

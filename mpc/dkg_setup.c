@@ -45,7 +45,7 @@ static int setup(mpc_dkg *k, const mpc_dkg_cfg *cfg, sh_peer_id self)
     k->dealer_peer = calloc(k->n_dealers, sizeof *k->dealer_peer);
     k->sec = zk_aligned_alloc(1, sizeof *k->sec);
     k->E_self = zk_aligned_alloc(1, sizeof *k->E_self);
-    k->pair_key = zk_aligned_alloc(np, sizeof *k->pair_key);
+    k->pair_key = calloc(np, sizeof *k->pair_key);
     k->pair_key_ok = calloc(np, 1);
     k->got = mpc_scalars_alloc(k->n_dealers);
     k->got_ok = calloc(k->n_dealers, 1);

@@ -11,6 +11,7 @@
 
 #include "mpc/dkg.h"
 #include "mpc/dkg_msg.h"
+#include "mpc/dkg_impl.h"
 #include "helpers/dkg_harness.h"
 
 #define MS 1000000ULL
@@ -546,4 +547,49 @@ Test(dkg_wire, shares_signed_together)
     const uint8_t (*p1)[32] = (const uint8_t(*)[32])node[L + 1];
     mpc_dkg_merkle_fold(got, node[L], 0, p1, 1);
     cr_assert_arr_eq(got, want, 32);
+}
+
+/* The share key's input X(K) (docs/dkg.md, "Share encryption"): for the
+ * ristretto255 base point it is the u-coordinate of 4 times edwards25519's
+ * base point (computed here with libsodium alone), and X25519 with one
+ * party's key on the other's X(E) gives X(e_a e_b B) from both sides. */
+Test(dkg_wire, pair_secret_is_x25519_of_4k)
+{
+    cr_assert(sodium_init() >= 0);
+    uint8_t four[32] = { 4 }, ed[32], u[32], x[32];
+    cr_assert_eq(crypto_scalarmult_ed25519_base_noclamp(ed, four), 0);
+    cr_assert_eq(crypto_sign_ed25519_pk_to_curve25519(u, ed), 0);
+    zk_elem B;
+    zk_point Bp;
+    zk_point_base(&Bp);
+    zk_elem_set(&B, &Bp);
+    dkg_pair_secret_of(x, &B);
+    cr_assert_arr_eq(x, u, 32, "X(B) is not u(4 G)");
+    for (int trial = 0; trial < 20; trial++) {
+        uint8_t sa[32], sb[32], ca[32], cb[32], ka[32], kb[32], kx[32], xa[32], xb[32];
+        zk_scalar ea, eb;
+        zk_point Ea, Eb, K;
+        zk_elem Ea_el, Eb_el, K_el;
+        randombytes_buf(sa, 32);
+        randombytes_buf(sb, 32);
+        memcpy(ca, sa, 32);
+        memcpy(cb, sb, 32);
+        ca[0] &= 248; ca[31] &= 127; ca[31] |= 64;
+        cb[0] &= 248; cb[31] &= 127; cb[31] |= 64;
+        zk_scalar_reduce(&ea, ca, 32);
+        zk_scalar_reduce(&eb, cb, 32);
+        zk_point_mul_base(&Ea, &ea);
+        zk_point_mul_base(&Eb, &eb);
+        zk_elem_set(&Ea_el, &Ea);
+        zk_elem_set(&Eb_el, &Eb);
+        dkg_pair_secret_of(xa, &Ea_el);
+        dkg_pair_secret_of(xb, &Eb_el);
+        cr_assert_eq(crypto_scalarmult(ka, sa, xb), 0);
+        cr_assert_eq(crypto_scalarmult(kb, sb, xa), 0);
+        zk_point_mul(&K, &Eb, &ea);
+        zk_elem_set(&K_el, &K);
+        dkg_pair_secret_of(kx, &K_el);
+        cr_assert_arr_eq(ka, kb, 32);
+        cr_assert_arr_eq(ka, kx, 32);
+    }
 }
