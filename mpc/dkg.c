@@ -355,9 +355,11 @@ static int dkg_start(void *self)
         mpc_dkg_msg_clear(&dm);
     }
     mpc_elems_free(own_C, k->t);
-    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
+    if (rc == 0 && m2 == NULL)
+        rc = dkg_send(k, SH_PEER_NONE, m1, l1);     /* one buffer for all */
+    for (sh_peer_id p = 0; p < k->n_peers && rc == 0 && m2 != NULL; p++)
         if (p != d->self && dkg_is_member(k, p))
-            rc = m2 != NULL && (p & 1) ? dkg_send(k, p, m2, l2) : dkg_send(k, p, m1, l1);
+            rc = (p & 1) ? dkg_send(k, p, m2, l2) : dkg_send(k, p, m1, l1);
     free(m1);
     k->deal2 = m2;
     k->deal2_len = l2;
@@ -439,7 +441,10 @@ static int send_shares(mpc_dkg *k)
     for (uint32_t i = L; rc == 0 && i-- > 1;)
         mpc_dkg_merkle_node(node[i], node[2 * i], node[2 * i + 1]);
     uint8_t sig[MPC_DKG_SIG_BYTES];
-    if (rc == 0)
+    int any = 0;
+    for (uint32_t j = 0; j < k->n_holders; j++)
+        any |= sent[j];
+    if (rc == 0 && any)
         mpc_dkg_sign(sig, k->sk, k->sid, MPC_DKG_MSG_SHARE, node[1]);
     sh_buf b;
     sh_buf_init(&b);
@@ -467,7 +472,8 @@ static int on_share(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, size_t len,
 {
     if (!dkg_is_dealer(k, from))
         return sh_drv_reject(k->d, from, SH_ERR_STATE, "dkg: share from a non-dealer");
-    if (m->to != k->d->self || !dkg_is_holder(k, k->d->self))
+    if (m->to != k->d->self || !dkg_is_holder(k, k->d->self) ||
+        m->leaf != k->holder_of[k->d->self])
         return sh_drv_reject(k->d, from, SH_ERR_ARG, "dkg: share for another party");
     dkg_peer *q = &k->peer[from];
     if (q->r2 != NULL) {

@@ -340,6 +340,9 @@ int dkg_embedded_decode(const mpc_dkg *k, mpc_dkg_msg *m, const uint8_t *p, size
         rc = SH_ERR_FORMAT;
     else if (sodium_memcmp(m->sid, k->sid, MPC_DKG_SID_BYTES) != 0)
         rc = SH_ERR_VERIFY;
+    else if (type == MPC_DKG_MSG_SHARE &&
+             (m->to >= k->n_peers || m->leaf != k->holder_of[m->to]))
+        rc = SH_ERR_FORMAT;             /* a SHARE's leaf is its holder's index */
     else
         rc = mpc_dkg_sig_verify(k->pk[from], k->sid, type, mpc_dkg_signed_hash(m), m->sig);
     if (rc != 0)

@@ -130,10 +130,10 @@ struct mpc_dkg {
     mpc_scalar *got;          /* per dealer: the share we received, if got_ok */
     uint8_t *got_ok;
     zk_elem *E_self;
-    /* per peer: the pairwise key e*E_p = e_p*E_self and its encoding,
-     * computed once (in round 2 by a dealer, or when opening a share) and
-     * wiped with e */
-    uint8_t (*pair_key)[32];  /* X(K) per peer (docs/dkg.md, "Share encryption") */
+    /* per peer: the pairwise secret X(K), K = e*E_p = e_p*E_self (docs/dkg.md,
+     * "Share encryption"), computed once (in round 2 by a dealer, or when
+     * opening a share) and wiped with e */
+    uint8_t (*pair_key)[32];
     uint8_t *pair_key_ok;
     int has_old_share, share_exported;
 

@@ -429,6 +429,8 @@ static int decode_share(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)
         return SH_ERR_TYPE;
     sh_mp_arr a;
     uint32_t depth = mpc_dkg_merkle_depth(lim->n_holders);
+    if (depth > MPC_DKG_MERKLE_MAX)
+        return SH_ERR_RANGE;                /* more holders than a session can have */
     if ((rc = sh_mp_get_bin_exact(f, m->ct, sizeof m->ct)) != 0 ||
         (rc = get_u32(f, lim->n_holders, &m->leaf)) != 0 ||
         (rc = sh_mp_get_array(f, depth, depth, &a)) != 0)

@@ -1,7 +1,7 @@
 /* mpc/dkg_msg.h -- the wire format of the DKG (docs/dkg.md, "Messages").
  *
  * Every message is a strict msgpack array (docs/msgpack.md)
- *     [1, type, sid, from, fields..., sig]
+ *     [2, type, sid, from, fields..., sig]
  * where sid is the 32-byte session id, from the sender's peer id and sig an
  * Ed25519 signature (64 bytes, always the last element, so always the last
  * 66 bytes: c4 40 and the signature) over
@@ -29,7 +29,7 @@
 #include "util/err.h"
 #include "mpc/group.h"
 
-#define MPC_DKG_VERSION 1
+#define MPC_DKG_VERSION 2                   /* 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
 
 #define MPC_DKG_MSG_DEAL 1
 #define MPC_DKG_MSG_SHARE 2
@@ -58,7 +58,9 @@ typedef struct mpc_dkg_limits {
     size_t elem_bytes;          /* mpc_group_elem_bytes */
     uint32_t n_peers;           /* from < n_peers */
     uint32_t n_dealers;         /* VIEW: exactly this many echo entries */
-    uint32_t n_holders;         /* ANSWER reveals: holder index < n_holders */
+    uint32_t n_holders;         /* ANSWER reveals, SHARE leaf: holder index < n_holders
+                                 * (at most MPC_MAX_PARTIES: a SHARE's path is at most
+                                 * MPC_DKG_MERKLE_MAX long; more is SH_ERR_RANGE) */
     uint32_t max_commit;        /* DEAL: at most this many commitments */
     size_t hint_bytes;          /* mpc_group_hint_bytes: 0, DEAL hints must be nil */
 } mpc_dkg_limits;

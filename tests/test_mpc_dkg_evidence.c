@@ -5,9 +5,11 @@
  * every blame's evidence, checked as a third party would. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "mpc/dkg.h"
 #include "mpc/dkg_msg.h"
+#include "mpc/dkg_impl.h"
 #include "helpers/dkg_harness.h"
 
 #define MS 1000000ULL
@@ -207,5 +209,55 @@ Test(dkg_evidence, an_unsolicited_answer_changes_nothing)
     dkg_h_check_combine(&h, honest, 3, &Y, 1);
     sh_buf_free(&x);
     sh_buf_free(&ab);
+    dkg_h_free(&h);
+}
+
+/* A SHARE addressed to peer 0 but placed at another holder's leaf is
+ * refused by peer 0 (the leaf index is part of what the dealer signs, so
+ * a faithful copy of it can only sit at its holder's place). */
+Test(dkg_evidence, a_share_at_another_leaf_is_refused)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 81);
+    dkg_h_start(&h);
+    mpc_dkg_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MPC_DKG_MSG_SHARE;
+    m.from = 1;
+    m.to = 0;
+    m.leaf = 2;
+    m.n_path = mpc_dkg_merkle_depth(5);
+    memcpy(m.sid, h.cfg.sid, 32);
+    m.deal.present = 1;
+    sh_buf b;
+    sh_buf_init(&b);
+    cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 32, h.sk[1]), 0);
+    cr_assert_eq(sim_loop_inject(h.l, 1, 0, 3 * MS / 2, b.data, b.len), 0);
+    dkg_h_run(&h);
+    cr_assert_eq(sim_loop_reject_count(h.l, 0, "dkg: share for another party"), 1);
+    mpc_elem Y;
+    dkg_h_check_done(&h, 0, 0, &Y);
+    sh_buf_free(&b);
+    dkg_h_free(&h);
+}
+
+/* When a run ends, nothing of the session key remains: e, its X25519
+ * form and every pairwise secret are zero at every node. */
+Test(dkg_evidence, session_secrets_are_wiped_at_the_end)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 82);
+    h.faults[3].bad_share_to = 0;           /* a complaint: K is computed too */
+    h.faulty[3] = 1;
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, dkg_h_bit(3), dkg_h_bit(3), &Y);
+    for (uint32_t node = 0; node < 5; node++) {
+        mpc_dkg *k = dkg_h_node(&h, node);
+        cr_assert(sodium_is_zero(k->sec->x25519, sizeof k->sec->x25519), "node %u", node);
+        cr_assert(sodium_is_zero((const uint8_t *)&k->sec->e, sizeof k->sec->e), "node %u", node);
+        cr_assert(sodium_is_zero((const uint8_t *)k->pair_key, (size_t)k->n_peers * 32),
+                  "node %u", node);
+    }
     dkg_h_free(&h);
 }

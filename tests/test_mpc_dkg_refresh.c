@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mpc/dkg.h"
+#include "mpc/dkg_msg.h"
 #include "helpers/dkg_harness.h"
 #include "testutil.h"
 
@@ -141,8 +142,8 @@ static int drop_confirms_from_4(void *arg, uint64_t time, uint32_t from, uint32_
     (void)arg;
     (void)time;
     (void)to;
-    /* [1, 5 (CONFIRM), ...] in a fixarray */
-    return from == 4 && len > 3 && msg[1] == 1 && msg[2] == 5;
+    /* [version, 5 (CONFIRM), ...] in a fixarray */
+    return from == 4 && len > 3 && msg[1] == MPC_DKG_VERSION && msg[2] == 5;
 }
 
 Test(dkg_refresh, old_shares_erasable_only_after_confirmations)

@@ -147,9 +147,18 @@ Test(dkg_wire, codec_round_trips)
             if (np == 3)
                 mpc_dkg_msg_clear(&d);
         }
+        m.n_path = 3;
         m.leaf = 5;
         cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
-        cr_assert_neq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_RANGE);
+        m.leaf = 4;
+        cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
+        mpc_dkg_msg_clear(&d);
+        /* more holders than a path can serve: refused, not overrun */
+        mpc_dkg_limits big = lim;
+        big.n_holders = MPC_MAX_PARTIES + 1;
+        cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &big), SH_ERR_RANGE);
         sh_buf_free(&b);
     }
 
@@ -217,9 +226,11 @@ Test(dkg_wire, codec_round_trips)
     cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_RANGE);
     m.from = 0;
     cr_assert_eq(mpc_dkg_msg_encode(&b, &m, 33, sk), 0);
-    b.data[1] = 2;
+    b.data[1] = MPC_DKG_VERSION + 1;
     cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_VERSION);
-    b.data[1] = 1;
+    b.data[1] = MPC_DKG_VERSION - 1;           /* the retired version 1 */
+    cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_VERSION);
+    b.data[1] = MPC_DKG_VERSION;
     b.data[2] = 17;
     cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), SH_ERR_TYPE);
     sh_buf_free(&b);
@@ -263,7 +274,7 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     memcpy(buf, good.data, n);
     buf[1] = 9;
     cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
-    buf[1] = 1;
+    buf[1] = MPC_DKG_VERSION;
     buf[2] = 42;
     cr_assert_eq(sim_loop_inject(h.l, 1, 0, at, buf, n), 0);
     /* A DEAL's signature is not checked on receipt (docs/dkg.md, "Which
@@ -529,6 +540,23 @@ Test(dkg_wire, shares_signed_together)
         cr_assert_eq(mpc_dkg_msg_decode(&d, b.data, b.len, &lim), 0);
         cr_assert_neq(mpc_dkg_sig_verify(pk, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
         mpc_dkg_msg_clear(&d);
+        /* every field the leaf covers */
+        for (int field = 0; field < 6; field++) {
+            t = m[j];
+            switch (field) {
+            case 0: t.sid[3] ^= 1; break;
+            case 1: t.from ^= 1; break;
+            case 2: t.to ^= 1; break;
+            case 3: t.E_to[5] ^= 1; break;
+            case 4: t.deal.h[7] ^= 1; break;
+            default: t.deal.sig[9] ^= 1; break;
+            }
+            uint8_t leaf[32], root[32];
+            mpc_dkg_share_leaf(leaf, &t);
+            mpc_dkg_merkle_fold(root, leaf, t.leaf, (const uint8_t(*)[32])t.path, depth);
+            cr_assert_neq(mpc_dkg_sig_verify(pk, t.sid, MPC_DKG_MSG_SHARE, root, t.sig), 0,
+                          "field %d", field);
+        }
         t = m[j];
         memcpy(t.path, m[(j + 1) % n].path, sizeof t.path);
         cr_assert_eq(mpc_dkg_msg_encode(&b, &t, 32, NULL), 0);
@@ -538,6 +566,27 @@ Test(dkg_wire, shares_signed_together)
     }
     sh_buf_free(&b);
 
+    /* a leaf by hand: BLAKE2b-256("shroud-dkg-share-leaf-v1" || sid || u32be(from)
+     * || u32be(to) || E_to || deal.h || deal.sig || ct) */
+    {
+        uint8_t lin[24 + 32 + 8 + 32 + 32 + 64 + 48], *q = lin, want_leaf[32];
+        memcpy(q, "shroud-dkg-share-leaf-v1", 24);
+        q += 24;
+        memcpy(q, m[3].sid, 32);
+        q += 32;
+        uint8_t ids[8] = { 0, 0, 0, 0, 0, 0, 0, 3 };
+        memcpy(q, ids, 8);
+        q += 8;
+        memcpy(q, m[3].E_to, 32);
+        q += 32;
+        memcpy(q, m[3].deal.h, 32);
+        q += 32;
+        memcpy(q, m[3].deal.sig, 64);
+        q += 64;
+        memcpy(q, m[3].ct, 48);
+        crypto_generichash(want_leaf, 32, lin, sizeof lin, NULL, 0);
+        cr_assert_arr_eq(node[L + 3], want_leaf, 32);
+    }
     /* two leaves by hand: root = BLAKE2b-256("shroud-dkg-share-node-v1" || l0 || l1) */
     uint8_t in[24 + 64], want[32], got[32];
     memcpy(in, "shroud-dkg-share-node-v1", 24);

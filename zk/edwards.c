@@ -12,10 +12,12 @@
  * C one multiplication: seven in all.  The tests check every result
  * against libdecaf's own addition, on random, identity and doubling inputs.
  *
- * Limb bounds: libdecaf's multiplication accepts limbs far above 2^51
- * (GF_HEADROOM 933 on 64-bit targets); our sums and differences of its
- * outputs stay below 2^55, and a difference adds 4p so no limb goes
- * negative, as libdecaf's own gf_sub_nr does. */
+ * Limb bounds: libdecaf's x86_64 multiplication wants input limbs below
+ * about 9 * 2^51 (its products are summed in 128 bits); our inputs are its
+ * outputs (below 2^51 plus a little), their sums and differences, each
+ * difference biased by 4p so that no limb goes negative (as libdecaf's own
+ * gf_sub_nr), and at most about 6 * 2^51 (the doubling's f and the
+ * additions' e, f, g, h). */
 #include "zk/edwards.h"
 
 #include <stdlib.h>
@@ -203,6 +205,11 @@ void zk_edwards_horner(zk_point *out, const zk_niels *C, uint32_t t, uint32_t v)
 int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_t *xs,
                      size_t nx)
 {
+    if (t == 0 || (nx > 0 && (out == NULL || C == NULL || xs == NULL)))
+        return SH_ERR_ARG;
+    for (size_t i = 0; i < nx; i++)
+        if (xs[i] == 0 || xs[i] > INT32_MAX)
+            return SH_ERR_ARG;
     zk_niels *n = malloc((size_t)t * sizeof *n);
     if (n == NULL)
         return SH_ERR_NOMEM;

@@ -175,7 +175,7 @@ zk_point *zk_points_alloc(size_t n);
 /* out[i] = C[0] + x C[1] + ... + x^(t-1) C[t-1] at x = xs[i], i < nx, by
  * Horner's rule with x's non-adjacent form (zk/edwards.c); for small
  * public x (1 <= x < 2^31) and public points.  out may alias C.  t >= 1.
- * 0, or SH_ERR_NOMEM. */
+ * 0, SH_ERR_ARG (t = 0, an x out of range), or SH_ERR_NOMEM. */
 int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_t *xs,
                      size_t nx) __attribute__((warn_unused_result));
 void zk_points_free(zk_point *p, size_t n);
