@@ -1,5 +1,6 @@
 /* mpc/dkg.c -- the DKG state machine: configuration, the four rounds,
- * retransmission and the accessors.  The decision lives in mpc/dkg_judge.c,
+ * and the accessors.  Sending and retransmission live in mpc/dkg_send.c,
+ * the decision in mpc/dkg_judge.c,
  * the cryptography in mpc/dkg_crypto.c, the wire format in mpc/dkg_msg.c;
  * docs/dkg.md is the specification. */
 #include "mpc/dkg_impl.h"
@@ -11,7 +12,6 @@
 #include "util/mp.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
-#define RETRANSMIT_ROUNDS 6      /* retransmission stops at t0 + 6 rounds */
 
 void mpc_dkg_faults_none(mpc_dkg_faults *f)
 {
@@ -20,82 +20,6 @@ void mpc_dkg_faults_none(mpc_dkg_faults *f)
     f->false_complaint_against = SH_PEER_NONE;
     f->withhold_share_from = SH_PEER_NONE;
     f->fake_echo_for = SH_PEER_NONE;
-}
-
-/* ---- sending ------------------------------------------------------------- */
-
-static int arm_rto(mpc_dkg *k)
-{
-    if (k->rto_timer != SH_TIMER_NONE || k->stopped)
-        return 0;
-    uint64_t now = sh_drv_now(k->d);
-    if (now >= k->t0 + RETRANSMIT_ROUNDS * k->round_ns)
-        return 0;
-    return sh_drv_timer_set(k->d, k->rto_ns, TAG_RTO, &k->rto_timer);
-}
-
-void dkg_blob_release(dkg_blob *b)
-{
-    if (b != NULL && --b->refs == 0)
-        free(b);
-}
-
-static int queue_one(mpc_dkg *k, sh_peer_id to, dkg_blob *b)
-{
-    if (k->n_out == k->cap_out) {
-        size_t ncap = k->cap_out ? 2 * k->cap_out : 64;
-        dkg_out *v = realloc(k->out, ncap * sizeof *v);
-        if (v == NULL)
-            return SH_ERR_NOMEM;
-        k->out = v;
-        k->cap_out = ncap;
-    }
-    dkg_out *o = &k->out[k->n_out++];
-    o->to = to;
-    o->blob = b;
-    b->refs++;
-    return sh_drv_send(k->d, to, b->data, b->len);
-}
-
-int dkg_send(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len)
-{
-    if (len < MPC_DKG_SIG_TAIL)
-        return SH_ERR_INTERNAL;             /* every message we send is signed */
-    dkg_blob *b = malloc(sizeof *b + len);
-    if (b == NULL)
-        return SH_ERR_NOMEM;
-    b->refs = 1;                            /* ours until the loop below is done */
-    b->len = len;
-    memcpy(b->data, data, len);
-    uint8_t h[MPC_DKG_HASH_BYTES];
-    mpc_dkg_hash(h, data, len - MPC_DKG_SIG_TAIL);
-    mpc_dkg_ack_digest(b->digest, h, data + len - MPC_DKG_SIG_BYTES);
-    int rc = 0;
-    if (to != SH_PEER_NONE) {
-        rc = queue_one(k, to, b);
-    } else {
-        for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
-            if (p != k->d->self && dkg_is_member(k, p))
-                rc = queue_one(k, p, b);
-    }
-    dkg_blob_release(b);
-    return rc == 0 ? arm_rto(k) : rc;
-}
-
-static int send_ack(mpc_dkg *k, sh_peer_id to, const mpc_dkg_msg *m)
-{
-    mpc_dkg_msg a;
-    memset(&a, 0, sizeof a);
-    a.type = MPC_DKG_MSG_ACK;
-    mpc_dkg_ack_digest(a.digest, m->h, m->sig);
-    uint8_t *p;
-    size_t n;
-    int rc = dkg_encode_own(k, &a, &p, &n);
-    if (rc == 0) {
-        rc = sh_drv_send(k->d, to, p, n);
-        free(p);
-    }
-    return rc;
 }
 
 /* ---- round timers ------------------------------------------------------------ */
@@ -406,7 +330,7 @@ static int send_shares(mpc_dkg *k)
     mpc_scalar x, s, one;
     mpc_scalar_one(k->g, &one);
     uint8_t sb[MPC_SCALAR_BYTES];
-    int rc = 0;
+    int rc = 0, any = 0;
     for (uint32_t j = 0; j < k->n_holders && rc == 0; j++) {
         sh_peer_id to = k->holder_peer[j];
         int alt = k->faults.equivocate && (to & 1);
@@ -435,15 +359,13 @@ static int send_shares(mpc_dkg *k)
         dkg_share_seal(k, m->ct, sb, K, k->d->self, to, k->E_self->enc, m->E_to);
         mpc_dkg_share_leaf(node[L + j], m);
         sent[j] = 1;
+        any = 1;
     }
     mpc_scalar_wipe(&s);
     sodium_memzero(sb, sizeof sb);
     for (uint32_t i = L; rc == 0 && i-- > 1;)
         mpc_dkg_merkle_node(node[i], node[2 * i], node[2 * i + 1]);
     uint8_t sig[MPC_DKG_SIG_BYTES];
-    int any = 0;
-    for (uint32_t j = 0; j < k->n_holders; j++)
-        any |= sent[j];
     if (rc == 0 && any)
         mpc_dkg_sign(sig, k->sk, k->sid, MPC_DKG_MSG_SHARE, node[1]);
     sh_buf b;
@@ -681,18 +603,6 @@ static int send_confirm(mpc_dkg *k)
 
 /* ---- input handlers ----------------------------------------------------------------- */
 
-static int on_ack(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m)
-{
-    for (size_t i = 0; i < k->n_out; i++) {
-        dkg_out *o = &k->out[i];
-        if (o->to == from && o->blob != NULL && memcmp(o->blob->digest, m->digest, 32) == 0) {
-            dkg_blob_release(o->blob);
-            o->blob = NULL;
-        }
-    }
-    return 0;
-}
-
 static int on_view_or_answer(mpc_dkg *k, sh_peer_id from, const uint8_t *msg, size_t len,
                              mpc_dkg_msg *m)
 {
@@ -788,11 +698,11 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
     else if (m.from != from)
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: sender mismatch");
     else if (m.type == MPC_DKG_MSG_ACK)
-        rc = on_ack(k, from, &m);
+        rc = dkg_on_ack(k, from, &m);
     else if (sig_needed(&m) &&
              mpc_dkg_sig_verify(k->pk[from], k->sid, m.type, mpc_dkg_signed_hash(&m), m.sig) != 0)
         rc = sh_drv_reject(d, from, SH_ERR_VERIFY, "dkg: bad signature");
-    else if ((rc = send_ack(k, from, &m)) == 0) {
+    else if ((rc = dkg_send_ack(k, from, &m)) == 0) {
         switch (m.type) {
         case MPC_DKG_MSG_DEAL:
             if (k->stage < ST_VIEW || k->peer[from].r1 != NULL)
@@ -825,15 +735,7 @@ static int dkg_on_timer(void *self, sh_timer_id id, uint64_t tag)
         if (id != k->rto_timer)
             return 0;
         k->rto_timer = SH_TIMER_NONE;
-        int rc = 0, pending = 0;
-        for (size_t i = 0; i < k->n_out && rc == 0; i++) {
-            const dkg_blob *b = k->out[i].blob;
-            if (b == NULL)
-                continue;
-            pending = 1;
-            rc = sh_drv_send(k->d, k->out[i].to, b->data, b->len);
-        }
-        return rc == 0 && pending ? arm_rto(k) : rc;
+        return dkg_resend(k);
     }
     if (id != k->round_timer || tag != (uint64_t)k->stage)
         return 0;

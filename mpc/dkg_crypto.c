@@ -177,7 +177,7 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const 
 /* ---- share encryption ----------------------------------------------------- */
 
 /* ad = SHARE_DOMAIN || sid || u32be(from) || u32be(to); the key is
- * BLAKE2b-256 keyed by enc(K) over ad || E_from || E_to. */
+ * BLAKE2b-256 keyed by X(K) (dkg_pair_secret_of) over ad || E_from || E_to. */
 #define AD_BYTES (19 + MPC_DKG_SID_BYTES + 8)
 
 static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
@@ -191,7 +191,7 @@ static void share_key(const mpc_dkg *k, uint8_t key[32], uint8_t ad[AD_BYTES],
         ad[19 + MPC_DKG_SID_BYTES + i] = (uint8_t)(from >> (24 - 8 * i));
         ad[19 + MPC_DKG_SID_BYTES + 4 + i] = (uint8_t)(to >> (24 - 8 * i));
     }
-    crypto_generichash_init(&st, kb, ZK_POINT_BYTES, 32);
+    crypto_generichash_init(&st, kb, 32, 32);
     crypto_generichash_update(&st, ad, AD_BYTES);
     crypto_generichash_update(&st, E_from, 32);
     crypto_generichash_update(&st, E_to, 32);

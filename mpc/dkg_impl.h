@@ -275,9 +275,16 @@ void dkg_free(void *self);
 int dkg_verifier_new(const mpc_dkg_cfg *cfg, uint32_t n_peers, const uint8_t (*keys)[32],
                      mpc_dkg **out) SH_WUR;
 
-/* ---- mpc/dkg.c ------------------------------------------------------------ */
+/* ---- mpc/dkg_send.c ------------------------------------------------------- */
 
-/* Queue m (signed) for `to`, or for every other peer if to == SH_PEER_NONE. */
+/* Send a signed message to `to`, or to every other member if to ==
+ * SH_PEER_NONE, and keep it for resending until acknowledged. */
 int dkg_send(mpc_dkg *k, sh_peer_id to, const uint8_t *data, size_t len) SH_WUR;
+/* Acknowledge a received message m to `to` (its (h, sig) digest). */
+int dkg_send_ack(mpc_dkg *k, sh_peer_id to, const mpc_dkg_msg *m) SH_WUR;
+/* An ACK from `from`: forget what it acknowledges. */
+int dkg_on_ack(mpc_dkg *k, sh_peer_id from, const mpc_dkg_msg *m);
+/* The retransmission timer fired: resend everything unacknowledged. */
+int dkg_resend(mpc_dkg *k) SH_WUR;
 
 #endif

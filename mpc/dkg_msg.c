@@ -313,7 +313,8 @@ int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes, const uin
     if (rc != 0 || m->type == MPC_DKG_MSG_ACK)
         return rc;
     mpc_dkg_hash(m->h, out->data, out->len);
-    if (m->type == MPC_DKG_MSG_SHARE) {
+    if (sk != NULL && m->type == MPC_DKG_MSG_SHARE) {
+        /* only to sign it: a dealer signs its SHAREs' root once itself */
         uint8_t leaf[MPC_DKG_HASH_BYTES];
         mpc_dkg_share_leaf(leaf, m);
         mpc_dkg_merkle_fold(m->root, leaf, m->leaf, (const uint8_t(*)[32])m->path, m->n_path);

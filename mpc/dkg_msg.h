@@ -138,7 +138,7 @@ void mpc_dkg_msg_clear(mpc_dkg_msg *m);
  * are signed with sk (64-byte libsodium Ed25519 key) unless sk is NULL, in
  * which case m->sig is written as is (for tests that forge messages, and
  * for SHAREs signed together); m->h receives the hash.  A SHARE is written
- * with m->leaf and m->path[0..n_path), and signed (with sk) over the root
+ * with m->leaf and m->path[0..n_path); with sk it is signed over the root
  * they give, which m->root receives.  SH_ERR_ARG for an unknown type, SH_ERR_NOMEM. */
 int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes,
                        const uint8_t *sk) SH_WUR;
