@@ -62,89 +62,106 @@ typedef struct jac {
     int inf;
 } jac;
 
+/* Magnitudes (mpc/secp_fe.h): a jac's x and y are at most JAC_MAG and its
+ * z at most 1; an aff's x is 1 and its y at most 2 (a table entry may be
+ * negated).  Every formula below takes and returns these, with the count
+ * in its comments. */
+#define JAC_MAG 4
+
+/* (x, y) as a Jacobian point with z = 1. */
+static void jac_set_aff(jac *r, const aff *a)
+{
+    r->x = a->x;
+    r->y = a->y;
+    sfe_set_int(&r->z, 1);
+    r->inf = 0;
+}
+
+/* r = 2a; r may alias a.  The result has z = y1 z1, half the usual 2 y1
+ * z1, which the halving of L absorbs: L = 3/2 x1^2, S = y1^2, T = -x1 S,
+ * x3 = L^2 + 2T, y3 = -(L (x3 + T) + S^2) (libsecp256k1's doubling; 3
+ * multiplications, 4 squarings). */
 static void jac_dbl(jac *r, const jac *a)
 {
-    sfe A, B, C, D, E, F, t;
+    sfe l, s, t;
     if (a->inf) {
         r->inf = 1;
         return;
     }
-    sfe_sqr(&A, &a->x);
-    sfe_sqr(&B, &a->y);
-    sfe_sqr(&C, &B);
-    sfe_add(&t, &a->x, &B);
-    sfe_sqr(&t, &t);
-    sfe_sub(&t, &t, &A);
-    sfe_sub(&t, &t, &C);
-    sfe_dbl(&D, &t);                     /* D = 2((X+B)^2 - A - C) */
-    sfe_dbl(&E, &A);
-    sfe_add(&E, &E, &A);                 /* E = 3A */
-    sfe_sqr(&F, &E);
-    sfe_mul(&r->z, &a->y, &a->z);
-    sfe_dbl(&r->z, &r->z);               /* Z3 = 2YZ (before Y is overwritten) */
-    sfe_dbl(&t, &D);
-    sfe_sub(&r->x, &F, &t);              /* X3 = F - 2D */
-    sfe_sub(&t, &D, &r->x);
-    sfe_mul(&t, &E, &t);
-    sfe_dbl(&C, &C);
-    sfe_dbl(&C, &C);
-    sfe_dbl(&C, &C);
-    sfe_sub(&r->y, &t, &C);              /* Y3 = E(D - X3) - 8C */
+    sfe_mul(&r->z, &a->z, &a->y);        /* 1 (a->y is read before r->y is written) */
+    sfe_sqr(&s, &a->y);                  /* 1 */
+    sfe_sqr(&l, &a->x);                  /* 1 */
+    sfe_mul_int(&l, &l, 3);              /* 3 */
+    sfe_half(&l, &l);                    /* 2 */
+    sfe_negate(&t, &s, 1);               /* 2 */
+    sfe_mul(&t, &t, &a->x);              /* 1 */
+    sfe_sqr(&r->x, &l);                  /* 1 */
+    sfe_add(&r->x, &r->x, &t);           /* 2 */
+    sfe_add(&r->x, &r->x, &t);           /* 3 */
+    sfe_sqr(&s, &s);                     /* 1 */
+    sfe_add(&t, &t, &r->x);              /* 4 */
+    sfe_mul(&r->y, &t, &l);              /* 1 */
+    sfe_add(&r->y, &r->y, &s);           /* 2 */
+    sfe_negate(&r->y, &r->y, 2);         /* 4 */
     r->inf = 0;
 }
 
-/* r = a + b for affine b; r may alias a. */
-static void jac_add_aff(jac *r, const jac *a, const aff *b)
+/* r = a + b for affine b (x and y of magnitude at most JAC_MAG); r may
+ * alias a.  Returns 0, or 1 for the special cases (a or the sum at
+ * infinity, or a doubling), where *hz is left alone; otherwise, if hz is
+ * not NULL, *hz gets z3 / z1 (h below, magnitude 2 JAC_MAG + 1).  With u1
+ * = x1, u2 = x2 z1^2, s1 = y1, s2 = y2 z1^3, h = u2 - u1 and i = s1 - s2
+ * (the usual r, negated): x3 = i^2 - h^3 - 2 u1 h^2, y3 = i (x3 - u1 h^2)
+ * - s1 h^3 and z3 = z1 h, with the negations folded into h^2 as in
+ * libsecp256k1's addition: 8 multiplications, 3 squarings. */
+static int jac_add_aff(jac *r, const jac *a, const aff *b, sfe *hz)
 {
-    sfe z1z1, u2, s2, h, hh, i, j, rr, v, t;
+    sfe z12, u2, s2, h, i, h2, h3, t;
     if (a->inf) {
-        r->x = b->x;
-        r->y = b->y;
-        r->z = (sfe){ { 1, 0, 0, 0, 0 } };
-        r->inf = 0;
-        return;
+        jac_set_aff(r, b);
+        return 1;
     }
-    sfe_sqr(&z1z1, &a->z);
-    sfe_mul(&u2, &b->x, &z1z1);
-    sfe_mul(&s2, &b->y, &a->z);
-    sfe_mul(&s2, &s2, &z1z1);
-    sfe_sub(&h, &u2, &a->x);
-    sfe_sub(&rr, &s2, &a->y);
+    sfe_sqr(&z12, &a->z);                /* 1 */
+    sfe_mul(&u2, &b->x, &z12);           /* 1 */
+    sfe_mul(&s2, &b->y, &z12);
+    sfe_mul(&s2, &s2, &a->z);            /* 1 */
+    sfe_negate(&h, &a->x, JAC_MAG);
+    sfe_add(&h, &h, &u2);                /* h = u2 - u1: 2 JAC_MAG + 1 */
+    sfe_negate(&i, &s2, 1);
+    sfe_add(&i, &i, &a->y);              /* i = s1 - s2: 2 + JAC_MAG */
     if (sfe_is_zero(&h)) {
-        if (sfe_is_zero(&rr)) {          /* a == b */
-            jac d = { b->x, b->y, { { 1, 0, 0, 0, 0 } }, 0 };
+        if (sfe_is_zero(&i)) {           /* a == b */
+            jac d;
+            jac_set_aff(&d, b);
             jac_dbl(r, &d);
         } else {                         /* a == -b */
             r->inf = 1;
         }
-        return;
+        return 1;
     }
-    sfe_dbl(&rr, &rr);                   /* r = 2(S2 - Y1) */
-    sfe_sqr(&hh, &h);
-    sfe_dbl(&i, &hh);
-    sfe_dbl(&i, &i);                     /* I = 4 HH */
-    sfe_mul(&j, &h, &i);
-    sfe_mul(&v, &a->x, &i);
-    /* Z3 = (Z1 + H)^2 - Z1Z1 - HH, before Z1 is overwritten */
-    sfe_add(&t, &a->z, &h);
-    sfe_sqr(&t, &t);
-    sfe_sub(&t, &t, &z1z1);
-    sfe_sub(&r->z, &t, &hh);
-    sfe_mul(&t, &a->y, &j);
-    sfe_dbl(&t, &t);                     /* 2 Y1 J */
-    sfe_sqr(&r->x, &rr);
-    sfe_sub(&r->x, &r->x, &j);
-    sfe_sub(&r->x, &r->x, &v);
-    sfe_sub(&r->x, &r->x, &v);           /* X3 = r^2 - J - 2V */
-    sfe_sub(&v, &v, &r->x);
-    sfe_mul(&v, &rr, &v);
-    sfe_sub(&r->y, &v, &t);              /* Y3 = r(V - X3) - 2 Y1 J */
+    if (hz != NULL)
+        *hz = h;
+    sfe_sqr(&h2, &h);                    /* 1 */
+    sfe_mul(&r->z, &a->z, &h);           /* 1 */
+    sfe_negate(&h2, &h2, 1);             /* -h^2: 2 */
+    sfe_mul(&h3, &h2, &h);               /* -h^3: 1 */
+    sfe_mul(&t, &a->x, &h2);             /* -u1 h^2: 1 */
+    sfe_mul(&h2, &h3, &a->y);            /* -h^3 s1: 1 (h2 reused) */
+    sfe_sqr(&r->x, &i);                  /* 1 */
+    sfe_add(&r->x, &r->x, &h3);          /* 2 */
+    sfe_add(&r->x, &r->x, &t);           /* 3 */
+    sfe_add(&r->x, &r->x, &t);           /* x3 = i^2 - h^3 - 2 u1 h^2: 4 */
+    sfe_add(&t, &t, &r->x);              /* x3 - u1 h^2: 5 */
+    sfe_mul(&r->y, &t, &i);              /* 1 */
+    sfe_add(&r->y, &r->y, &h2);          /* 2 */
     r->inf = 0;
+    return 0;
 }
 
 /* r = a + b for any Jacobian a, b (infinity, equal and opposite points
  * included); r may alias either (every read of a and b comes before the
- * first write to r). */
+ * first write to r).  The same formulas with u1 = x1 z2^2 and s1 = y1
+ * z2^3: 12 multiplications, 4 squarings. */
 static void jac_add(jac *r, const jac *a, const jac *b)
 {
     if (a->inf) {
@@ -155,43 +172,40 @@ static void jac_add(jac *r, const jac *a, const jac *b)
         *r = *a;
         return;
     }
-    sfe z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
-    sfe_sqr(&z1z1, &a->z);
-    sfe_sqr(&z2z2, &b->z);
-    sfe_mul(&u1, &a->x, &z2z2);
-    sfe_mul(&u2, &b->x, &z1z1);
-    sfe_mul(&s1, &a->y, &b->z);
-    sfe_mul(&s1, &s1, &z2z2);
-    sfe_mul(&s2, &b->y, &a->z);
-    sfe_mul(&s2, &s2, &z1z1);
-    sfe_sub(&h, &u2, &u1);
-    sfe_sub(&rr, &s2, &s1);
+    sfe z12, z22, u1, u2, s1, s2, h, i, h2, h3, t;
+    sfe_sqr(&z22, &b->z);
+    sfe_sqr(&z12, &a->z);
+    sfe_mul(&u1, &a->x, &z22);           /* 1 */
+    sfe_mul(&u2, &b->x, &z12);           /* 1 */
+    sfe_mul(&s1, &a->y, &z22);
+    sfe_mul(&s1, &s1, &b->z);            /* 1 */
+    sfe_mul(&s2, &b->y, &z12);
+    sfe_mul(&s2, &s2, &a->z);            /* 1 */
+    sfe_negate(&h, &u1, 1);
+    sfe_add(&h, &h, &u2);                /* 3 */
+    sfe_negate(&i, &s2, 1);
+    sfe_add(&i, &i, &s1);                /* 3 */
     if (sfe_is_zero(&h)) {
-        if (sfe_is_zero(&rr))
+        if (sfe_is_zero(&i))
             jac_dbl(r, a);
         else
             r->inf = 1;
         return;
     }
-    sfe_dbl(&i, &h);
-    sfe_sqr(&i, &i);                     /* I = (2H)^2 */
-    sfe_mul(&j, &h, &i);
-    sfe_dbl(&rr, &rr);                   /* r = 2(S2 - S1) */
-    sfe_mul(&v, &u1, &i);
-    sfe_add(&t, &a->z, &b->z);
-    sfe_sqr(&t, &t);
-    sfe_sub(&t, &t, &z1z1);
-    sfe_sub(&t, &t, &z2z2);
-    sfe_mul(&r->z, &t, &h);              /* Z3 = ((Z1 + Z2)^2 - Z1Z1 - Z2Z2) H */
-    sfe_sqr(&r->x, &rr);
-    sfe_sub(&r->x, &r->x, &j);
-    sfe_sub(&r->x, &r->x, &v);
-    sfe_sub(&r->x, &r->x, &v);           /* X3 = r^2 - J - 2V */
-    sfe_mul(&t, &s1, &j);
-    sfe_dbl(&t, &t);
-    sfe_sub(&v, &v, &r->x);
-    sfe_mul(&v, &rr, &v);
-    sfe_sub(&r->y, &v, &t);              /* Y3 = r(V - X3) - 2 S1 J */
+    sfe_mul(&t, &h, &b->z);
+    sfe_mul(&h2, &h, &h);
+    sfe_mul(&r->z, &a->z, &t);           /* z3 = z1 z2 h: 1 */
+    sfe_negate(&h2, &h2, 1);             /* 2 */
+    sfe_mul(&h3, &h2, &h);               /* 1 */
+    sfe_mul(&t, &u1, &h2);               /* 1 */
+    sfe_mul(&h2, &h3, &s1);              /* 1 */
+    sfe_sqr(&r->x, &i);
+    sfe_add(&r->x, &r->x, &h3);
+    sfe_add(&r->x, &r->x, &t);
+    sfe_add(&r->x, &r->x, &t);           /* 4 */
+    sfe_add(&t, &t, &r->x);              /* 5 */
+    sfe_mul(&r->y, &t, &i);
+    sfe_add(&r->y, &r->y, &h2);          /* 2 */
     r->inf = 0;
 }
 
@@ -346,7 +360,8 @@ static int aff_to_pubkey(const secp256k1_context *ctx, secp256k1_pubkey *out, co
  * the prefix products of the z, one inverse, then back down. */
 static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
 {
-    sfe acc = { { 1, 0, 0, 0, 0 } }, inv, zi, zi2;
+    sfe acc, inv, zi, zi2;
+    sfe_set_int(&acc, 1);
     for (size_t i = 0; i < n; i++) {
         scratch[i] = acc;
         sfe_mul(&acc, &acc, &J[i].z);
@@ -362,53 +377,121 @@ static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
     }
 }
 
+/* The odd multiples P, 3P, ..., (2 TAB - 1) P of each of the n affine
+ * points P[i], into tab[i TAB ...], all sharing one Jacobian z, *zg,
+ * without an inversion ("effective affine", as libsecp256k1's ecmult
+ * builds its tables).  Points with one z = Z are, as (x, y), affine points
+ * of the isomorphic curve y^2 = x^3 + 7 Z^6, where the mixed addition's
+ * formulas (which never use the curve's constant) hold unchanged; an
+ * accumulator on that curve with z' stands for the point with z' Z on
+ * ours.
+ *
+ * For each P: D = 2P is computed from P given the z of the previous
+ * table's last entry (so that every entry's z is the one before it times
+ * a known ratio); then P, rescaled to D's z, and D are affine on the curve
+ * of D's z, and the multiples follow by mixed additions of D, each giving
+ * its ratio h.  A last pass from the end brings every entry to the final
+ * z by the product of the ratios after it.  ratio[] has n TAB entries.
+ * Returns 0, or SH_ERR_INTERNAL if an addition met a special case, which
+ * for points of prime order other than infinity cannot happen (kP = +-2P
+ * for k <= 2 TAB - 1 < n). */
+static int odd_multiples_globalz(aff *tab, sfe *ratio, const aff *P, size_t n, sfe *zg)
+{
+    sfe zrun, z2, z3;
+    size_t e = 0;
+    sfe_set_int(&zrun, 1);
+    for (size_t i = 0; i < n; i++) {
+        jac p, d, a;
+        aff d_aff;
+        if (i == 0) {
+            jac_set_aff(&p, &P[i]);
+        } else {                         /* P with z = zrun */
+            sfe_sqr(&z2, &zrun);
+            sfe_mul(&z3, &z2, &zrun);
+            sfe_mul(&p.x, &P[i].x, &z2);
+            sfe_mul(&p.y, &P[i].y, &z3);
+            p.z = zrun;
+            p.inf = 0;
+        }
+        jac_dbl(&d, &p);                 /* d.z = p.y p.z */
+        d_aff.x = d.x;
+        d_aff.y = d.y;
+        /* P on D's curve: p rescaled by d.z / p.z = p.y */
+        sfe_sqr(&z2, &p.y);
+        sfe_mul(&z3, &z2, &p.y);
+        sfe_mul(&a.x, &p.x, &z2);
+        sfe_mul(&a.y, &p.y, &z3);
+        sfe_set_int(&a.z, 1);
+        a.inf = 0;
+        tab[e].x = a.x;
+        tab[e].y = a.y;
+        ratio[e++] = p.y;                /* unused for the very first entry */
+        zrun = d.z;
+        for (int k = 1; k < TAB; k++, e++) {
+            if (jac_add_aff(&a, &a, &d_aff, &ratio[e]) != 0)
+                return SH_ERR_INTERNAL;
+            tab[e].x = a.x;
+            tab[e].y = a.y;
+            sfe_mul(&zrun, &zrun, &ratio[e]);
+        }
+    }
+    /* the last entry has z = zrun already; entry e - 1 needs the ratios
+     * of every entry after it */
+    sfe f;
+    sfe_weak(&tab[e - 1].x);
+    sfe_weak(&tab[e - 1].y);
+    f = ratio[e - 1];
+    for (size_t k = e - 1; k-- > 0;) {
+        sfe_sqr(&z2, &f);
+        sfe_mul(&z3, &z2, &f);
+        sfe_mul(&tab[k].x, &tab[k].x, &z2);
+        sfe_mul(&tab[k].y, &tab[k].y, &z3);
+        sfe_mul(&f, &f, &ratio[k]);
+    }
+    *zg = zrun;
+    return 0;
+}
+
 int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                          const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
                          const secp256k1_pubkey *Q, size_t m)
 {
     /* each term is two: P_i with k1's digits, lambda P_i with k2's */
-    if (n > SIZE_MAX / (2 * TAB * (sizeof(jac) + 2 * sizeof(aff) + sizeof(sfe) + DIGITS)))
+    if (n > SIZE_MAX / (2 * TAB * (2 * sizeof(aff) + sizeof(sfe) + DIGITS)))
         return SH_ERR_NOMEM;
     size_t v = 2 * n;
     int8_t *dig = malloc(v * DIGITS + 1);
-    jac *tj = calloc(n * TAB + 1, sizeof *tj);
+    aff *pts = malloc((n + 1) * sizeof *pts);
     aff *ta = malloc((v * TAB + 1) * sizeof *ta);
-    sfe *scratch = malloc((n * TAB + 1) * sizeof *scratch);
+    sfe *ratio = malloc((n * TAB + 1) * sizeof *ratio);
     int rc = SH_ERR_NOMEM, top = 0;
     jac acc = { .inf = 1 };
-    sfe beta;
+    sfe beta, zg;
 
-    if (dig == NULL || tj == NULL || ta == NULL || scratch == NULL)
+    if (dig == NULL || pts == NULL || ta == NULL || ratio == NULL)
         goto done;
+    rc = SH_ERR_INTERNAL;
     sfe_from_be(&beta, GLV_BETA);
-    /* tables of odd multiples, Jacobian, then affine all at once */
+    sfe_set_int(&zg, 1);
     for (size_t i = 0; i < n; i++) {
         uint64_t m1[3], m2[3];
         int neg1, neg2, len;
         mpc_secp_glv_split(s[i], m1, &neg1, m2, &neg2);
         /* the split bounds both halves by 2^128; a larger one would be a
          * bug in the split, which naf would truncate: refuse it loudly */
-        if ((m1[2] | m2[2]) != 0) {
-            rc = SH_ERR_INTERNAL;
+        if ((m1[2] | m2[2]) != 0)
             goto done;
-        }
         if ((len = naf(dig + 2 * i * DIGITS, m1, neg1)) > top)
             top = len;
         if ((len = naf(dig + (2 * i + 1) * DIGITS, m2, neg2)) > top)
             top = len;
-        aff p;
-        jac p2, *t = tj + i * TAB;
-        if (pubkey_to_aff(ctx, &p, &P[i]) != 0) {
-            rc = SH_ERR_INTERNAL;
+        if (pubkey_to_aff(ctx, &pts[i], &P[i]) != 0)
             goto done;
-        }
-        t[0] = (jac){ p.x, p.y, { { 1, 0, 0, 0, 0 } }, 0 };
-        jac_dbl(&p2, &t[0]);
-        for (int k = 1; k < TAB; k++)
-            jac_add(&t[k], &t[k - 1], &p2);
     }
-    batch_affine(ta, tj, n * TAB, scratch);
-    /* ta holds P_i's table at i TAB; lambda P_i's goes at (n + i) TAB */
+    /* P_i's table at i TAB, lambda P_i's at (n + i) TAB, all on the curve
+     * of zg */
+    if (n > 0 && odd_multiples_globalz(ta, ratio, pts, n, &zg) != 0)
+        goto done;
     for (size_t e = 0; e < n * TAB; e++) {
         sfe_mul(&ta[n * TAB + e].x, &ta[e].x, &beta);
         ta[n * TAB + e].y = ta[e].y;
@@ -422,34 +505,34 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                 continue;
             const aff *tab = ta + ((j & 1) ? n + j / 2 : j / 2) * TAB;
             if (d > 0) {
-                jac_add_aff(&acc, &acc, &tab[(d - 1) / 2]);
+                (void)jac_add_aff(&acc, &acc, &tab[(d - 1) / 2], NULL);
             } else {
                 aff e = tab[(-d - 1) / 2];
-                sfe_neg(&e.y, &e.y);
-                jac_add_aff(&acc, &acc, &e);
+                sfe_negate(&e.y, &e.y, 1);
+                (void)jac_add_aff(&acc, &acc, &e, NULL);
             }
         }
     }
+    if (!acc.inf)                        /* back to our curve */
+        sfe_mul(&acc.z, &acc.z, &zg);
     for (size_t j = 0; j < m; j++) {
         aff q;
-        if (pubkey_to_aff(ctx, &q, &Q[j]) != 0) {
-            rc = SH_ERR_INTERNAL;
+        if (pubkey_to_aff(ctx, &q, &Q[j]) != 0)
             goto done;
-        }
-        jac_add_aff(&acc, &acc, &q);
+        (void)jac_add_aff(&acc, &acc, &q, NULL);
     }
     if (acc.inf) {
         rc = 0;
         goto done;
     }
     aff r;
-    batch_affine(&r, &acc, 1, scratch);
+    batch_affine(&r, &acc, 1, ratio);
     rc = aff_to_pubkey(ctx, out, &r) == 0 ? 1 : SH_ERR_INTERNAL;
 done:
     free(dig);
-    free(tj);
+    free(pts);
     free(ta);
-    free(scratch);
+    free(ratio);
     return rc;
 }
 
@@ -483,7 +566,7 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
         while (!(v >> top & 1))
             top--;
         if (c_inf == NULL || !c_inf[t - 1])
-            acc = (jac){ c[t - 1].x, c[t - 1].y, { { 1, 0, 0, 0, 0 } }, 0 };
+            jac_set_aff(&acc, &c[t - 1]);
         /* acc = v acc + C_j, the product by double-and-add from v's top bit */
         for (uint32_t j = t - 1; j-- > 0;) {
             mult = acc;
@@ -493,7 +576,7 @@ int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out
                     jac_add(&acc, &acc, &mult);
             }
             if (c_inf == NULL || !c_inf[j])
-                jac_add_aff(&acc, &acc, &c[j]);
+                (void)jac_add_aff(&acc, &acc, &c[j], NULL);
         }
         inf[i] = acc.inf;
         if (!acc.inf)
