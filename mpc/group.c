@@ -4,6 +4,7 @@
  */
 #include "mpc/group.h"
 #include "mpc/group_impl.h"
+#include "mpc/secp_msm.h"
 #include "zk/group.h"
 
 #include <stdlib.h>
@@ -52,6 +53,8 @@ static int secp_init(mpc_group *g, sh_rng *rng)
     }
     if (!secp256k1_ec_pubkey_parse(g->secp, &g->secp_g, SECP256K1_G, sizeof SECP256K1_G))
         return SH_ERR_INTERNAL;
+    if ((g->secp_gtab = mpc_secp_gtab_new(g->secp, &g->secp_g)) == NULL)
+        return SH_ERR_NOMEM;
     return SH_OK;
 }
 
@@ -80,6 +83,7 @@ void mpc_group_free(mpc_group *g)
         return;
     if (g->secp != NULL)
         secp256k1_context_destroy(g->secp);   /* wipes the blinding state */
+    mpc_secp_gtab_free(g->secp_gtab);
     free(g);
 }
 

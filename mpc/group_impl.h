@@ -88,6 +88,7 @@ struct mpc_group {
     const mpc_group_ops *ops;
     secp256k1_context *secp;       /* MPC_SECP256K1 only */
     secp256k1_pubkey secp_g;       /* MPC_SECP256K1: the generator, parsed once */
+    struct mpc_secp_gtab *secp_gtab;   /* MPC_SECP256K1: G's table (mpc/secp_msm.h) */
 };
 
 extern const mpc_group_ops mpc_ristretto255_ops;

@@ -563,23 +563,31 @@ static int k_double_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar
  * a base-point term in one ecdsa_recover wins. */
 #define K_MSM_MIN 3
 
-/* The finite terms with nonzero scalars through mpc_secp_msm_vartime. */
+/* The finite terms with nonzero scalars through mpc_secp_msm_vartime; the
+ * first base-point term, if any, as its g G term (the group's table of G
+ * makes it cheaper than a point of its own). */
 static int k_msm_straus(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                         const mpc_elem *p, size_t n)
 {
-    uint8_t (*sc)[32] = malloc(n * sizeof *sc);
+    uint8_t (*sc)[32] = malloc(n * sizeof *sc), gs[32];
     secp256k1_pubkey *pts = malloc(n * sizeof *pts);
     size_t m = 0;
-    int rc = SH_ERR_NOMEM;
+    int rc = SH_ERR_NOMEM, have_g = 0;
     if (sc == NULL || pts == NULL)
         goto done;
     for (size_t i = 0; i < n; i++) {
         if (p[i].inf || k_is_zero(s[i].b))
             continue;
+        if (!have_g && secp256k1_ec_pubkey_cmp(g->secp, &p[i].u.k, &g->secp_g) == 0) {
+            memcpy(gs, s[i].b, 32);
+            have_g = 1;
+            continue;
+        }
         memcpy(sc[m], s[i].b, 32);
         pts[m++] = p[i].u.k;
     }
-    int r = mpc_secp_msm_vartime(g->secp, &out->u.k, (const uint8_t (*)[32])sc, pts, m, NULL, 0);
+    int r = mpc_secp_msm_base_vartime(g->secp, &out->u.k, g->secp_gtab, have_g ? gs : NULL,
+                                      (const uint8_t (*)[32])sc, pts, m, NULL, 0);
     if (r < 0) {
         rc = r;
         goto done;

@@ -209,11 +209,11 @@ static void jac_add(jac *r, const jac *a, const jac *b)
     r->inf = 0;
 }
 
-/* Width-W NAF of the nonnegative k (three words, below 2^HALF_BITS):
- * digits[i] odd in [-(2^(W-1) - 1), 2^(W-1) - 1] or 0, sum digits[i] 2^i
+/* Width-w NAF (w at most 8) of the nonnegative k (three words, below 2^HALF_BITS):
+ * digits[i] odd in [-(2^(w-1) - 1), 2^(w-1) - 1] or 0, sum digits[i] 2^i
  * = k, negated throughout when neg.  Returns the number of digits up to
  * the highest nonzero one (0 for k = 0). */
-static int naf(int8_t digits[DIGITS], const uint64_t k3[3], int neg)
+static int naf(int8_t digits[DIGITS], const uint64_t k3[3], int neg, int w)
 {
     const uint64_t k[4] = { k3[0], k3[1], k3[2], 0 };
     int carry = 0, len = 0;
@@ -224,14 +224,14 @@ static int naf(int8_t digits[DIGITS], const uint64_t k3[3], int neg)
             bit++;
             continue;
         }
-        int now = HALF_BITS - bit < W ? HALF_BITS - bit : W;
+        int now = HALF_BITS - bit < w ? HALF_BITS - bit : w;
         /* the next `now` bits, from bit on (they may straddle two words) */
         uint64_t word = k[bit / 64] >> (bit % 64);
         if (bit % 64 != 0)
             word |= k[bit / 64 + 1] << (64 - bit % 64);
         int d = (int)(word & ((UINT64_C(1) << now) - 1)) + carry;
-        carry = (d >> (W - 1)) & 1;
-        d -= carry << W;
+        carry = (d >> (w - 1)) & 1;
+        d -= carry << w;
         digits[bit] = (int8_t)(neg ? -d : d);
         len = bit + 1;
         bit += now;
@@ -377,8 +377,8 @@ static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
     }
 }
 
-/* The odd multiples P, 3P, ..., (2 TAB - 1) P of each of the n affine
- * points P[i], into tab[i TAB ...], all sharing one Jacobian z, *zg,
+/* The odd multiples P, 3P, ..., (2 ts - 1) P of each of the n affine
+ * points P[i], into tab[i ts ...], all sharing one Jacobian z, *zg,
  * without an inversion ("effective affine", as libsecp256k1's ecmult
  * builds its tables).  Points with one z = Z are, as (x, y), affine points
  * of the isomorphic curve y^2 = x^3 + 7 Z^6, where the mixed addition's
@@ -391,11 +391,11 @@ static void batch_affine(aff *out, const jac *J, size_t n, sfe *scratch)
  * a known ratio); then P, rescaled to D's z, and D are affine on the curve
  * of D's z, and the multiples follow by mixed additions of D, each giving
  * its ratio h.  A last pass from the end brings every entry to the final
- * z by the product of the ratios after it.  ratio[] has n TAB entries.
+ * z by the product of the ratios after it.  ratio[] has n ts entries.
  * Returns 0, or SH_ERR_INTERNAL if an addition met a special case, which
  * for points of prime order other than infinity cannot happen (kP = +-2P
- * for k <= 2 TAB - 1 < n). */
-static int odd_multiples_globalz(aff *tab, sfe *ratio, const aff *P, size_t n, sfe *zg)
+ * for k <= 2 ts - 1 < n). */
+static int odd_multiples_globalz(aff *tab, sfe *ratio, const aff *P, size_t n, int ts, sfe *zg)
 {
     sfe zrun, z2, z3;
     size_t e = 0;
@@ -427,7 +427,7 @@ static int odd_multiples_globalz(aff *tab, sfe *ratio, const aff *P, size_t n, s
         tab[e].y = a.y;
         ratio[e++] = p.y;                /* unused for the very first entry */
         zrun = d.z;
-        for (int k = 1; k < TAB; k++, e++) {
+        for (int k = 1; k < ts; k++, e++) {
             if (jac_add_aff(&a, &a, &d_aff, &ratio[e]) != 0)
                 return SH_ERR_INTERNAL;
             tab[e].x = a.x;
@@ -452,88 +452,188 @@ static int odd_multiples_globalz(aff *tab, sfe *ratio, const aff *P, size_t n, s
     return 0;
 }
 
-int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
-                         const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
-                         const secp256k1_pubkey *Q, size_t m)
+/* ---- the base point's table ----------------------------------------------- */
+
+#define GW 8                             /* NAF width for G */
+#define GTAB (1 << (GW - 2))             /* G, 3G, ..., 127G */
+
+struct mpc_secp_gtab {
+    aff g[GTAB];                         /* affine on the curve itself */
+    aff lg[GTAB];                        /* lambda times each: (beta x, y) */
+};
+
+mpc_secp_gtab *mpc_secp_gtab_new(const secp256k1_context *ctx, const secp256k1_pubkey *G)
 {
-    /* each term is two: P_i with k1's digits, lambda P_i with k2's */
-    if (n > SIZE_MAX / (2 * TAB * (2 * sizeof(aff) + sizeof(sfe) + DIGITS)))
+    mpc_secp_gtab *t = malloc(sizeof *t);
+    sfe ratio[GTAB], zg, zi, zi2, zi3, beta;
+    aff g;
+    if (t == NULL)
+        return NULL;
+    if (pubkey_to_aff(ctx, &g, G) != 0 || odd_multiples_globalz(t->g, ratio, &g, 1, GTAB, &zg) != 0) {
+        free(t);
+        return NULL;
+    }
+    /* one z for all: one inversion makes them affine */
+    sfe_inv(&zi, &zg);
+    sfe_sqr(&zi2, &zi);
+    sfe_mul(&zi3, &zi2, &zi);
+    sfe_from_be(&beta, GLV_BETA);
+    for (int k = 0; k < GTAB; k++) {
+        sfe_mul(&t->g[k].x, &t->g[k].x, &zi2);
+        sfe_mul(&t->g[k].y, &t->g[k].y, &zi3);
+        sfe_mul(&t->lg[k].x, &t->g[k].x, &beta);
+        t->lg[k].y = t->g[k].y;
+    }
+    return t;
+}
+
+void mpc_secp_gtab_free(mpc_secp_gtab *t)
+{
+    free(t);                             /* public points only */
+}
+
+/* ---- the multi-scalar multiplication --------------------------------------- */
+
+/* *acc = g G + sum s_i P_i + sum Q_j in Jacobian coordinates of the curve
+ * itself (g NULL: no G term; gt is then not read).  Returns 0, or
+ * SH_ERR_NOMEM / SH_ERR_INTERNAL. */
+static int msm_jac(const secp256k1_context *ctx, jac *acc, const mpc_secp_gtab *gt,
+                   const uint8_t *g, const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                   const secp256k1_pubkey *Q, size_t m)
+{
+    /* each term is two: P_i with k1's digits, lambda P_i with k2's; G's
+     * two come last */
+    if (n > SIZE_MAX / (2 * TAB * (2 * sizeof(aff) + sizeof(sfe) + DIGITS)) - 2)
         return SH_ERR_NOMEM;
     size_t v = 2 * n;
-    int8_t *dig = malloc(v * DIGITS + 1);
+    int8_t *dig = malloc((v + 2) * DIGITS);
     aff *pts = malloc((n + 1) * sizeof *pts);
     aff *ta = malloc((v * TAB + 1) * sizeof *ta);
     sfe *ratio = malloc((n * TAB + 1) * sizeof *ratio);
     int rc = SH_ERR_NOMEM, top = 0;
-    jac acc = { .inf = 1 };
-    sfe beta, zg;
+    sfe beta, zg, zg2, zg3;
 
+    acc->inf = 1;
     if (dig == NULL || pts == NULL || ta == NULL || ratio == NULL)
         goto done;
     rc = SH_ERR_INTERNAL;
     sfe_from_be(&beta, GLV_BETA);
     sfe_set_int(&zg, 1);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n + (g != NULL); i++) {
         uint64_t m1[3], m2[3];
-        int neg1, neg2, len;
-        mpc_secp_glv_split(s[i], m1, &neg1, m2, &neg2);
+        int neg1, neg2, len, w = i < n ? W : GW;
+        mpc_secp_glv_split(i < n ? s[i] : g, m1, &neg1, m2, &neg2);
         /* the split bounds both halves by 2^128; a larger one would be a
          * bug in the split, which naf would truncate: refuse it loudly */
         if ((m1[2] | m2[2]) != 0)
             goto done;
-        if ((len = naf(dig + 2 * i * DIGITS, m1, neg1)) > top)
+        if ((len = naf(dig + 2 * i * DIGITS, m1, neg1, w)) > top)
             top = len;
-        if ((len = naf(dig + (2 * i + 1) * DIGITS, m2, neg2)) > top)
+        if ((len = naf(dig + (2 * i + 1) * DIGITS, m2, neg2, w)) > top)
             top = len;
-        if (pubkey_to_aff(ctx, &pts[i], &P[i]) != 0)
+        if (i < n && pubkey_to_aff(ctx, &pts[i], &P[i]) != 0)
             goto done;
     }
     /* P_i's table at i TAB, lambda P_i's at (n + i) TAB, all on the curve
-     * of zg */
-    if (n > 0 && odd_multiples_globalz(ta, ratio, pts, n, &zg) != 0)
+     * of zg; G's entries are moved to it as they are used */
+    if (n > 0 && odd_multiples_globalz(ta, ratio, pts, n, TAB, &zg) != 0)
         goto done;
     for (size_t e = 0; e < n * TAB; e++) {
         sfe_mul(&ta[n * TAB + e].x, &ta[e].x, &beta);
         ta[n * TAB + e].y = ta[e].y;
     }
+    sfe_sqr(&zg2, &zg);
+    sfe_mul(&zg3, &zg2, &zg);
 
     for (int bit = top - 1; bit >= 0; bit--) {
-        jac_dbl(&acc, &acc);
-        for (size_t j = 0; j < v; j++) {
+        jac_dbl(acc, acc);
+        for (size_t j = 0; j < v + 2 * (g != NULL); j++) {
             int d = dig[j * DIGITS + bit];
+            aff e;
             if (d == 0)
                 continue;
-            const aff *tab = ta + ((j & 1) ? n + j / 2 : j / 2) * TAB;
-            if (d > 0) {
-                (void)jac_add_aff(&acc, &acc, &tab[(d - 1) / 2], NULL);
+            if (j < v) {
+                e = ta[((j & 1) ? n + j / 2 : j / 2) * TAB + (d > 0 ? d - 1 : -d - 1) / 2];
             } else {
-                aff e = tab[(-d - 1) / 2];
-                sfe_negate(&e.y, &e.y, 1);
-                (void)jac_add_aff(&acc, &acc, &e, NULL);
+                e = ((j & 1) ? gt->lg : gt->g)[(d > 0 ? d - 1 : -d - 1) / 2];
+                if (n > 0) {
+                    sfe_mul(&e.x, &e.x, &zg2);
+                    sfe_mul(&e.y, &e.y, &zg3);
+                }
             }
+            if (d < 0)
+                sfe_negate(&e.y, &e.y, 1);
+            (void)jac_add_aff(acc, acc, &e, NULL);
         }
     }
-    if (!acc.inf)                        /* back to our curve */
-        sfe_mul(&acc.z, &acc.z, &zg);
+    if (!acc->inf)                       /* back to our curve */
+        sfe_mul(&acc->z, &acc->z, &zg);
     for (size_t j = 0; j < m; j++) {
         aff q;
         if (pubkey_to_aff(ctx, &q, &Q[j]) != 0)
             goto done;
-        (void)jac_add_aff(&acc, &acc, &q, NULL);
+        (void)jac_add_aff(acc, acc, &q, NULL);
     }
-    if (acc.inf) {
-        rc = 0;
-        goto done;
-    }
-    aff r;
-    batch_affine(&r, &acc, 1, ratio);
-    rc = aff_to_pubkey(ctx, out, &r) == 0 ? 1 : SH_ERR_INTERNAL;
+    rc = 0;
 done:
     free(dig);
     free(pts);
     free(ta);
     free(ratio);
     return rc;
+}
+
+int mpc_secp_msm_base_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
+                              const mpc_secp_gtab *gt, const uint8_t *g,
+                              const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                              const secp256k1_pubkey *Q, size_t m)
+{
+    jac acc;
+    aff r;
+    sfe scratch;
+    if (g != NULL && gt == NULL)
+        return SH_ERR_INTERNAL;
+    int rc = msm_jac(ctx, &acc, gt, g, s, P, n, Q, m);
+    if (rc != 0)
+        return rc;
+    if (acc.inf)
+        return 0;
+    batch_affine(&r, &acc, 1, &scratch);
+    return aff_to_pubkey(ctx, out, &r) == 0 ? 1 : SH_ERR_INTERNAL;
+}
+
+int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
+                         const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                         const secp256k1_pubkey *Q, size_t m)
+{
+    return mpc_secp_msm_base_vartime(ctx, out, NULL, NULL, s, P, n, Q, m);
+}
+
+int mpc_secp_msm_eq_vartime(const secp256k1_context *ctx, const secp256k1_pubkey *R,
+                            const mpc_secp_gtab *gt, const uint8_t *g,
+                            const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                            const secp256k1_pubkey *Q, size_t m)
+{
+    jac acc;
+    aff r;
+    sfe z2, z3, t;
+    if (g != NULL && gt == NULL)
+        return SH_ERR_INTERNAL;
+    int rc = msm_jac(ctx, &acc, gt, g, s, P, n, Q, m);
+    if (rc != 0)
+        return rc;
+    if (acc.inf)                         /* R, a pubkey, is never infinity */
+        return 0;
+    if (pubkey_to_aff(ctx, &r, R) != 0)
+        return SH_ERR_INTERNAL;
+    /* (X, Y, Z) == (x, y) when X = x Z^2 and Y = y Z^3: no inversion */
+    sfe_sqr(&z2, &acc.z);
+    sfe_mul(&t, &r.x, &z2);
+    if (!sfe_eq(&acc.x, &t, 1))
+        return 0;
+    sfe_mul(&z3, &z2, &acc.z);
+    sfe_mul(&t, &r.y, &z3);
+    return sfe_eq(&acc.y, &t, 1);
 }
 
 int mpc_secp_poly_eval_small(const secp256k1_context *ctx, secp256k1_pubkey *out, int *inf,

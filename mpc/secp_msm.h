@@ -31,6 +31,35 @@ int mpc_secp_msm_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
                          const secp256k1_pubkey *Q, size_t m)
     __attribute__((warn_unused_result));
 
+/* The odd multiples G, 3G, ..., 127G of the base point and their lambda
+ * images, affine: 10 KB, built once per group (about 64 additions and an
+ * inversion), so that a term g G costs about 28 additions where a point of
+ * its own costs a table and 43.  NULL when out of memory or G does not
+ * serialize. */
+typedef struct mpc_secp_gtab mpc_secp_gtab;
+mpc_secp_gtab *mpc_secp_gtab_new(const secp256k1_context *ctx, const secp256k1_pubkey *G)
+    __attribute__((warn_unused_result));
+void mpc_secp_gtab_free(mpc_secp_gtab *t);                 /* NULL-safe */
+
+/* mpc_secp_msm_vartime plus the term g G (g 32 bytes big-endian, or NULL
+ * for none; gt, from mpc_secp_gtab_new, is required with g).  Same
+ * returns. */
+int mpc_secp_msm_base_vartime(const secp256k1_context *ctx, secp256k1_pubkey *out,
+                              const mpc_secp_gtab *gt, const uint8_t *g,
+                              const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                              const secp256k1_pubkey *Q, size_t m)
+    __attribute__((warn_unused_result));
+
+/* Whether g G + sum s_i P_i + sum Q_j == R: 1 if so, 0 if not (also when
+ * the sum is infinity), SH_ERR_NOMEM or SH_ERR_INTERNAL.  The comparison
+ * is made in Jacobian coordinates, without the inversion a result point
+ * would cost: a signature check's double multiplication. */
+int mpc_secp_msm_eq_vartime(const secp256k1_context *ctx, const secp256k1_pubkey *R,
+                            const mpc_secp_gtab *gt, const uint8_t *g,
+                            const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
+                            const secp256k1_pubkey *Q, size_t m)
+    __attribute__((warn_unused_result));
+
 /* out[i] = sum_{j<t} xs[i]^j C[j] for i < nx, by Horner's rule in
  * Jacobian coordinates (a product by the small xs[i] is a few doublings
  * and additions), all results made affine with one inversion.  A

@@ -17,22 +17,32 @@
 
 #include "mpc/secp_fe.h"
 #include "mpc/secp_msm.h"
+#include "util/err.h"
 #include "util/rng.h"
 #include "testutil.h"
 
 static sh_rng *rng;
 static secp256k1_context *ctx;
+static secp256k1_pubkey G;
+static mpc_secp_gtab *gtab;
 
 static void setup(void)
 {
+    /* the generator, SEC2 2.4.1 */
+    uint8_t g[33];
     cr_assert(sodium_init() >= 0);
     rng = tu_rng(77);
     ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     cr_assert_not_null(ctx);
+    tu_hex(g, 33, "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+    cr_assert(secp256k1_ec_pubkey_parse(ctx, &G, g, sizeof g));
+    gtab = mpc_secp_gtab_new(ctx, &G);
+    cr_assert_not_null(gtab);
 }
 
 static void teardown(void)
 {
+    mpc_secp_gtab_free(gtab);
     secp256k1_context_destroy(ctx);
     sh_rng_free(rng);
 }
@@ -486,6 +496,40 @@ static int reference(secp256k1_pubkey *out, const uint8_t (*s)[32], const secp25
     return r;
 }
 
+/* g G + the sum through mpc_secp_msm_base_vartime and the reference (G
+ * as one more term), and mpc_secp_msm_eq_vartime against the right sum,
+ * the sum plus G, and G when the sum is infinity. */
+static void check_base(const uint8_t g[32], const uint8_t (*s)[32], const secp256k1_pubkey *P,
+                       size_t n, const secp256k1_pubkey *Q, size_t m, const char *what)
+{
+    uint8_t (*s2)[32] = malloc((n + 1) * 32);
+    secp256k1_pubkey *P2 = malloc((n + 1) * sizeof *P2), a, b, off;
+    static const uint8_t one[32] = { [31] = 1 };
+    cr_assert(s2 != NULL && P2 != NULL);
+    memcpy(s2, s, n * 32);
+    memcpy(P2, P, n * sizeof *P2);
+    memcpy(s2[n], g, 32);
+    P2[n] = G;
+    int ra = mpc_secp_msm_base_vartime(ctx, &a, gtab, g, s, P, n, Q, m);
+    int rb = reference(&b, (const uint8_t (*)[32])s2, P2, n + 1, Q, m);
+    cr_assert_eq(ra, rb, "%s + g G (n %zu, m %zu): infinity differs", what, n, m);
+    if (rb == 1) {
+        cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &a, &b), 0,
+                     "%s + g G (n %zu, m %zu): sum differs", what, n, m);
+        cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &b, gtab, g, s, P, n, Q, m), 1,
+                     "%s + g G (n %zu, m %zu): not equal to its sum", what, n, m);
+        off = b;
+        if (secp256k1_ec_pubkey_tweak_add(ctx, &off, one))
+            cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &off, gtab, g, s, P, n, Q, m), 0,
+                         "%s + g G (n %zu, m %zu): equal to the sum plus G", what, n, m);
+    } else {
+        cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &G, gtab, g, s, P, n, Q, m), 0,
+                     "%s + g G (n %zu, m %zu): infinity equal to G", what, n, m);
+    }
+    free(s2);
+    free(P2);
+}
+
 static void check(const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
                   const secp256k1_pubkey *Q, size_t m, const char *what)
 {
@@ -496,6 +540,44 @@ static void check(const uint8_t (*s)[32], const secp256k1_pubkey *P, size_t n,
     if (ra == 1)
         cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &a, &b), 0, "%s (n %zu, m %zu): sum differs",
                      what, n, m);
+    /* the same terms plus the first scalar (or 1) times G */
+    static const uint8_t one[32] = { [31] = 1 };
+    check_base(n > 0 ? s[0] : one, s, P, n, Q, m, what);
+}
+
+/* G's table: every odd and even multiple up to 300 and their negatives
+ * (n - k) alone, which read each entry of both halves' tables; g G against
+ * P = G with -g (infinity, and the comparison refuses it) and with g (a
+ * doubling met inside the pass); a zero g. */
+Test(mpc_secp_msm, base_point_table)
+{
+    uint8_t g[32], ng[32];
+    secp256k1_pubkey want, got, P[1];
+    uint8_t s[1][32];
+    for (int k = 1; k <= 300; k++) {
+        memset(g, 0, 32);
+        g[31] = (uint8_t)k;
+        g[30] = (uint8_t)(k >> 8);
+        cr_assert(secp256k1_ec_pubkey_create(ctx, &want, g));
+        cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, gtab, g, NULL, NULL, 0, NULL, 0), 1);
+        cr_assert_eq(secp256k1_ec_pubkey_cmp(ctx, &got, &want), 0, "%d G", k);
+        cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &want, gtab, g, NULL, NULL, 0, NULL, 0), 1);
+        memcpy(ng, g, 32);
+        cr_assert(secp256k1_ec_seckey_negate(ctx, ng));
+        check_base(ng, NULL, NULL, 0, NULL, 0, "(n - k) G");
+        P[0] = G;
+        check_base(g, (const uint8_t (*)[32])&ng, P, 1, NULL, 0, "g G - g G");
+        memcpy(s[0], g, 32);
+        check_base(g, (const uint8_t (*)[32])s, P, 1, NULL, 0, "g G + g G");
+    }
+    memset(g, 0, 32);
+    cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, gtab, g, NULL, NULL, 0, NULL, 0), 0);
+    cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, NULL, g, NULL, NULL, 0, NULL, 0),
+                 SH_ERR_INTERNAL, "a G term without G's table");
+    for (int it = 0; it < 200; it++) {
+        random_bytes(g, 32);
+        check_base(g, NULL, NULL, 0, NULL, 0, "random g G");
+    }
 }
 
 Test(mpc_secp_msm, random_sums)
