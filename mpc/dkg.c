@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "util/ct.h"
 #include "util/mp.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
@@ -59,6 +60,7 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
             goto done;
         }
         mpc_feldman_commit(k->g, C, poly, k->t);
+        sh_ct_declassify(C, (size_t)k->t * sizeof *C);   /* published in the DEAL */
         if (k->faults.bad_commitment) {
             mpc_elem B;
             uint32_t j = k->t - 1;
@@ -242,6 +244,7 @@ static int dkg_start(void *self)
     sodium_memzero(c, sizeof c);
     zk_point_mul_base(&P, &k->sec->e);
     zk_elem_set(k->E_self, &P);
+    sh_ct_declassify(k->E_self, sizeof *k->E_self);   /* E = e*B: published in the DEAL */
     uint32_t di = k->dealer_of[d->self];
     if (di != UINT32_MAX) {
         mpc_scalar zero;

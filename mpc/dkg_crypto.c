@@ -63,12 +63,14 @@ void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_
         sh_ct_declassify(&zero, sizeof zero);
     } while (zero);
     mpc_elem_mul_base(g, &R, &nonce);
+    sh_ct_declassify(&R, sizeof R);                  /* the proof's R: published */
     (void)mpc_elem_encode(g, pop, &R);
     zk_transcript_append(&t, "R", pop, k->eb);
     challenge(g, &t, "c", &c);
     mpc_scalar_mul(g, &s, &c, a0);
     mpc_scalar_add(g, &s, &s, &nonce);
     mpc_scalar_encode(g, pop + k->eb, &s);
+    sh_ct_declassify(pop + k->eb, MPC_SCALAR_BYTES);  /* the proof's s: published */
 
     mpc_scalar_wipe(&nonce);
     mpc_scalar_wipe(&s);
@@ -218,6 +220,7 @@ void dkg_share_seal(const mpc_dkg *k, uint8_t ct[MPC_DKG_CT_BYTES],
     crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, share, MPC_SCALAR_BYTES, ad,
                                                sizeof ad, NULL, zero_nonce, key);
     sodium_memzero(key, sizeof key);
+    sh_ct_declassify(ct, MPC_DKG_CT_BYTES);   /* the ciphertext: sent in the SHARE */
 }
 
 int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
@@ -230,6 +233,8 @@ int dkg_share_open(const mpc_dkg *k, uint8_t share[MPC_SCALAR_BYTES],
                                                         MPC_DKG_CT_BYTES, ad, sizeof ad,
                                                         zero_nonce, key);
     sodium_memzero(key, sizeof key);
+    /* public: a holder whose share does not open complains about it */
+    sh_ct_declassify(&rc, sizeof rc);
     return rc == 0 ? 0 : SH_ERR_VERIFY;
 }
 

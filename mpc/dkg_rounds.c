@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "util/ct.h"
+
 int dkg_is_holder(const mpc_dkg *k, sh_peer_id p)
 {
     return p < k->n_peers && k->holder_of[p] != UINT32_MAX;
@@ -52,7 +54,11 @@ int dkg_pair_key(mpc_dkg *k, sh_peer_id p, const uint8_t **key)
     if (!k->pair_key_ok[p]) {
         uint8_t u[32];
         dkg_pair_secret_of(u, k->peer[p].E);    /* X(E_p): public */
-        if (crypto_scalarmult(k->pair_key[p], k->sec->x25519, u) != 0)
+        int rc = crypto_scalarmult(k->pair_key[p], k->sec->x25519, u);
+        /* X25519 refuses only an all-zero result, which for our key means
+         * a small-order X(E_p): a fact about the public E_p. */
+        sh_ct_declassify(&rc, sizeof rc);
+        if (rc != 0)
             return SH_ERR_INTERNAL;             /* X(E_p) of small order: impossible */
         k->pair_key_ok[p] = 1;
     }
@@ -93,9 +99,13 @@ static int open_share(mpc_dkg *k, uint32_t i, mpc_scalar *s)
         return SH_MISSING;
     int st = SH_BAD;
     if (dkg_share_open(k, b, q->r2m.ct, K, D, k->d->self, q->E->enc,
-                       k->E_self->enc) == 0 &&
-        mpc_scalar_decode(k->g, s, b) == 0)
-        st = SH_CAND;
+                       k->E_self->enc) == 0) {
+        int rc = mpc_scalar_decode(k->g, s, b);
+        /* public: a share that is no canonical scalar is complained about */
+        sh_ct_declassify(&rc, sizeof rc);
+        if (rc == 0)
+            st = SH_CAND;
+    }
     sodium_memzero(b, sizeof b);
     return st;
 }
