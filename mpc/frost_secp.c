@@ -122,7 +122,9 @@ done:
 /* z G - c P == R as one Straus pass with G's table (mpc/secp_msm.c),
  * compared in Jacobian coordinates: no decompression, scalar inversion or
  * field inversion, which an ecdsa_recover pairing costs on top of the
- * same multiplication. */
+ * same multiplication.  SH_ERR_VERIFY for a signature that does not
+ * verify; SH_ERR_NOMEM (or SH_ERR_INTERNAL) passes through, so that an
+ * aggregation out of memory is not mistaken for a bad share. */
 int frost_secp_check(const mpc_frost_ctx *ctx, const mpc_elem *R, const mpc_scalar *c,
                      const mpc_elem *P, const mpc_scalar *z)
 {

@@ -309,8 +309,8 @@ static inline int sfe_is_zero(const sfe *a)
     return (t.n[0] | t.n[1] | t.n[2] | t.n[3] | t.n[4]) == 0;
 }
 
-/* a == b, for b of magnitude at most m and mag(a) + 2 m at most
- * SFE_CMP_MAG. */
+/* a == b, for a of magnitude at most 256, b of magnitude at most m, and
+ * mag(a) + 2 m at most SFE_CMP_MAG. */
 static inline int sfe_eq(const sfe *a, const sfe *b, int m)
 {
     sfe d;

@@ -5,9 +5,13 @@
  * order, so no point but infinity has y = 0 and the only special cases of
  * an addition are P + P and P + (-P).  The accumulator is Jacobian
  * (x = X/Z^2, y = Y/Z^3) with an explicit infinity flag; table entries are
- * affine.  Formulas: doubling "dbl-2009-l" and mixed addition
- * "madd-2007-bl" of the Explicit-Formulas Database for a = 0, full
- * Jacobian addition "add-2007-bl" for the tables and Horner's rule.
+ * affine, on the curve itself (G's table) or on an isomorphic curve
+ * (odd_multiples_globalz).  Formulas, as libsecp256k1's group code: the
+ * doubling with z3 = y1 z1 and a field halving (3M + 4S), the mixed
+ * addition with the negations folded into h^2 (8M + 3S), and the same
+ * addition for two Jacobian points (Horner's rule).  The field reduces
+ * lazily: the magnitude of every intermediate is counted in comments and
+ * checked under SHROUD_VERIFY (mpc/secp_fe.h).
  *
  * Each scalar is split by the GLV endomorphism (Gallant, Lambert and
  * Vanstone, CRYPTO 2001): lambda P = (beta x, y) for the cube roots of
@@ -63,8 +67,9 @@ typedef struct jac {
 } jac;
 
 /* Magnitudes (mpc/secp_fe.h): a jac's x and y are at most JAC_MAG and its
- * z at most 1; an aff's x is 1 and its y at most 2 (a table entry may be
- * negated).  Every formula below takes and returns these, with the count
+ * z at most 1.  An aff's x and y are at most JAC_MAG too (a table's 2P
+ * comes out of a doubling with 3 and 4); table entries are 1, and 2 for a
+ * negated y.  Every formula below takes and returns these, with the count
  * in its comments. */
 #define JAC_MAG 4
 

@@ -2,15 +2,20 @@
  * for PUBLIC points and scalars (internal to mpc/).
  *
  * libsecp256k1's public API multiplies one point at a time
- * (ec_pubkey_tweak_mul); this computes sum s_i P_i + sum Q_j with one
- * interleaved (Straus) pass: each scalar is split in two halves of 128
- * bits (GLV), the 130 doublings are shared by all terms, each term costs a
- * table of 8 odd multiples and about 43 mixed additions (width-5 NAF), and
- * one field inversion turns every table affine.  It also evaluates
- * committed polynomials at small identifiers (Horner's rule).  Points
- * come in and go out as libsecp256k1 pubkeys; the result is checked to be
- * on the curve by ec_pubkey_parse.  Timing depends on the scalars and the
- * points: never pass a secret.
+ * (ec_pubkey_tweak_mul); this computes sum s_i P_i + sum Q_j (and g G)
+ * with one interleaved (Straus) pass: each scalar is split in two halves
+ * of 128 bits (GLV), the 130 doublings are shared by all terms, each term
+ * costs a table of 8 odd multiples (built without an inversion, all
+ * tables sharing one z: libsecp256k1's "effective affine" tables) and
+ * about 43 mixed additions (width-5 NAF); a g G term uses a table of 64
+ * odd multiples made once per group and costs about 28 additions.  The
+ * field arithmetic (mpc/secp_fe.h) reduces lazily, with magnitudes checked
+ * under SHROUD_VERIFY.  It also evaluates committed polynomials at small
+ * identifiers (Horner's rule) and compares a sum with a given point
+ * without inverting (a signature check).  Points come in and go out as
+ * libsecp256k1 pubkeys; a result is checked to be on the curve by
+ * ec_pubkey_parse.  Timing depends on the scalars and the points: never
+ * pass a secret.
  */
 #ifndef SHROUD_MPC_SECP_MSM_H
 #define SHROUD_MPC_SECP_MSM_H

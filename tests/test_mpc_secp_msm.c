@@ -273,7 +273,8 @@ static void max_limbs(sfe *a, int m)
 #endif
 }
 
-/* Random limbs below m 2^53, the top limb sometimes at its maximum. */
+/* Random limbs below m 2^53, one of them (limb 4 included) sometimes at
+ * its maximum. */
 static void random_limbs(sfe *a, int m)
 {
     for (int i = 0; i < 5; i++) {
@@ -284,7 +285,7 @@ static void random_limbs(sfe *a, int m)
     uint8_t coin;
     sh_rng_bytes(rng, &coin, 1);
     if (coin & 1)
-        a->n[coin >> 5 & 3] = ((uint64_t)m << 53) - 1;
+        a->n[(coin >> 5) % 5] = ((uint64_t)m << 53) - 1;
 #ifdef SHROUD_VERIFY
     a->mag = m;
 #endif
@@ -293,8 +294,10 @@ static void random_limbs(sfe *a, int m)
 /* The bounds mpc/secp_fe.h states for its magnitudes, at their edges:
  * products of magnitude-16 inputs (the largest a product takes), sums,
  * differences and negations against the bias of every magnitude up to 16,
- * halving up to 64, comparisons up to 32 and sfe_weak from limbs below
- * 2^62, each against the model's value and the stated output magnitude. */
+ * then the largest each other operation admits: a subtraction with m = 64
+ * from a minuend of 128, halving at 64, comparisons and sfe_weak at 512
+ * (limbs below 2^62), each against the model's value and the stated
+ * output magnitude. */
 Test(mpc_secp_msm, field_lazy_magnitudes)
 {
     static const int mags[] = { 1, 2, 3, 4, 5, 8, 9, 16 };
@@ -344,6 +347,43 @@ Test(mpc_secp_msm, field_lazy_magnitudes)
             sfe_weak(&s);
             check_fe(&s, want, "weak");
         }
+    }
+    /* the largest inputs of the other operations */
+    for (int it = 0; it < 400; it++) {
+        sfe a, b, r, s2;
+        uint8_t ea[32], eb[32], want[32], t[32];
+        if (it == 0) {
+            max_limbs(&a, 128);
+            max_limbs(&b, 64);
+        } else {
+            random_limbs(&a, 128);
+            random_limbs(&b, 64);
+        }
+        model_of(ea, &a);
+        model_of(eb, &b);
+        sfe_sub(&r, &a, &b, 64);
+        model_neg(t, eb);
+        model_add(want, ea, t);
+        check_fe_mag(&r, want, 256, "sub with m = 64");
+        sfe_negate(&r, &b, 64);
+        check_fe_mag(&r, t, 128, "negate with m = 64");
+        sfe_half(&r, &b);
+        for (int i = 0; i < 5; i++)
+            cr_assert_lt(r.n[i] >> 53, (uint64_t)33, "half of 64: limb %d too large", i);
+        sfe_add(&s2, &r, &r);
+        model_of(t, &s2);
+        cr_assert_arr_eq(t, eb, 32, "2 (b / 2) != b at magnitude 64");
+        if (it == 0)
+            max_limbs(&a, 512);
+        else
+            random_limbs(&a, 512);
+        model_of(ea, &a);
+        cr_assert_eq(sfe_is_zero(&a), sodium_is_zero(ea, 32));
+        sfe_to_be(t, &a);
+        cr_assert_arr_eq(t, ea, 32, "normalize at magnitude 512");
+        r = a;
+        sfe_weak(&r);
+        check_fe(&r, ea, "weak from magnitude 512");
     }
     /* the difference of equal elements of the largest magnitude is zero */
     sfe a, b, r;
@@ -522,6 +562,10 @@ static void check_base(const uint8_t g[32], const uint8_t (*s)[32], const secp25
         if (secp256k1_ec_pubkey_tweak_add(ctx, &off, one))
             cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &off, gtab, g, s, P, n, Q, m), 0,
                          "%s + g G (n %zu, m %zu): equal to the sum plus G", what, n, m);
+        off = b;                         /* the same x, the other y */
+        cr_assert(secp256k1_ec_pubkey_negate(ctx, &off));
+        cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &off, gtab, g, s, P, n, Q, m), 0,
+                     "%s + g G (n %zu, m %zu): equal to minus the sum", what, n, m);
     } else {
         cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &G, gtab, g, s, P, n, Q, m), 0,
                      "%s + g G (n %zu, m %zu): infinity equal to G", what, n, m);
@@ -570,6 +614,17 @@ Test(mpc_secp_msm, base_point_table)
         memcpy(s[0], g, 32);
         check_base(g, (const uint8_t (*)[32])s, P, 1, NULL, 0, "g G + g G");
     }
+    /* a sum at infinity is equal to no point: G - G against G, -G and a
+     * random point (the accumulator's coordinates are stale there) */
+    memset(g, 0, 32);
+    g[31] = 1;
+    secp256k1_pubkey negG = G, other;
+    cr_assert(secp256k1_ec_pubkey_negate(ctx, &negG));
+    random_point(&other);
+    cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &G, gtab, g, NULL, NULL, 0, &negG, 1), 0);
+    cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &negG, gtab, g, NULL, NULL, 0, &negG, 1), 0);
+    cr_assert_eq(mpc_secp_msm_eq_vartime(ctx, &other, gtab, g, NULL, NULL, 0, &negG, 1), 0);
+    cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, gtab, g, NULL, NULL, 0, &negG, 1), 0);
     memset(g, 0, 32);
     cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, gtab, g, NULL, NULL, 0, NULL, 0), 0);
     cr_assert_eq(mpc_secp_msm_base_vartime(ctx, &got, NULL, g, NULL, NULL, 0, NULL, 0),
