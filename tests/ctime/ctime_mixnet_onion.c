@@ -21,14 +21,7 @@
 #include "mixnet/tlv.h"
 #include "util/ct.h"
 #include "util/rng.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define HOPS 4
 

@@ -42,15 +42,8 @@
 
 #if defined(SHROUD_HAVE_VALGRIND)
 #include <valgrind/memcheck.h>
+#include "ctime.h"
 #endif
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
 
 #define N 3
 #define T 2
@@ -257,10 +250,7 @@ static void run(mpc_group_id id, sh_rng *rng)
 
 int main(void)
 {
-    static const uint8_t seed[SH_RNG_SEEDBYTES] = { 0xd6 };
-    CHECK(sodium_init() >= 0);
-    sh_rng *rng = sh_rng_chacha_new(seed);
-    CHECK(rng != NULL);
+    sh_rng *rng = ctime_rng(0xd6);
     run(MPC_RISTRETTO255, rng);
     run(MPC_ED25519, rng);
     run(MPC_SECP256K1, rng);

@@ -12,14 +12,7 @@
 #include "mpc/frost.h"
 #include "util/ct.h"
 #include "util/rng.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define T 3   /* each signer has two others: secp256k1 takes the Straus path */
 #define N 4
@@ -66,10 +59,7 @@ static void run(mpc_frost_suite_id id, sh_rng *rng)
 
 int main(void)
 {
-    static const uint8_t seed[SH_RNG_SEEDBYTES] = { 0x5f };
-    CHECK(sodium_init() >= 0);
-    sh_rng *rng = sh_rng_chacha_new(seed);
-    CHECK(rng != NULL);
+    sh_rng *rng = ctime_rng(0x5f);
     run(MPC_FROST_RISTRETTO255, rng);
     run(MPC_FROST_ED25519, rng);
     run(MPC_FROST_SECP256K1, rng);

@@ -15,14 +15,7 @@
 #include "mpc/group.h"
 #include "util/ct.h"
 #include "util/rng.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define POISON(x) sh_ct_poison(&(x), sizeof(x))
 #define DECLASSIFY(x) sh_ct_declassify(&(x), sizeof(x))

@@ -12,14 +12,7 @@
 #include "mpc/shamir.h"
 #include "util/ct.h"
 #include "util/rng.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define T 3
 #define N 5
@@ -91,10 +84,7 @@ static void run(mpc_group_id id, sh_rng *rng)
 
 int main(void)
 {
-    static const uint8_t seed[SH_RNG_SEEDBYTES] = { 0x3c };
-    CHECK(sodium_init() >= 0);
-    sh_rng *rng = sh_rng_chacha_new(seed);
-    CHECK(rng != NULL);
+    sh_rng *rng = ctime_rng(0x3c);
     run(MPC_RISTRETTO255, rng);
     run(MPC_ED25519, rng);
     run(MPC_SECP256K1, rng);

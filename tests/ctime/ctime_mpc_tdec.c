@@ -13,14 +13,7 @@
 #include "mpc/tdec.h"
 #include "util/ct.h"
 #include "util/rng.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define T 2
 #define N 3

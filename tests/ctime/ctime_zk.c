@@ -16,14 +16,7 @@
 #include "zk/elgamal.h"
 #include "zk/group.h"
 #include "zk/schnorr.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 static void scalars(sh_rng *rng)
 {

@@ -15,23 +15,13 @@
 #include "zk/group.h"
 #include "zk/msm.h"
 #include "zk/shuffle_impl.h"
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                        \
-        }                                                                   \
-    } while (0)
+#include "ctime.h"
 
 #define N 9
 
 int main(void)
 {
-    static const uint8_t seed[SH_RNG_SEEDBYTES] = { 0x51 };
-    CHECK(sodium_init() >= 0);
-    sh_rng *rng = sh_rng_chacha_new(seed);
-    CHECK(rng != NULL);
+    sh_rng *rng = ctime_rng(0x51);
     zk_point *pts = zk_points_alloc(N), *fbo = zk_points_alloc(N), out, ref;
     zk_scalar *s = zk_aligned_alloc(N, sizeof *s);
     int8_t (*d)[64] = malloc(N * sizeof *d);
