@@ -546,8 +546,10 @@ static void check_base(const uint8_t g[32], const uint8_t (*s)[32], const secp25
     secp256k1_pubkey *P2 = malloc((n + 1) * sizeof *P2), a, b, off;
     static const uint8_t one[32] = { [31] = 1 };
     cr_assert(s2 != NULL && P2 != NULL);
-    memcpy(s2, s, n * 32);
-    memcpy(P2, P, n * sizeof *P2);
+    if (n > 0) {                         /* s and P may be NULL when n is 0 */
+        memcpy(s2, s, n * 32);
+        memcpy(P2, P, n * sizeof *P2);
+    }
     memcpy(s2[n], g, 32);
     P2[n] = G;
     int ra = mpc_secp_msm_base_vartime(ctx, &a, gtab, g, s, P, n, Q, m);
