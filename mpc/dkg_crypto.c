@@ -89,12 +89,64 @@ static void pop_challenge(const mpc_dkg *k, mpc_scalar *c, const uint8_t *pop, u
     challenge(k->g, &t, "c", c);
 }
 
+/* dkg_pop_batch_verify through the group interface, for secp256k1: R_i
+ * decoded (a compressed point: the encoding is canonical, so R'_i == R_i
+ * as points is the byte comparison dkg_pop_verify makes), the sum one
+ * mpc_elem_msm_vartime of 2n + 1 terms, where the base-point term goes
+ * through the group's table of G (mpc/secp_msm.c).  Against one
+ * ecdsa_recover check per proof (dkg_pop_verify), in instructions: 0.87
+ * for 4 proofs, 0.72 for 63 (the decompression of each R is about a
+ * tenth of a check). */
+static int pop_batch_group(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                           const mpc_elem *const *C0, const uint8_t *const *c0, size_t n)
+{
+    const mpc_group *g = k->g;
+    mpc_scalar *sc = mpc_scalars_alloc(2 * n + 1);
+    mpc_elem *pt = mpc_elems_alloc(2 * n + 1);
+    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
+    mpc_scalar sB, z, s, c;
+    uint8_t zb[16];
+    mpc_scalar_zero(g, &sB);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (mpc_scalar_decode(g, &s, pop[i] + k->eb) != 0 ||
+            mpc_elem_decode(g, &pt[2 * i], pop[i]) != 0 || mpc_elem_is_identity(g, &pt[2 * i]) ||
+            mpc_elem_is_identity(g, C0[i])) {
+            rc = SH_ERR_VERIFY;
+            break;
+        }
+        pop_challenge(k, &c, pop[i], dealer[i], c0[i]);
+        sh_rng_bytes(k->d->rng, zb, sizeof zb);
+        if (mpc_scalar_reduce(g, &z, zb, sizeof zb) != 0) {   /* < 2^128: cannot fail */
+            rc = SH_ERR_INTERNAL;
+            break;
+        }
+        mpc_scalar_mul(g, &s, &s, &z);
+        mpc_scalar_add(g, &sB, &sB, &s);
+        mpc_scalar_neg(g, &sc[2 * i], &z);                /* -z_i R_i */
+        mpc_scalar_mul(g, &sc[2 * i + 1], &sc[2 * i], &c); /* -z_i c_i C0_i */
+        pt[2 * i + 1] = *C0[i];
+    }
+    if (rc == 0) {
+        mpc_elem sum;
+        sc[2 * n] = sB;
+        mpc_elem_base(g, &pt[2 * n]);
+        if ((rc = mpc_elem_msm_vartime(g, &sum, sc, pt, 2 * n + 1)) == 0 &&
+            !mpc_elem_is_identity(g, &sum))
+            rc = SH_ERR_VERIFY;
+    }
+    mpc_scalars_free(sc, 2 * n + 1);
+    mpc_elems_free(pt, 2 * n + 1);
+    return rc;
+}
+
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                          const mpc_elem *const *C0, const uint8_t *const *c0, size_t n)
 {
     const mpc_group *g = k->g;
     if (n == 0)
         return 0;
+    if (mpc_group_id_of(g) == MPC_SECP256K1 && n > 1)
+        return pop_batch_group(k, pop, dealer, C0, c0, n);
     if (mpc_group_id_of(g) != MPC_RISTRETTO255 || n == 1) {
         for (size_t i = 0; i < n; i++)
             if (dkg_pop_verify(k, pop[i], dealer[i], C0[i]) != 0)
