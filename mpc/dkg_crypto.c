@@ -89,14 +89,15 @@ static void pop_challenge(const mpc_dkg *k, mpc_scalar *c, const uint8_t *pop, u
     challenge(k->g, &t, "c", c);
 }
 
-/* dkg_pop_batch_verify through the group interface, for secp256k1: R_i
- * decoded (a compressed point: the encoding is canonical, so R'_i == R_i
- * as points is the byte comparison dkg_pop_verify makes), the sum one
- * mpc_elem_msm_vartime of 2n + 1 terms, where the base-point term goes
- * through the group's table of G (mpc/secp_msm.c).  Against one
- * ecdsa_recover check per proof (dkg_pop_verify), in instructions: 0.87
- * for 4 proofs, 0.72 for 63 (the decompression of each R is about a
- * tenth of a check). */
+/* With random 128-bit z_i: sum_i z_i (s_i B - c_i C0_i - R_i) = 0, one
+ * mpc_elem_msm_vartime of 2n + 1 terms.  Each R_i must decode to a
+ * non-identity element (an identity R never verifies alone either); the
+ * encodings of ristretto255 and of compressed secp256k1 points are
+ * canonical, so R'_i == R_i as points is the byte comparison
+ * dkg_pop_verify makes.  In secp256k1 the base-point term goes through the
+ * group's table of G (mpc/secp_msm.c): against one ecdsa_recover check
+ * per proof, in instructions, 0.87 for 4 proofs and 0.72 for 63 (the
+ * decompression of each R is about a tenth of a check). */
 static int pop_batch_group(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                            const mpc_elem *const *C0, const uint8_t *const *c0, size_t n)
 {
@@ -145,54 +146,12 @@ int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint
     const mpc_group *g = k->g;
     if (n == 0)
         return 0;
-    if (mpc_group_id_of(g) == MPC_SECP256K1 && n > 1)
+    if (mpc_group_id_of(g) != MPC_ED25519 && n > 1)
         return pop_batch_group(k, pop, dealer, C0, c0, n);
-    if (mpc_group_id_of(g) != MPC_RISTRETTO255 || n == 1) {
-        for (size_t i = 0; i < n; i++)
-            if (dkg_pop_verify(k, pop[i], dealer[i], C0[i]) != 0)
-                return SH_ERR_VERIFY;
-        return 0;
-    }
-    /* With random 128-bit z_i: sum_i z_i (s_i B - c_i C0_i - R_i) = 0, one
-     * MSM of 2n+1 terms; each R_i must decode to a non-identity element
-     * (an identity R never verifies alone either). */
-    zk_scalar *sc = zk_aligned_alloc(2 * n + 1, sizeof *sc);
-    zk_point *pt = zk_points_alloc(2 * n + 1);
-    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
-    zk_scalar sB, z, s;
-    mpc_scalar c;
-    uint8_t zb[ZK_SCALAR_BYTES] = { 0 };
-    zk_scalar_zero(&sB);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (zk_scalar_decode(&s, pop[i] + k->eb) != 0 ||
-            zk_point_decode_nonidentity(&pt[2 * i], pop[i]) != 0 ||
-            mpc_elem_is_identity(g, C0[i])) {
-            rc = SH_ERR_VERIFY;
-            break;
-        }
-        pop_challenge(k, &c, pop[i], dealer[i], c0[i]);
-        sh_rng_bytes(k->d->rng, zb, 16);
-        if (zk_scalar_decode(&z, zb) != 0) {   /* < 2^128: cannot fail */
-            rc = SH_ERR_INTERNAL;
-            break;
-        }
-        zk_scalar_mul(&s, &s, &z);
-        zk_scalar_add(&sB, &sB, &s);
-        zk_scalar_neg(&sc[2 * i], &z);                /* -z_i R_i */
-        zk_scalar_mul(&sc[2 * i + 1], &sc[2 * i], &c.r); /* -z_i c_i C0_i */
-        pt[2 * i + 1] = C0[i]->u.r;
-    }
-    if (rc == 0) {
-        sc[2 * n] = sB;
-        zk_point_base(&pt[2 * n]);
-        zk_point sum;
-        if ((rc = zk_msm(&sum, sc, pt, 2 * n + 1)) == 0 && !zk_point_is_identity(&sum))
-            rc = SH_ERR_VERIFY;
-    }
-    free(sc);
-    if (pt != NULL)
-        zk_points_free(pt, 2 * n + 1);
-    return rc;
+    for (size_t i = 0; i < n; i++)
+        if (dkg_pop_verify(k, pop[i], dealer[i], C0[i]) != 0)
+            return SH_ERR_VERIFY;
+    return 0;
 }
 
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer, const mpc_elem *C0)
