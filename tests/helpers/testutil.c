@@ -29,6 +29,25 @@ void tu_hex(uint8_t *out, size_t out_len, const char *hex)
     cr_assert_eq(got, out_len);
 }
 
+void tu_be_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32])
+{
+    int borrow = 0;
+    for (int i = 31; i >= 0; i--) {
+        int d = a[i] - b[i] - borrow;
+        borrow = d < 0;
+        r[i] = (uint8_t)d;
+    }
+}
+
+void tu_be_reduce(uint8_t r[32], const uint8_t a[32], const char *m_hex)
+{
+    uint8_t m[32];
+    tu_hex(m, 32, m_hex);
+    memcpy(r, a, 32);
+    if (memcmp(r, m, 32) >= 0)
+        tu_be_sub(r, r, m);
+}
+
 json_t *tu_load_vectors(const char *name)
 {
     char path[1024];

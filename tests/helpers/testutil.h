@@ -13,6 +13,12 @@ extern const uint8_t tu_L[32];
 
 /* Decode hex into out (exactly out_len bytes) or abort the test. */
 void tu_hex(uint8_t *out, size_t out_len, const char *hex);
+/* 32-byte big-endian integers: r = a - b modulo 2^256, and r = a mod m
+ * (m given in hex) for a below 2^256 and m above 2^255, at most one
+ * subtraction: the independent model the secp256k1 field and MSM tests
+ * check against. */
+void tu_be_sub(uint8_t r[32], const uint8_t a[32], const uint8_t b[32]);
+void tu_be_reduce(uint8_t r[32], const uint8_t a[32], const char *m_hex);
 /* Load tests/vectors/NAME (a JSON file) or abort the test. */
 json_t *tu_load_vectors(const char *name);
 /* A transcript byte string T built by hand, to check zk/transcript and the
