@@ -11,6 +11,7 @@
 
 #include "util/ct.h"
 #include "util/mp.h"
+#include "zk/hint.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
 
@@ -47,7 +48,9 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
                       mpc_elem *keep_C)
 {
     mpc_dkg_msg m;
+    mpc_elem R;
     memset(&m, 0, sizeof m);
+    memset(&R, 0, sizeof R);
     m.type = MPC_DKG_MSG_DEAL;
     memcpy(m.E, k->E_self->enc, 32);
     int rc = 0;
@@ -71,22 +74,29 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
         m.n_commit = k->t_c;
         for (uint32_t i = 0; i < k->t_c; i++)
             (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
-        /* Decompression hints for the receivers (ristretto255 and
-         * secp256k1): each of them decodes t commitments from every dealer. */
-        if (k->lim.hint_bytes > 0) {
-            m.hints_len = (size_t)k->t_c * k->lim.hint_bytes;
-            if ((m.hints = malloc(m.hints_len)) == NULL ||
-                mpc_elems_hints(k->g, m.hints, &C[k->t - k->t_c], m.commit, k->t_c) != 0) {
-                rc = SH_ERR_NOMEM;
-                goto done;
-            }
-        }
         if (k->mode == MPC_DKG_FRESH) {
             m.pop_len = k->eb + MPC_SCALAR_BYTES;
-            dkg_pop_prove(k, m.pop, k->d->self, m.commit, &poly[0]);
+            dkg_pop_prove(k, m.pop, k->d->self, m.commit, &poly[0], &R);
             if (k->faults.bad_pop)
                 m.pop[m.pop_len - 1] ^= 1;
         }
+    }
+    /* Decompression hints for the receivers, each of which decodes E, the
+     * t commitments and R of every DEAL (docs/dkg.md). */
+    const size_t hb = k->lim.hint_bytes;
+    m.hints_len = mpc_dkg_deal_hints_len(&m, hb);
+    if ((m.hints = malloc(m.hints_len)) == NULL) {
+        rc = SH_ERR_NOMEM;
+        goto done;
+    }
+    zk_point_hints(m.hints, &k->E_self->p, k->E_self->enc, 1);
+    if (m.has_commit && hb > 0 &&
+        (mpc_elems_hints(k->g, m.hints + MPC_DKG_KEY_HINT_BYTES, &C[k->t - k->t_c], m.commit,
+                         k->t_c) != 0 ||
+         (m.pop_len > 0 && mpc_elems_hints(k->g, (uint8_t *)mpc_dkg_deal_hint_R(&m, hb), &R,
+                                           m.pop, 1) != 0))) {
+        rc = SH_ERR_NOMEM;
+        goto done;
     }
     rc = dkg_encode_own(k, &m, out, len);
     if (rc == 0 && keep_C != NULL && C != NULL)
@@ -152,6 +162,9 @@ static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
         return rc;
     if (rc == 0 && defer) {
         memcpy(q->pop, m->pop, m->pop_len);
+        const uint8_t *rh = mpc_dkg_deal_hint_R(m, k->lim.hint_bytes);
+        if ((q->has_pop_hint = rh != NULL))
+            memcpy(q->pop_hint, rh, k->lim.hint_bytes);
         memcpy(q->c0, m->commit, k->eb);   /* FRESH: C_0 is the first commitment */
         q->r1_state = 2;
         return 0;
@@ -171,15 +184,17 @@ static int check_pops(mpc_dkg *k)
     uint32_t *who = calloc(k->n_peers, sizeof *who);
     const mpc_elem **C0 = calloc(k->n_peers, sizeof *C0);
     const uint8_t **c0 = calloc(k->n_peers, sizeof *c0);
-    int rc = pop == NULL || who == NULL || C0 == NULL || c0 == NULL ? SH_ERR_NOMEM : 0;
+    const uint8_t **rh = calloc(k->n_peers, sizeof *rh);
+    int rc = pop == NULL || who == NULL || C0 == NULL || c0 == NULL || rh == NULL ? SH_ERR_NOMEM : 0;
     for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
         if (k->peer[p].r1_state == 2) {
             pop[n] = k->peer[p].pop;
             C0[n] = &k->peer[p].C[0];
             c0[n] = k->peer[p].c0;
+            rh[n] = k->peer[p].has_pop_hint ? k->peer[p].pop_hint : NULL;
             who[n++] = p;
         }
-    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, c0, n)) == SH_ERR_VERIFY)
+    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, c0, rh, n)) == SH_ERR_VERIFY)
         rc = 0;
     else if (rc == 0)
         for (size_t i = 0; i < n; i++)
@@ -197,6 +212,7 @@ static int check_pops(mpc_dkg *k)
     free(who);
     free(C0);
     free(c0);
+    free(rh);
     return rc;
 }
 

@@ -50,6 +50,8 @@ typedef struct dkg_peer {
     mpc_dkg_echo r1_alt;      /* a second, different, validly signed DEAL hash received */
     uint8_t pop[MPC_DKG_POP_MAX];   /* r1_state 2: the proof still to check */
     uint8_t c0[MPC_ELEM_MAX_BYTES]; /* r1_state 2: enc(C_0) as received */
+    uint8_t pop_hint[MPC_HINT_MAX_BYTES];   /* r1_state 2: R's hint, if has_pop_hint */
+    int has_pop_hint;
     /* round 2: the SHARE this dealer sent us */
     uint8_t *r2;
     size_t r2_len;
@@ -161,18 +163,20 @@ struct mpc_dkg {
 
 /* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
  * the group and the dealer: pop = enc(R) || enc(s).  c0 is enc(C0), as the
- * DEAL carries it. */
+ * DEAL carries it.  R_out, if not NULL, receives R (for its hint). */
 void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
-                   const mpc_scalar *a0);
+                   const mpc_scalar *a0, mpc_elem *R_out);
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
                    const mpc_elem *C0) SH_WUR;
-/* 0 if all n proofs verify (one random-weight MSM for ristretto255, which
- * fails with probability 2^-128 if any proof is bad); SH_ERR_VERIFY if some
- * proof does not (check them one by one to tell which); SH_ERR_NOMEM.
- * c0[i] is enc(C0[i]) (the bytes of the DEAL, so not encoded again). */
+/* 0 if all n proofs verify (one random-weight MSM, which fails with
+ * probability 2^-128 if any proof is bad); SH_ERR_VERIFY if some proof
+ * does not (check them one by one to tell which); SH_ERR_NOMEM.  c0[i] is
+ * enc(C0[i]) (the bytes of the DEAL, so not encoded again); rhint[i] the
+ * hint of proof i's R as the DEAL carried it, or NULL (rhint itself may
+ * be NULL: no hints). */
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                          const mpc_elem *const *C0, const uint8_t *const *c0,
-                         size_t n) SH_WUR;
+                         const uint8_t *const *rhint, size_t n) SH_WUR;
 
 /* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
  * under K = e_from * E_to = e_to * E_from, given as its encoding encR(K). */

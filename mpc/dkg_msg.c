@@ -143,7 +143,7 @@ static size_t deal_max(const mpc_dkg_limits *lim)
 {
     return COMMON + BIN(MPC_DKG_KEY_BYTES) + HDR +
            (size_t)lim->max_commit * BIN(lim->elem_bytes) + BIN(MPC_DKG_POP_MAX) +
-           BIN((size_t)lim->max_commit * lim->hint_bytes);
+           BIN(MPC_DKG_KEY_HINT_BYTES + ((size_t)lim->max_commit + 1) * lim->hint_bytes);
 }
 
 static size_t share_max(const mpc_dkg_limits *lim)
@@ -406,19 +406,42 @@ static int decode_deal(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)
         rc = sh_mp_get_bin_exact(f, m->pop, (m->pop_len = lim->elem_bytes + MPC_SCALAR_BYTES));
     if (rc != 0)
         return rc;
-    /* The commitments' decompression hints: nil, or one per commitment in
-     * a group that has them. */
+    /* The decompression hints: nil, or exactly E's, each commitment's and
+     * the pop's R's. */
     if ((rc = sh_mp_peek_type(f, &ty)) != 0)
         return rc;
     if (ty == SH_MP_NIL)
         return sh_mp_get_nil(f);
-    if (lim->hint_bytes == 0 || !m->has_commit || m->n_commit == 0)
-        return SH_ERR_FORMAT;
-    size_t want = (size_t)m->n_commit * lim->hint_bytes;
+    size_t want = mpc_dkg_deal_hints_len(m, lim->hint_bytes);
     if ((m->hints = malloc(want)) == NULL)
         return SH_ERR_NOMEM;
     m->hints_len = want;
     return sh_mp_get_bin_exact(f, m->hints, want);
+}
+
+size_t mpc_dkg_deal_hints_len(const mpc_dkg_msg *m, size_t hb)
+{
+    size_t n = (m->has_commit ? (size_t)m->n_commit : 0) + (m->pop_len > 0);
+    return MPC_DKG_KEY_HINT_BYTES + n * hb;
+}
+
+const uint8_t *mpc_dkg_deal_hint_E(const mpc_dkg_msg *m)
+{
+    return m->hints;
+}
+
+const uint8_t *mpc_dkg_deal_hint_commit(const mpc_dkg_msg *m, size_t hb, uint32_t i)
+{
+    if (m->hints == NULL || hb == 0)
+        return NULL;
+    return m->hints + MPC_DKG_KEY_HINT_BYTES + (size_t)i * hb;
+}
+
+const uint8_t *mpc_dkg_deal_hint_R(const mpc_dkg_msg *m, size_t hb)
+{
+    if (m->hints == NULL || hb == 0 || m->pop_len == 0)
+        return NULL;
+    return m->hints + MPC_DKG_KEY_HINT_BYTES + (m->has_commit ? (size_t)m->n_commit : 0) * hb;
 }
 
 static int decode_share(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)

@@ -29,7 +29,7 @@
 #include "util/err.h"
 #include "mpc/group.h"
 
-#define MPC_DKG_VERSION 2                   /* 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
+#define MPC_DKG_VERSION 3                   /* 3: DEAL hints for E, the commitments and R (Ed25519 too); 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
 
 #define MPC_DKG_MSG_DEAL 1
 #define MPC_DKG_MSG_SHARE 2
@@ -47,6 +47,7 @@
 #define MPC_DKG_SIG_BYTES 64
 #define MPC_DKG_SIG_TAIL 66                 /* c4 40 + the signature */
 #define MPC_DKG_KEY_BYTES 32                /* ristretto255 encodings: E, K */
+#define MPC_DKG_KEY_HINT_BYTES 32           /* E's decompression hint (zk/hint.h) */
 #define MPC_DKG_CT_BYTES 48                 /* 32-byte share + 16-byte tag */
 #define MPC_DKG_DLEQ_BYTES 96
 #define MPC_DKG_POP_MAX (MPC_ELEM_MAX_BYTES + MPC_SCALAR_BYTES)
@@ -62,7 +63,7 @@ typedef struct mpc_dkg_limits {
                                  * (at most MPC_MAX_PARTIES: a SHARE's path is at most
                                  * MPC_DKG_MERKLE_MAX long; more is SH_ERR_RANGE) */
     uint32_t max_commit;        /* DEAL: at most this many commitments */
-    size_t hint_bytes;          /* mpc_group_hint_bytes: 0, DEAL hints must be nil */
+    size_t hint_bytes;          /* mpc_group_hint_bytes (0: a DEAL's hints are E's only) */
 } mpc_dkg_limits;
 
 /* One echo entry: a signed DEAL hash (present = 0: nil, "I hold no DEAL"). */
@@ -97,8 +98,9 @@ typedef struct mpc_dkg_msg {
     uint8_t *commit;            /* n_commit * elem_bytes (owned) */
     size_t pop_len;             /* 0: nil */
     uint8_t pop[MPC_DKG_POP_MAX];
-    uint8_t *hints;             /* the commitments' decompression hints (owned), */
-    size_t hints_len;           /* n_commit * hint_bytes bytes; NULL/0: nil */
+    uint8_t *hints;             /* decompression hints (owned), NULL/0: nil; else */
+    size_t hints_len;           /* E's (32 bytes), each commitment's and the pop's R's
+                                 * (hint_bytes each): mpc_dkg_deal_hint_* */
     /* SHARE */
     uint32_t to;
     uint8_t E_to[MPC_DKG_KEY_BYTES];
@@ -122,6 +124,15 @@ typedef struct mpc_dkg_msg {
     /* CONFIRM: the outcome hash; ACK: the BLAKE2b-256 of the acknowledged message */
     uint8_t digest[MPC_DKG_HASH_BYTES];
 } mpc_dkg_msg;
+
+/* A DEAL's hints, or NULL when it carries none (hb = the group's
+ * hint_bytes): E's, commitment i's (i < n_commit), the pop's R's (only
+ * with a pop; NULL when hb is 0). */
+const uint8_t *mpc_dkg_deal_hint_E(const mpc_dkg_msg *m);
+const uint8_t *mpc_dkg_deal_hint_commit(const mpc_dkg_msg *m, size_t hb, uint32_t i);
+const uint8_t *mpc_dkg_deal_hint_R(const mpc_dkg_msg *m, size_t hb);
+/* The length of a DEAL's hints when present. */
+size_t mpc_dkg_deal_hints_len(const mpc_dkg_msg *m, size_t hb);
 
 /* The largest accepted encoding of a message of `type` (0 for an unknown type). */
 size_t mpc_dkg_msg_max_len(uint32_t type, const mpc_dkg_limits *lim);

@@ -74,9 +74,9 @@ typedef struct mpc_group_ops {
     int (*elem_sum)(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n);
 
     /* decompression hints (ristretto255: zk/hint.h; secp256k1: the y
-     * coordinate), in groups that have them: hint_bytes 0 and both NULL in
-     * the others.  elem_decode_hinted returns what elem_decode returns,
-     * whatever the hint. */
+     * coordinate; Ed25519: the encoding of P / 8), in groups that have
+     * them: hint_bytes 0 and both NULL in the others.  elem_decode_hinted
+     * returns what elem_decode returns, whatever the hint. */
     size_t hint_bytes;
     int (*elems_hints)(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
                        const uint8_t *enc, size_t n);

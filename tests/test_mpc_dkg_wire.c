@@ -69,39 +69,69 @@ static void deal_init(mpc_dkg_msg *m, uint32_t from, uint8_t *commit, size_t eb)
     m->pop_len = eb + 32;
 }
 
-/* The DEAL's decompression hints: round trip with hints; refused when the
- * group has none, without commitments, or of the wrong length. */
+/* The DEAL's decompression hints: exactly E's, each commitment's and R's
+ * (only E's in a group without hints, or from a non-dealer); round trip,
+ * where each accessor points, and every other length refused. */
 Test(dkg_wire, deal_hints)
 {
     cr_assert(sodium_init() >= 0);
-    uint8_t pk[32], sk[64], commit[3 * 32], hints[3 * 32];
+    uint8_t pk[32], sk[64], commit[3 * 32], hints[6 * 32];
     crypto_sign_keypair(pk, sk);
     mpc_dkg_limits lim = limits(32, 5, 3);
     lim.hint_bytes = 32;
     mpc_dkg_msg m;
     deal_init(&m, 1, commit, 32);
-    memset(hints, 5, sizeof hints);
+    for (size_t i = 0; i < sizeof hints; i++)
+        hints[i] = (uint8_t)(i / 32);
     m.hints = hints;
-    m.hints_len = sizeof hints;
+    m.hints_len = 5 * 32;
+    cr_assert_eq(mpc_dkg_deal_hints_len(&m, 32), 5 * 32);
     round_trip(&m, sk, &lim);
 
     sh_buf a;
     sh_buf_init(&a);
     mpc_dkg_msg d;
-    /* a group without hints refuses them (here already by the size limit) */
     cr_assert_eq(mpc_dkg_msg_encode(&a, &m, 32, sk), 0);
+    cr_assert_eq(mpc_dkg_msg_decode(&d, a.data, a.len, &lim), 0);
+    cr_assert_eq(mpc_dkg_deal_hint_E(&d)[0], 0);
+    for (uint32_t i = 0; i < 3; i++)
+        cr_assert_eq(mpc_dkg_deal_hint_commit(&d, 32, i)[31], 1 + i);
+    cr_assert_eq(mpc_dkg_deal_hint_R(&d, 32)[0], 4);
+    mpc_dkg_msg_clear(&d);
+    /* one hint short, one too many */
+    for (size_t len = 4 * 32; len <= 6 * 32; len += 2 * 32) {
+        m.hints_len = len;
+        cr_assert_eq(mpc_dkg_msg_encode(&a, &m, 32, sk), 0);
+        cr_assert_neq(mpc_dkg_msg_decode(&d, a.data, a.len, &lim), 0, "%zu bytes", len);
+    }
+    /* a group without hints: E's alone */
     mpc_dkg_limits none = limits(32, 5, 3);
+    m.hints_len = 5 * 32;
+    cr_assert_eq(mpc_dkg_msg_encode(&a, &m, 32, sk), 0);
     cr_assert_neq(mpc_dkg_msg_decode(&d, a.data, a.len, &none), 0);
-    /* one hint short */
+    m.hints_len = 32;
+    round_trip(&m, sk, &none);
+    cr_assert_null(mpc_dkg_deal_hint_R(&m, 0));
+    cr_assert_null(mpc_dkg_deal_hint_commit(&m, 0, 0));
+    /* a non-dealer: E's alone */
+    m.has_commit = 0;
+    m.pop_len = 0;
+    round_trip(&m, sk, &lim);
+    cr_assert_null(mpc_dkg_deal_hint_R(&m, 32));
     m.hints_len = 2 * 32;
     cr_assert_eq(mpc_dkg_msg_encode(&a, &m, 32, sk), 0);
     cr_assert_neq(mpc_dkg_msg_decode(&d, a.data, a.len, &lim), 0);
-    /* hints without commitments */
-    m.hints_len = sizeof hints;
-    m.has_commit = 0;
-    m.pop_len = 0;
-    cr_assert_eq(mpc_dkg_msg_encode(&a, &m, 32, sk), 0);
-    cr_assert_eq(mpc_dkg_msg_decode(&d, a.data, a.len, &lim), SH_ERR_FORMAT);
+    /* no pop (refresh): E's and the commitments' */
+    m.has_commit = 1;
+    m.hints_len = 4 * 32;
+    round_trip(&m, sk, &lim);
+    cr_assert_null(mpc_dkg_deal_hint_R(&m, 32));
+    /* nil */
+    m.hints = NULL;
+    m.hints_len = 0;
+    round_trip(&m, sk, &lim);
+    cr_assert_null(mpc_dkg_deal_hint_E(&m));
+    cr_assert_null(mpc_dkg_deal_hint_commit(&m, 32, 0));
     sh_buf_free(&a);
 }
 
@@ -113,7 +143,7 @@ Test(dkg_wire, codec_round_trips)
     mpc_dkg_limits lim = limits(33, 5, 3);      /* secp256k1: hints are y */
     lim.hint_bytes = 32;
     mpc_dkg_msg m;
-    uint8_t commit[3 * 33], hints[3 * 32], r1[200], r2[300];
+    uint8_t commit[3 * 33], hints[5 * 32], r1[200], r2[300];
 
     deal_init(&m, 4, commit, 33);
     round_trip(&m, sk, &lim);
@@ -244,6 +274,7 @@ Test(dkg_wire, malformed_messages_are_rejected_and_the_run_completes)
     dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 30);
     dkg_h_start(&h);
     mpc_dkg_limits lim = limits(32, 5, 3);
+    lim.hint_bytes = mpc_group_hint_bytes(h.g);
 
     /* a well-formed DEAL "from" peer 1, correctly signed (we know its key) */
     mpc_dkg_msg m;

@@ -2,13 +2,15 @@
  * (scalar and point operations, crypto_sign keys and signatures) and the
  * adversarial encodings its decoder must refuse: the eight small-order
  * points, their non-canonical encodings, mixed-order points P + T, and
- * y >= p. */
+ * y >= p; and the decompression hints (P / 8), whatever hint comes with
+ * which encoding. */
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <string.h>
 
 #include "mpc/group.h"
 #include "testutil.h"
+#include "zk/group.h"
 
 #define ROUNDS 100
 
@@ -393,4 +395,123 @@ Test(mpc_ed25519, mul_of_small_and_large_scalars)
     mpc_elem_base(g, &want);
     mpc_elem_neg(g, &want, &want);
     cr_assert(mpc_elem_eq(g, &r, &want));
+}
+
+/* ---- decompression hints (the encoding of P / 8) ----------------------- */
+
+/* 8P by three libsodium doublings, which check nothing about the subgroup. */
+static void times8(uint8_t out[32], const uint8_t p[32])
+{
+    cr_assert_eq(crypto_core_ed25519_add(out, p, p), 0);
+    cr_assert_eq(crypto_core_ed25519_add(out, out, out), 0);
+    cr_assert_eq(crypto_core_ed25519_add(out, out, out), 0);
+}
+
+/* The fact the hinted decoder rests on: libdecaf's EdDSA decoding followed
+ * by its EdDSA encoding maps any point on the curve, torsion included, to
+ * exactly 8 times itself. */
+Test(mpc_ed25519, libdecaf_round_trip_is_times_eight)
+{
+    for (int round = 0; round < 20; round++) {
+        mpc_elem p;
+        uint8_t enc[32];
+        random_point(&p, enc);
+        for (int i = 0; i < 8; i++) {
+            uint8_t t[32], m[32], want[32], got[32];
+            zk_point z;
+            tu_hex(t, 32, SMALL_ORDER[i]);
+            cr_assert_eq(crypto_core_ed25519_add(m, enc, t), 0);
+            times8(want, m);
+            cr_assert_eq(zk_point_from_ed25519(&z, m), SH_OK);
+            zk_point_to_ed25519(got, &z);
+            cr_assert_eq(memcmp(got, want, 32), 0, "round %d, torsion %d", round, i);
+        }
+    }
+}
+
+/* What mpc_elems_hints gives: H in the subgroup with 8H = P; the identity
+ * gets zero bytes. */
+Test(mpc_ed25519, hint_is_an_eighth)
+{
+    mpc_elem p[4];
+    uint8_t enc[4][32], hint[4][32], h8[32];
+    for (int i = 0; i < 3; i++)
+        random_point(&p[i], enc[i]);
+    mpc_elem_identity(g, &p[3]);
+    memset(enc[3], 0, 32);
+    cr_assert_eq(mpc_group_hint_bytes(g), 32);
+    cr_assert_eq(mpc_elems_hints(g, &hint[0][0], p, &enc[0][0], 4), 0);
+    for (int i = 0; i < 3; i++) {
+        cr_assert(crypto_core_ed25519_is_valid_point(hint[i]));
+        times8(h8, hint[i]);
+        cr_assert_eq(memcmp(h8, enc[i], 32), 0, "point %d", i);
+    }
+    cr_assert(sodium_is_zero(hint[3], 32));
+}
+
+/* decode_hinted(enc, hint) returns what decode(enc) returns, the same
+ * error or the same element. */
+static void agree(const uint8_t enc[32], const uint8_t hint[32], const char *what)
+{
+    mpc_elem a, b;
+    int ra = mpc_elem_decode(g, &a, enc);
+    int rb = mpc_elem_decode_hinted(g, &b, enc, hint);
+    cr_assert_eq(rb, ra, "%s: hinted %d, plain %d", what, rb, ra);
+    cr_assert(mpc_elem_eq(g, &a, &b), "%s: different elements", what);
+}
+
+/* Every encoding the other tests refuse or accept, against every kind of
+ * hint: the right one, the right one plus torsion (also an eighth of P),
+ * another point's, P itself, zeros, the identity, random bytes, and for
+ * P + T the hint of P (whose round trip gives P, not P + T). */
+Test(mpc_ed25519, hinted_decode_agrees_whatever_the_hint)
+{
+    uint8_t encs[64][32];
+    size_t ne = 0;
+    mpc_elem p;
+    uint8_t good[32], other[32], t[32];
+    random_point(&p, good);
+    random_point(&p, other);
+    memcpy(encs[ne++], good, 32);
+    memcpy(encs[ne++], other, 32);
+    for (int i = 0; i < 8; i++) {
+        tu_hex(encs[ne++], 32, SMALL_ORDER[i]);
+        if (i == 0 || i == 2)
+            continue;
+        tu_hex(t, 32, SMALL_ORDER[i]);
+        cr_assert_eq(crypto_core_ed25519_add(encs[ne++], good, t), 0);   /* P + T */
+    }
+    memset(encs[ne], 0xff, 32);                                           /* y = p + 1 */
+    encs[ne++][0] = 0xee;
+    for (int found = 0; found < 4;) {                                     /* off the curve */
+        sh_rng_bytes(rng, encs[ne], 32);
+        uint8_t sq[32];
+        if (crypto_core_ed25519_add(sq, encs[ne], IDENTITY) != 0) {
+            ne++;
+            found++;
+        }
+    }
+    mpc_elem pe;
+    cr_assert_eq(mpc_elem_decode(g, &pe, good), 0);
+    for (size_t i = 0; i < ne; i++) {
+        uint8_t hints[9][32];
+        mpc_elem e;
+        int valid = mpc_elem_decode(g, &e, encs[i]) == 0;
+        /* the right hint for P (also the hint tried on every P + T) */
+        cr_assert_eq(mpc_elems_hints(g, hints[0], valid ? &e : &pe, valid ? encs[i] : good, 1), 0);
+        tu_hex(t, 32, SMALL_ORDER[4]);
+        cr_assert_eq(crypto_core_ed25519_add(hints[1], hints[0], t), 0);   /* + order 8 */
+        cr_assert_eq(mpc_elems_hints(g, hints[2], &pe, good, 1), 0);
+        memcpy(hints[3], encs[i], 32);
+        memset(hints[4], 0, 32);
+        memcpy(hints[5], IDENTITY, 32);
+        sh_rng_bytes(rng, hints[6], 32);
+        memset(hints[7], 0xff, 32);                                       /* not canonical */
+        tu_hex(hints[8], 32, SMALL_ORDER[5]);
+        for (int h = 0; h < 9; h++) {
+            char what[64];
+            snprintf(what, sizeof what, "encoding %zu, hint %d", i, h);
+            agree(encs[i], hints[h], what);
+        }
+    }
 }

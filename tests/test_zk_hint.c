@@ -37,11 +37,27 @@ static void teardown(void)
 
 TestSuite(hint, .init = setup, .fini = teardown);
 
+/* zk_elem_decode_nonidentity_hinted(enc, hint) agrees with
+ * zk_elem_decode_nonidentity(enc): the same code, element and bytes. */
+static void check_elem_agrees(const uint8_t enc[32], const uint8_t *hint)
+{
+    zk_elem a, b;
+    memset(&a, 0x5a, sizeof a);
+    memset(&b, 0xa5, sizeof b);
+    int ra = zk_elem_decode_nonidentity(&a, enc);
+    int rb = zk_elem_decode_nonidentity_hinted(&b, enc, hint);
+    cr_assert_eq(rb, ra, "elem: hinted %d, plain %d", rb, ra);
+    cr_assert(zk_point_eq(&a.p, &b.p), "elem: a different point");
+    cr_assert_arr_eq(a.enc, b.enc, 32, "elem: different bytes");
+}
+
 /* decode_hinted(enc, hint) agrees with zk_elgamal_point_decode(enc):
- * the same code and, on success, the same element with z = 1.  Returns
- * hint_ok. */
+ * the same code and, on success, the same element with z = 1; so does the
+ * zk_elem decoder with and without the hint.  Returns hint_ok. */
 static int check_agrees(const uint8_t enc[32], const uint8_t hint[32])
 {
+    check_elem_agrees(enc, hint);
+    check_elem_agrees(enc, NULL);
     zk_point got, want;
     int ok = -1;
     int rc = zk_point_decode_hinted(&got, enc, hint, &ok);

@@ -167,3 +167,25 @@ void zk_point_hints(uint8_t *hints, const zk_point *pts, const uint8_t *enc, siz
             hint_one(hints + 32 * (b + i), &pts[b + i], none[i] ? NULL : q[i], sq[i]);
     }
 }
+
+int zk_elem_decode_nonidentity_hinted(zk_elem *e, const uint8_t in[ZK_POINT_BYTES],
+                                      const uint8_t *hint)
+{
+    if (hint == NULL)
+        return zk_elem_decode_nonidentity(e, in);
+    /* zk_point_decode_hinted accepts what zk_point_decode accepts (the
+     * identity included); it names a non-canonical s apart, which
+     * zk_point_decode counts as SH_ERR_POINT like any other failure. */
+    int rc = zk_point_decode_hinted(&e->p, in, hint, NULL);
+    if (rc == SH_OK && zk_point_is_identity(&e->p))
+        rc = SH_ERR_IDENTITY;
+    else if (rc != SH_OK)
+        rc = rc == SH_ERR_ARG ? rc : SH_ERR_POINT;
+    if (rc == SH_OK) {
+        memmove(e->enc, in, ZK_POINT_BYTES);
+    } else {
+        zk_point_identity(&e->p);
+        memset(e->enc, 0, ZK_POINT_BYTES);
+    }
+    return rc;
+}
