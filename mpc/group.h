@@ -77,10 +77,14 @@ typedef union mpc_scalar {
 typedef struct mpc_elem {
     union {
         zk_point r;                /* ristretto255 */
-        uint8_t ed[32];            /* Ed25519: the canonical encoding */
+        struct {
+            uint8_t ed[32];        /* Ed25519: the canonical encoding */
+            zk_point ed_q;         /* and, if ed_cached, the libdecaf point */
+        };                         /* whose EdDSA encoding is ed (P / 4) */
         secp256k1_pubkey k;        /* secp256k1, unless inf */
     } u;
     uint8_t inf;                   /* secp256k1: the point at infinity */
+    uint8_t ed_cached;             /* Ed25519: u.ed_q is set (public elements only) */
 } mpc_elem;
 
 typedef struct mpc_group mpc_group;

@@ -16,7 +16,10 @@
  * (zk_point_from_ed25519, zk_msm, zk_point_to_ed25519): about eight times
  * faster for a FROST group commitment of 67 signers.  Feldman evaluations
  * (poly_eval_small) and long sums (elem_sum, the DKG's aggregate
- * commitments) go the same way, converting each input once.
+ * commitments) go the same way, converting each input once.  Public
+ * elements that come out of libdecaf (products, sums, hinted decodings)
+ * keep their libdecaf point beside their bytes (mpc_elem.ed_cached), so
+ * that the next operation need not convert them at all.
  *
  * libsodium behaviours relied on (1.0.18; checked by tests/test_mpc_group_ed25519.c):
  *  - crypto_scalarmult_ed25519_{,base_}noclamp return -1 when the result
@@ -192,6 +195,40 @@ static void e_set(mpc_elem *out, const uint8_t enc[ED_BYTES])
 {
     memmove(out->u.ed, enc, ED_BYTES);
     out->inf = 0;
+    out->ed_cached = 0;
+}
+
+/* The libdecaf cache.  An element that came out of libdecaf (a product, a
+ * sum, a hinted decoding) keeps the libdecaf point X whose EdDSA encoding
+ * is its bytes: X is "P / 4" (zk_point_to_ed25519 multiplies by 4), so the
+ * next product or sum starts from X instead of converting the bytes again
+ * (a decoding, 5 us, which also yields 2P rather than P / 4 and so needs a
+ * multiplication by 8^-1 at the end, 40 us).  Only public elements are
+ * cached: the constant-time products leave the cache empty.  Builds with
+ * SHROUD_VERIFY check every cache they use against the bytes. */
+static void e_check_cache(const mpc_elem *p)
+{
+#ifdef SHROUD_VERIFY
+    uint8_t b[ED_BYTES];
+    zk_point_to_ed25519(b, &p->u.ed_q);
+    if (memcmp(b, p->u.ed, ED_BYTES) != 0)
+        abort();
+#else
+    (void)p;
+#endif
+}
+
+/* out = 2P as zk_point_from_ed25519 gives it: 8X from the cache (three
+ * doublings), or decoded. */
+static int e_twice(const mpc_elem *p, zk_point *out)
+{
+    if (!p->ed_cached)
+        return zk_point_from_ed25519(out, p->u.ed);
+    e_check_cache(p);
+    zk_point_dbl(out, &p->u.ed_q);
+    zk_point_dbl(out, out);
+    zk_point_dbl(out, out);
+    return SH_OK;
 }
 
 static void e_elem_identity(const mpc_group *g, mpc_elem *out)
@@ -245,10 +282,31 @@ static int e_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e)
 /* crypto_core_ed25519_add/sub fail only for inputs that are not points on
  * the curve; elements always hold valid encodings (the identity included),
  * so the result code carries no information here. */
+static void e_from_zk(mpc_elem *out, const zk_point *r);
+
+/* With both caches: libdecaf's addition and one encoding (5 us) instead of
+ * libsodium's three inversions (14 us). */
+static int e_add_cached(mpc_elem *out, const mpc_elem *a, const mpc_elem *b, int sub)
+{
+    if (!a->ed_cached || !b->ed_cached)
+        return 0;
+    e_check_cache(a);
+    e_check_cache(b);
+    zk_point r;
+    if (sub)
+        zk_point_sub(&r, &a->u.ed_q, &b->u.ed_q);
+    else
+        zk_point_add(&r, &a->u.ed_q, &b->u.ed_q);
+    e_from_zk(out, &r);
+    return 1;
+}
+
 static void e_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
                        const mpc_elem *b)
 {
     (void)g;
+    if (e_add_cached(out, a, b, 0))
+        return;
     uint8_t r[ED_BYTES];
     (void)crypto_core_ed25519_add(r, a->u.ed, b->u.ed);
     e_set(out, r);
@@ -258,6 +316,8 @@ static void e_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
                        const mpc_elem *b)
 {
     (void)g;
+    if (e_add_cached(out, a, b, 1))
+        return;
     uint8_t r[ED_BYTES];
     (void)crypto_core_ed25519_sub(r, a->u.ed, b->u.ed);
     e_set(out, r);
@@ -301,6 +361,7 @@ static void e_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar 
     int rc = crypto_scalarmult_ed25519_base_noclamp(r, x);
     mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
     out->inf = 0;
+    out->ed_cached = 0;
     sodium_memzero(r, sizeof r);
     sodium_memzero(x, sizeof x);
 }
@@ -321,6 +382,7 @@ static void e_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
     int rc = crypto_scalarmult_ed25519_noclamp(r, x, p->u.ed);
     mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
     out->inf = 0;
+    out->ed_cached = 0;
     sodium_memzero(r, sizeof r);
     sodium_memzero(x, sizeof x);
 }
@@ -345,16 +407,30 @@ static int e_div8(zk_point *r)
     return rc;
 }
 
-/* out = the element zk_point_to_ed25519 encodes for r (the identity is set
- * directly rather than encoded by libdecaf). */
+/* out = the element zk_point_to_ed25519 encodes for r, r its cache (the
+ * identity is set directly rather than encoded by libdecaf). */
 static void e_from_zk(mpc_elem *out, const zk_point *r)
 {
     if (zk_point_is_identity(r)) {
         e_set(out, ED_IDENTITY);
     } else {
         zk_point_to_ed25519(out->u.ed, r);
+        out->u.ed_q = *r;
         out->inf = 0;
+        out->ed_cached = 1;
     }
+}
+
+/* 1 if every element of p (n of them, stride 1, or through pp) that is not
+ * the identity is cached. */
+static int e_all_cached(const mpc_elem *p, const mpc_elem *const *pp, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mpc_elem *e = pp != NULL ? pp[i] : &p[i];
+        if (!e->ed_cached && sodium_memcmp(e->u.ed, ED_IDENTITY, ED_BYTES) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 /* sum s_i P_i for public inputs, through libdecaf.  Every element is in
@@ -362,7 +438,8 @@ static void e_from_zk(mpc_elem *out, const zk_point *r)
  * it there), where the conversions lose nothing: from_ed25519 gives 2P_i,
  * zk_msm their combination 2S, and to_ed25519 encodes 4X, so X = 2S / 8,
  * one multiplication by 8^-1.  A single product folds 8^-1 into its
- * scalar instead.  Zero scalars and identity points are skipped. */
+ * scalar instead.  When every input is cached, their X's combine into the
+ * result's X directly.  Zero scalars and identity points are skipped. */
 static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
                       const mpc_elem *p, size_t n)
 {
@@ -372,14 +449,20 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     zk_point r;
     size_t m = 0;
     int rc = SH_ERR_NOMEM;
+    /* all cached: the sum of s_i X_i is the result's X, nothing to undo */
+    const int quarter = e_all_cached(p, NULL, n);
     if (pts == NULL || sc == NULL)
         goto done;
     for (size_t i = 0; i < n; i++) {
         if (sodium_is_zero(s[i].b, ED_BYTES) || e_elem_is_identity(g, &p[i]))
             continue;
-        /* Neither fails for a group element and a canonical scalar. */
-        if ((rc = zk_point_from_ed25519(&pts[m], p[i].u.ed)) != SH_OK
-            || (rc = zk_scalar_decode(&sc[m], s[i].b)) != SH_OK)
+        if (quarter) {
+            e_check_cache(&p[i]);
+            pts[m] = p[i].u.ed_q;
+        } else if ((rc = e_twice(&p[i], &pts[m])) != SH_OK) {
+            goto done;     /* never for a group element */
+        }
+        if ((rc = zk_scalar_decode(&sc[m], s[i].b)) != SH_OK)   /* canonical: never */
             goto done;
         m++;
     }
@@ -388,7 +471,13 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
         e_set(out, ED_IDENTITY);
         goto done;
     }
-    if (m == 1) {
+    if (quarter) {
+        zk_scalar_zero(&zero);
+        if (m == 1)
+            zk_point_double_mul_base_vartime(&r, &zero, &pts[0], &sc[0]);
+        else if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK)
+            goto done;
+    } else if (m == 1) {
         if ((rc = zk_scalar_decode(&inv8, ED_INV8)) != SH_OK)
             goto done;
         zk_scalar_zero(&zero);
@@ -427,14 +516,21 @@ static int e_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
 static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                                   uint32_t t, const uint32_t *xs, size_t nx)
 {
-    (void)g;
     zk_point *P = zk_points_alloc(t), r;
     if (P == NULL)
         return SH_ERR_NOMEM;
     int rc = SH_OK;
-    for (uint32_t j = 0; j < t && rc == SH_OK; j++)
-        rc = zk_point_from_ed25519(&P[j], C[j].u.ed);   /* the identity gives the identity */
-    const int scale_first = nx >= t;
+    /* all cached: Horner's rule on the X's gives the results' X's */
+    const int quarter = e_all_cached(C, NULL, t);
+    for (uint32_t j = 0; j < t && rc == SH_OK; j++) {
+        if (!quarter)
+            rc = e_twice(&C[j], &P[j]);    /* the identity gives the identity */
+        else if (e_elem_is_identity(g, &C[j]))
+            zk_point_identity(&P[j]);
+        else
+            P[j] = C[j].u.ed_q;
+    }
+    const int scale_first = !quarter && nx >= t;
     for (uint32_t j = 0; j < t && rc == SH_OK && scale_first; j++)
         rc = e_div8(&P[j]);
     zk_point *R = rc == SH_OK ? zk_points_alloc(nx ? nx : 1) : NULL;
@@ -444,7 +540,7 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
         rc = zk_points_horner(R, P, t, xs, nx);
     for (size_t i = 0; i < nx && rc == SH_OK; i++) {
         r = R[i];
-        if (scale_first || (rc = e_div8(&r)) == SH_OK)
+        if (quarter || scale_first || (rc = e_div8(&r)) == SH_OK)
             e_from_zk(&out[i], &r);
     }
     free(P);                       /* public points: nothing to wipe */
@@ -476,7 +572,10 @@ static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t
     zk_point_to_ed25519(p8, &h);
     if (memcmp(p8, in, ED_BYTES) != 0)
         return e_elem_decode(g, out, in);
-    e_set(out, in);
+    memmove(out->u.ed, in, ED_BYTES);
+    out->u.ed_q = h;         /* 2H = P / 4: its encoding is P */
+    out->inf = 0;
+    out->ed_cached = 1;
     return SH_OK;
 }
 
@@ -512,6 +611,17 @@ static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
 static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n)
 {
     mpc_elem acc;
+    zk_point sum, q;
+    if (e_all_cached(NULL, p, n)) {      /* the X's add up to the sum's X */
+        zk_point_identity(&sum);
+        for (size_t i = 0; i < n; i++)
+            if (!e_elem_is_identity(g, p[i])) {
+                e_check_cache(p[i]);
+                zk_point_add(&sum, &sum, &p[i]->u.ed_q);
+            }
+        e_from_zk(out, &sum);
+        return SH_OK;
+    }
     if (n < ED_SUM_DECAF_MIN) {
         acc = *p[0];
         for (size_t i = 1; i < n; i++)
@@ -519,11 +629,10 @@ static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *
         *out = acc;
         return SH_OK;
     }
-    zk_point sum, q;
     int rc = SH_OK;
     zk_point_identity(&sum);
     for (size_t i = 0; i < n && rc == SH_OK; i++)
-        if ((rc = zk_point_from_ed25519(&q, p[i]->u.ed)) == SH_OK)
+        if ((rc = e_twice(p[i], &q)) == SH_OK)
             zk_point_add(&sum, &sum, &q);
     if (rc == SH_OK && (rc = e_div8(&sum)) == SH_OK)
         e_from_zk(out, &sum);

@@ -458,6 +458,18 @@ static void agree(const uint8_t enc[32], const uint8_t hint[32], const char *wha
     int rb = mpc_elem_decode_hinted(g, &b, enc, hint);
     cr_assert_eq(rb, ra, "%s: hinted %d, plain %d", what, rb, ra);
     cr_assert(mpc_elem_eq(g, &a, &b), "%s: different elements", what);
+    if (ra != 0)
+        return;
+    /* and the hinted element computes like the plain one (its cache) */
+    mpc_scalar s;
+    mpc_elem x, y;
+    mpc_scalar_random(g, &s, rng);
+    mpc_elem_mul_vartime(g, &x, &a, &s);
+    mpc_elem_mul_vartime(g, &y, &b, &s);
+    cr_assert(mpc_elem_eq(g, &x, &y), "%s: products differ", what);
+    mpc_elem_add(g, &x, &a, &x);
+    mpc_elem_add(g, &y, &b, &y);
+    cr_assert(mpc_elem_eq(g, &x, &y), "%s: sums differ", what);
 }
 
 /* Every encoding the other tests refuse or accept, against every kind of
@@ -513,5 +525,91 @@ Test(mpc_ed25519, hinted_decode_agrees_whatever_the_hint)
             snprintf(what, sizeof what, "encoding %zu, hint %d", i, h);
             agree(encs[i], hints[h], what);
         }
+    }
+}
+
+/* ---- the libdecaf cache of public elements ------------------------------ */
+
+/* A cached copy of p: a variable-time product by 1 comes out of libdecaf
+ * with its point. */
+static void cached_copy(mpc_elem *out, const mpc_elem *p)
+{
+    mpc_scalar one;
+    mpc_scalar_one(g, &one);
+    mpc_elem_mul_vartime(g, out, p, &one);
+    cr_assert(mpc_elem_eq(g, out, p));
+    cr_assert_eq(out->ed_cached, 1);
+}
+
+/* Products, sums, Horner evaluations, additions and subtractions give the
+ * same bytes whether their inputs carry the cache, some of them or none,
+ * and the same as libsodium's own arithmetic; results are used again as
+ * inputs (a cache of a cache), and constant-time products never cache. */
+Test(mpc_ed25519, cached_and_uncached_inputs_agree)
+{
+    enum { N = 7 };
+    mpc_elem P[N], Q[N], M[N], r[3];
+    mpc_scalar s[N];
+    uint8_t enc[32];
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N; i++) {
+            random_point(&P[i], enc);
+            cr_assert_eq(P[i].ed_cached, 0);
+            cached_copy(&Q[i], &P[i]);
+            M[i] = (i & 1) ? Q[i] : P[i];
+            mpc_scalar_random(g, &s[i], rng);
+        }
+        /* libsodium: sum of s_i P_i */
+        uint8_t want[32], t[32];
+        memcpy(want, IDENTITY, 32);
+        for (int i = 0; i < N; i++) {
+            cr_assert_eq(crypto_scalarmult_ed25519_noclamp(t, s[i].b, P[i].u.ed), 0);
+            cr_assert_eq(crypto_core_ed25519_add(want, want, t), 0);
+        }
+        for (size_t n = 1; n <= N; n += N - 1) {   /* one term, and all */
+            cr_assert_eq(mpc_elem_msm_vartime(g, &r[0], s, P, n), 0);
+            cr_assert_eq(mpc_elem_msm_vartime(g, &r[1], s, Q, n), 0);
+            cr_assert_eq(mpc_elem_msm_vartime(g, &r[2], s, M, n), 0);
+            cr_assert(mpc_elem_eq(g, &r[0], &r[1]) && mpc_elem_eq(g, &r[0], &r[2]), "n = %zu", n);
+        }
+        cr_assert_eq(memcmp(r[1].u.ed, want, 32), 0);
+        /* the result, cached, as an input again: 2S - S = S */
+        mpc_elem two, back;
+        mpc_elem_add(g, &two, &r[1], &r[1]);
+        cr_assert_eq(two.ed_cached, 1);
+        mpc_elem_sub(g, &back, &two, &r[1]);
+        cr_assert(mpc_elem_eq(g, &back, &r[1]));
+        cr_assert_eq(crypto_core_ed25519_add(t, want, want), 0);
+        cr_assert_eq(memcmp(two.u.ed, t, 32), 0);
+        mpc_elem_sub(g, &back, &r[1], &r[1]);
+        cr_assert(mpc_elem_is_identity(g, &back));
+        /* sums of 3 (libsodium's additions when uncached) and of 7 */
+        const mpc_elem *pp[N], *pq[N], *pm[N];
+        for (int i = 0; i < N; i++) {
+            pp[i] = &P[i];
+            pq[i] = &Q[i];
+            pm[i] = &M[i];
+        }
+        for (size_t n = 3; n <= N; n += N - 3) {
+            cr_assert_eq(mpc_elem_sum(g, &r[0], pp, n), 0);
+            cr_assert_eq(mpc_elem_sum(g, &r[1], pq, n), 0);
+            cr_assert_eq(mpc_elem_sum(g, &r[2], pm, n), 0);
+            cr_assert(mpc_elem_eq(g, &r[0], &r[1]) && mpc_elem_eq(g, &r[0], &r[2]), "n = %zu", n);
+        }
+        /* Horner at 1..5 over 3 and 7 coefficients */
+        uint32_t xs[5] = { 1, 2, 3, 4, 5 };
+        mpc_elem ep[5], eq[5], em[5];
+        for (uint32_t tt = 3; tt <= N; tt += N - 3) {
+            cr_assert_eq(mpc_elem_poly_eval_small(g, ep, P, tt, xs, 5), 0);
+            cr_assert_eq(mpc_elem_poly_eval_small(g, eq, Q, tt, xs, 5), 0);
+            cr_assert_eq(mpc_elem_poly_eval_small(g, em, M, tt, xs, 5), 0);
+            for (int i = 0; i < 5; i++)
+                cr_assert(mpc_elem_eq(g, &ep[i], &eq[i]) && mpc_elem_eq(g, &ep[i], &em[i]));
+        }
+        /* a constant-time product of a cached point leaves no cache */
+        mpc_elem_mul(g, &r[0], &Q[0], &s[0]);
+        cr_assert_eq(r[0].ed_cached, 0);
+        mpc_elem_mul_base(g, &r[0], &s[0]);
+        cr_assert_eq(r[0].ed_cached, 0);
     }
 }
