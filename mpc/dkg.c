@@ -93,8 +93,8 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
     if (m.has_commit && hb > 0 &&
         (mpc_elems_hints(k->g, m.hints + MPC_DKG_KEY_HINT_BYTES, &C[k->t - k->t_c], m.commit,
                          k->t_c) != 0 ||
-         (m.pop_len > 0 && mpc_elems_hints(k->g, (uint8_t *)mpc_dkg_deal_hint_R(&m, hb), &R,
-                                           m.pop, 1) != 0))) {
+         (m.pop_len > 0 && mpc_elems_hints(k->g, m.hints + m.hints_len - hb, &R, m.pop,
+                                           1) != 0))) {   /* R's hint is the last */
         rc = SH_ERR_NOMEM;
         goto done;
     }

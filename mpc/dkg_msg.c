@@ -441,7 +441,7 @@ const uint8_t *mpc_dkg_deal_hint_R(const mpc_dkg_msg *m, size_t hb)
 {
     if (m->hints == NULL || hb == 0 || m->pop_len == 0)
         return NULL;
-    return m->hints + MPC_DKG_KEY_HINT_BYTES + (m->has_commit ? (size_t)m->n_commit : 0) * hb;
+    return m->hints + mpc_dkg_deal_hints_len(m, hb) - hb;   /* the last one */
 }
 
 static int decode_share(mpc_dkg_msg *m, sh_mp_arr *f, const mpc_dkg_limits *lim)

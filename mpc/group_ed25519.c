@@ -423,11 +423,12 @@ static void e_from_zk(mpc_elem *out, const zk_point *r)
 
 /* 1 if every element of p (n of them, stride 1, or through pp) that is not
  * the identity is cached. */
-static int e_all_cached(const mpc_elem *p, const mpc_elem *const *pp, size_t n)
+static int e_all_cached(const mpc_group *g, const mpc_elem *p, const mpc_elem *const *pp,
+                        size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const mpc_elem *e = pp != NULL ? pp[i] : &p[i];
-        if (!e->ed_cached && sodium_memcmp(e->u.ed, ED_IDENTITY, ED_BYTES) != 0)
+        if (!e->ed_cached && !e_elem_is_identity(g, e))
             return 0;
     }
     return 1;
@@ -450,7 +451,7 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     size_t m = 0;
     int rc = SH_ERR_NOMEM;
     /* all cached: the sum of s_i X_i is the result's X, nothing to undo */
-    const int quarter = e_all_cached(p, NULL, n);
+    const int quarter = e_all_cached(g, p, NULL, n);
     if (pts == NULL || sc == NULL)
         goto done;
     for (size_t i = 0; i < n; i++) {
@@ -471,8 +472,8 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
         e_set(out, ED_IDENTITY);
         goto done;
     }
+    zk_scalar_zero(&zero);
     if (quarter) {
-        zk_scalar_zero(&zero);
         if (m == 1)
             zk_point_double_mul_base_vartime(&r, &zero, &pts[0], &sc[0]);
         else if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK)
@@ -480,7 +481,6 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     } else if (m == 1) {
         if ((rc = zk_scalar_decode(&inv8, ED_INV8)) != SH_OK)
             goto done;
-        zk_scalar_zero(&zero);
         zk_scalar_mul(&sc[0], &sc[0], &inv8);
         zk_point_double_mul_base_vartime(&r, &zero, &pts[0], &sc[0]);
     } else if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK || (rc = e_div8(&r)) != SH_OK) {
@@ -521,7 +521,7 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
         return SH_ERR_NOMEM;
     int rc = SH_OK;
     /* all cached: Horner's rule on the X's gives the results' X's */
-    const int quarter = e_all_cached(C, NULL, t);
+    const int quarter = e_all_cached(g, C, NULL, t);
     for (uint32_t j = 0; j < t && rc == SH_OK; j++) {
         if (!quarter)
             rc = e_twice(&C[j], &P[j]);    /* the identity gives the identity */
@@ -567,7 +567,7 @@ static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t
     uint8_t p8[ED_BYTES];
     zk_point h;
     if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, ED_IDENTITY, ED_BYTES) == 0 ||
-        zk_point_from_ed25519(&h, hint) != SH_OK || zk_point_is_identity(&h))
+        zk_point_from_ed25519(&h, hint) != SH_OK)
         return e_elem_decode(g, out, in);
     zk_point_to_ed25519(p8, &h);
     if (memcmp(p8, in, ED_BYTES) != 0)
@@ -579,7 +579,7 @@ static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t
     return SH_OK;
 }
 
-/* hints + 32 i = enc(e[i] / 8): from_ed25519 gives 2P, so H = 64^-1 (2P)
+/* hints + 32 i = enc(e[i] / 8): e_twice gives 2P, so H = 64^-1 (2P)
  * encodes (times 4) as P / 8.  The identity gets 32 zero bytes (its
  * encodings never consult the hint).  About 50 us each, paid once by the
  * sender for every receiver's 37 us. */
@@ -594,7 +594,7 @@ static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
     zk_scalar_mul(&inv64, &inv8, &inv8);
     zk_scalar_zero(&zero);
     for (size_t i = 0; i < n; i++) {
-        if (e_elem_is_identity(g, &e[i]) || zk_point_from_ed25519(&r, e[i].u.ed) != SH_OK) {
+        if (e_elem_is_identity(g, &e[i]) || e_twice(&e[i], &r) != SH_OK) {
             memset(hints + ED_BYTES * i, 0, ED_BYTES);
             continue;
         }
@@ -612,7 +612,7 @@ static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *
 {
     mpc_elem acc;
     zk_point sum, q;
-    if (e_all_cached(NULL, p, n)) {      /* the X's add up to the sum's X */
+    if (e_all_cached(g, NULL, p, n)) {      /* the X's add up to the sum's X */
         zk_point_identity(&sum);
         for (size_t i = 0; i < n; i++)
             if (!e_elem_is_identity(g, p[i])) {
