@@ -676,19 +676,11 @@ static const char *decode_reason(int rc)
  * that can become evidence (one with a claim or without some dealer's
  * echo).  A DEAL's is checked when it becomes evidence (a claim, an
  * equivocation, echo entries that matter when round 3 ends), a SHARE's when the share is
- * complained about, a CONFIRM's never. */
+ * complained about.  CONFIRMs and the other VIEWs are not signed at all
+ * (mpc_dkg_msg_signed). */
 static int sig_needed(const mpc_dkg_msg *m)
 {
-    if (m->type == MPC_DKG_MSG_ANSWER)
-        return 1;
-    if (m->type != MPC_DKG_MSG_VIEW)
-        return 0;
-    if (m->n_claims > 0)
-        return 1;
-    for (uint32_t i = 0; i < m->n_view; i++)
-        if (!m->view[i].present)
-            return 1;
-    return 0;
+    return (m->type == MPC_DKG_MSG_ANSWER || m->type == MPC_DKG_MSG_VIEW) && mpc_dkg_msg_signed(m);
 }
 
 static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_t len)

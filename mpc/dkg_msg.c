@@ -94,6 +94,25 @@ const uint8_t *mpc_dkg_signed_hash(const mpc_dkg_msg *m)
     return m->type == MPC_DKG_MSG_SHARE ? m->root : m->h;
 }
 
+int mpc_dkg_msg_signed(const mpc_dkg_msg *m)
+{
+    switch (m->type) {
+    case MPC_DKG_MSG_DEAL:
+    case MPC_DKG_MSG_SHARE:
+    case MPC_DKG_MSG_ANSWER:
+        return 1;
+    case MPC_DKG_MSG_VIEW:
+        if (m->n_claims > 0)
+            return 1;
+        for (uint32_t i = 0; i < m->n_view; i++)
+            if (!m->view[i].present)
+                return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 void mpc_dkg_ack_digest(uint8_t out[MPC_DKG_HASH_BYTES], const uint8_t h[MPC_DKG_HASH_BYTES],
                         const uint8_t sig[MPC_DKG_SIG_BYTES])
 {
@@ -321,8 +340,10 @@ int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes, const uin
         mpc_dkg_share_leaf(leaf, m);
         mpc_dkg_merkle_fold(m->root, leaf, m->leaf, (const uint8_t(*)[32])m->path, m->n_path);
     }
-    if (sk != NULL)
+    if (sk != NULL && mpc_dkg_msg_signed(m))
         mpc_dkg_sign(m->sig, sk, m->sid, m->type, mpc_dkg_signed_hash(m));
+    else if (sk != NULL)
+        memset(m->sig, 0, sizeof m->sig);
     sh_mp_put_bin(&w, m->sig, sizeof m->sig);
     return sh_mp_writer_finish(&w);
 }
@@ -605,6 +626,9 @@ int mpc_dkg_msg_decode(mpc_dkg_msg *out, const uint8_t *msg, size_t len,
         /* The signature, a bin8 of 64 bytes, is exactly the last 66 bytes. */
         if (rc == 0 && len >= MPC_DKG_SIG_TAIL)
             mpc_dkg_hash(out->h, msg, len - MPC_DKG_SIG_TAIL);
+        /* an unsigned message has exactly one sig: zeros */
+        if (rc == 0 && !mpc_dkg_msg_signed(out) && !sodium_is_zero(out->sig, sizeof out->sig))
+            rc = SH_ERR_FORMAT;
     }
     if (rc == 0)
         rc = sh_mp_arr_done(&f);

@@ -7,8 +7,11 @@
  * 66 bytes: c4 40 and the signature) over
  *     "shroud-dkg-sig-v1" || sid || u8(type) || h,
  *     h = BLAKE2b-256(the message bytes without their last 66 bytes).
- * ACK is the one unsigned message.  Signing h rather than the bytes lets a
- * (h, sig) pair of a DEAL travel alone as an echo and as evidence.
+ * ACK has no sig.  A CONFIRM, and a VIEW without claims or nil entries,
+ * carry 64 zero bytes in its place: they can never be evidence, so they
+ * are not signed (mpc_dkg_msg_signed), and an all-zero signature never
+ * verifies.  Signing h rather than the bytes lets a (h, sig) pair of a
+ * DEAL travel alone as an echo and as evidence.
  * SHAREs are the exception: a dealer signs all of its SHAREs at once, as
  * the root of a Merkle tree over their leaf hashes (one per holder), and
  * each SHARE carries its leaf index and the path to that root; its
@@ -29,7 +32,7 @@
 #include "util/err.h"
 #include "mpc/group.h"
 
-#define MPC_DKG_VERSION 3                   /* 3: DEAL hints for E, the commitments and R (Ed25519 too); 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
+#define MPC_DKG_VERSION 4                   /* 4: CONFIRMs and claim-free VIEWs unsigned; 3: DEAL hints for E, the commitments and R (Ed25519 too); 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
 
 #define MPC_DKG_MSG_DEAL 1
 #define MPC_DKG_MSG_SHARE 2
@@ -146,13 +149,21 @@ int mpc_dkg_msg_decode(mpc_dkg_msg *out, const uint8_t *msg, size_t len,
 void mpc_dkg_msg_clear(mpc_dkg_msg *m);
 
 /* Append the encoding of m to out (which is reset first).  Signed types
- * are signed with sk (64-byte libsodium Ed25519 key) unless sk is NULL, in
- * which case m->sig is written as is (for tests that forge messages, and
+ * (mpc_dkg_msg_signed) are signed with sk (64-byte libsodium Ed25519 key)
+ * and unsigned ones get 64 zero bytes, unless sk is NULL, in which case
+ * m->sig is written as is (for tests that forge messages, and
  * for SHAREs signed together); m->h receives the hash.  A SHARE is written
  * with m->leaf and m->path[0..n_path); with sk it is signed over the root
  * they give, which m->root receives.  SH_ERR_ARG for an unknown type, SH_ERR_NOMEM. */
 int mpc_dkg_msg_encode(sh_buf *out, mpc_dkg_msg *m, size_t elem_bytes,
                        const uint8_t *sk) SH_WUR;
+
+/* Is m (decoded, or filled for encoding) a signed message?  DEAL, SHARE
+ * and ANSWER always; a VIEW exactly when it has a claim or a nil echo
+ * entry (the VIEWs that can become evidence: docs/dkg.md, "Signatures");
+ * CONFIRM and ACK never.  An unsigned CONFIRM or VIEW carries 64 zero
+ * bytes as its sig, and decoding refuses anything else there. */
+int mpc_dkg_msg_signed(const mpc_dkg_msg *m);
 
 /* The signature over (sid, type, h), and its check against a 32-byte
  * Ed25519 public key: 0 or SH_ERR_VERIFY. */

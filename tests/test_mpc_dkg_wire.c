@@ -39,7 +39,16 @@ static void round_trip(mpc_dkg_msg *m, const uint8_t *sk, const mpc_dkg_limits *
     cr_assert_eq(d.from, m->from);
     if (m->type != MPC_DKG_MSG_ACK) {
         cr_assert(memcmp(d.h, m->h, 32) == 0);
-        cr_assert_eq(mpc_dkg_sig_verify(sk + 32, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        if (mpc_dkg_msg_signed(&d)) {
+            cr_assert_eq(mpc_dkg_sig_verify(sk + 32, d.sid, d.type, mpc_dkg_signed_hash(&d), d.sig), 0);
+        } else {
+            /* unsigned: 64 zero bytes, and nothing else is accepted there */
+            cr_assert(sodium_is_zero(d.sig, sizeof d.sig));
+            a.data[a.len - 1] ^= 1;
+            mpc_dkg_msg e;
+            cr_assert_eq(mpc_dkg_msg_decode(&e, a.data, a.len, lim), SH_ERR_FORMAT);
+            a.data[a.len - 1] ^= 1;
+        }
     }
     cr_assert_eq(mpc_dkg_msg_encode(&b, &d, lim->elem_bytes, NULL), 0);
     cr_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
@@ -213,6 +222,16 @@ Test(dkg_wire, codec_round_trips)
     m.n_claims = 4;
     m.claims = claims;
     round_trip(&m, sk, &lim);
+    cr_assert(mpc_dkg_msg_signed(&m));
+    /* a VIEW without claims is signed only if it has a nil entry */
+    m.n_claims = 0;
+    cr_assert(mpc_dkg_msg_signed(&m));
+    round_trip(&m, sk, &lim);
+    for (int i = 0; i < 5; i++)
+        view[i].present = 1;
+    cr_assert(!mpc_dkg_msg_signed(&m));
+    round_trip(&m, sk, &lim);
+    m.n_claims = 4;
 
     /* claims out of order are refused */
     sh_buf b;
@@ -246,6 +265,7 @@ Test(dkg_wire, codec_round_trips)
     memset(&m, 0, sizeof m);
     m.type = MPC_DKG_MSG_CONFIRM;
     round_trip(&m, sk, &lim);
+    cr_assert(!mpc_dkg_msg_signed(&m));
     m.type = MPC_DKG_MSG_ACK;
     round_trip(&m, sk, &lim);
 
