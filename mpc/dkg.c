@@ -11,6 +11,7 @@
 
 #include "util/ct.h"
 #include "util/mp.h"
+#include "zk/dblenc.h"
 #include "zk/hint.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
@@ -43,67 +44,89 @@ static int advance(mpc_dkg *k);
 /* ---- round 1: DEAL ------------------------------------------------------------ */
 
 /* Build our DEAL for polynomial `poly` (NULL for a non-dealer); keep_C, if
- * not NULL, receives the t commitments it carries. */
+ * not NULL, receives the t commitments it carries.  The first call also
+ * computes E_self from the secret e.  Every point a DEAL publishes (E, the
+ * commitments, the pop's R) is computed, encoded and hinted in one block
+ * (mpc_elems_mul_base_publish), E with the others in ristretto255 and
+ * apart in the other groups (E is a ristretto255 point in every group). */
 static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len,
                       mpc_elem *keep_C)
 {
     mpc_dkg_msg m;
-    mpc_elem R;
     memset(&m, 0, sizeof m);
-    memset(&R, 0, sizeof R);
     m.type = MPC_DKG_MSG_DEAL;
+    const size_t eb = k->eb, hb = k->lim.hint_bytes, kh = MPC_DKG_KEY_HINT_BYTES;
+    const int fresh_E = !k->E_ready;
+    const int E_in = fresh_E && mpc_group_id_of(k->g) == MPC_RISTRETTO255;
+    const int pop = poly != NULL && k->mode == MPC_DKG_FRESH;
+    const uint32_t nc = poly != NULL ? k->t : 0;
+    /* the block: [E] C_0 .. C_{t-1} [R] */
+    const size_t n = (size_t)E_in + nc + (size_t)pop, c_at = (size_t)E_in;
+    mpc_scalar *sc = mpc_scalars_alloc(n > 0 ? n : 1);
+    mpc_elem *pt = mpc_elems_alloc(n > 0 ? n : 1);
+    uint8_t *enc = malloc(n > 0 ? n * eb : 1), *hints = malloc(n > 0 ? n * 32 : 1);
+    int rc = sc == NULL || pt == NULL || enc == NULL || hints == NULL ? SH_ERR_NOMEM : 0;
+    if (rc == 0 && E_in)
+        sc[0].r = k->sec->e;
+    for (uint32_t i = 0; i < nc && rc == 0; i++)
+        sc[c_at + i] = poly[i];
+    if (rc == 0 && pop)
+        dkg_pop_nonce(k, &sc[n - 1], k->d->self, &poly[0]);
+    if (rc == 0)
+        rc = mpc_elems_mul_base_publish(k->g, pt, enc, hb > 0 ? hints : NULL, sc, n);
+    if (rc == 0 && E_in) {
+        k->E_self->p = pt[0].u.r;
+        memcpy(k->E_self->enc, enc, 32);
+        memcpy(k->E_hint, hints, kh);
+    } else if (rc == 0 && fresh_E)
+        rc = zk_points_mul_base_publish(&k->E_self->p, k->E_self->enc, k->E_hint, &k->sec->e, 1);
+    k->E_ready |= rc == 0;
+    const mpc_elem *C = pt + c_at;
+    uint8_t *Cenc = enc + c_at * eb, *Chint = hints + c_at * hb;
+    if (rc == 0 && poly != NULL && k->faults.bad_commitment) {
+        mpc_elem B;
+        uint32_t j = k->t - 1;
+        mpc_elem_base(k->g, &B);
+        mpc_elem_add(k->g, &pt[c_at + j], &pt[c_at + j], &B);
+        (void)mpc_elem_encode(k->g, Cenc + j * eb, &pt[c_at + j]);
+        rc = mpc_elems_hints(k->g, Chint + j * hb, &pt[c_at + j], Cenc + j * eb, 1);
+    }
+
     memcpy(m.E, k->E_self->enc, 32);
-    int rc = 0;
-    mpc_elem *C = NULL;
-    if (poly != NULL) {
-        C = mpc_elems_alloc(k->t);
-        m.commit = malloc((size_t)k->t * k->eb);
-        if (C == NULL || m.commit == NULL) {
-            rc = SH_ERR_NOMEM;
-            goto done;
-        }
-        mpc_feldman_commit(k->g, C, poly, k->t);
-        sh_ct_declassify(C, (size_t)k->t * sizeof *C);   /* published in the DEAL */
-        if (k->faults.bad_commitment) {
-            mpc_elem B;
-            uint32_t j = k->t - 1;
-            mpc_elem_base(k->g, &B);
-            mpc_elem_add(k->g, &C[j], &C[j], &B);
-        }
+    if (rc == 0 && poly != NULL) {
+        /* in refresh C_0, the identity, is not sent */
         m.has_commit = 1;
         m.n_commit = k->t_c;
-        for (uint32_t i = 0; i < k->t_c; i++)
-            (void)mpc_elem_encode(k->g, m.commit + (size_t)i * k->eb, &C[k->t - k->t_c + i]);
-        if (k->mode == MPC_DKG_FRESH) {
-            m.pop_len = k->eb + MPC_SCALAR_BYTES;
-            dkg_pop_prove(k, m.pop, k->d->self, m.commit, &poly[0], &R);
+        m.commit = Cenc + (size_t)(k->t - k->t_c) * eb;
+        if (pop) {
+            m.pop_len = eb + MPC_SCALAR_BYTES;
+            dkg_pop_respond(k, m.pop, k->d->self, m.commit, &poly[0], &sc[n - 1],
+                            enc + (n - 1) * eb);
             if (k->faults.bad_pop)
                 m.pop[m.pop_len - 1] ^= 1;
         }
     }
     /* Decompression hints for the receivers, each of which decodes E, the
      * t commitments and R of every DEAL (docs/dkg.md). */
-    const size_t hb = k->lim.hint_bytes;
-    m.hints_len = mpc_dkg_deal_hints_len(&m, hb);
-    if ((m.hints = malloc(m.hints_len)) == NULL) {
-        rc = SH_ERR_NOMEM;
-        goto done;
+    if (rc == 0) {
+        m.hints_len = mpc_dkg_deal_hints_len(&m, hb);
+        if ((m.hints = malloc(m.hints_len)) == NULL)
+            rc = SH_ERR_NOMEM;
     }
-    zk_point_hints(m.hints, &k->E_self->p, k->E_self->enc, 1);
-    if (m.has_commit && hb > 0 &&
-        (mpc_elems_hints(k->g, m.hints + MPC_DKG_KEY_HINT_BYTES, &C[k->t - k->t_c], m.commit,
-                         k->t_c) != 0 ||
-         (m.pop_len > 0 && mpc_elems_hints(k->g, m.hints + m.hints_len - hb, &R, m.pop,
-                                           1) != 0))) {   /* R's hint is the last */
-        rc = SH_ERR_NOMEM;
-        goto done;
+    if (rc == 0) {
+        memcpy(m.hints, k->E_hint, kh);
+        if (m.has_commit && hb > 0)
+            memcpy(m.hints + kh, Chint + (size_t)(k->t - k->t_c) * hb, (size_t)k->t_c * hb);
+        if (m.pop_len > 0 && hb > 0)   /* R's hint is the last */
+            memcpy(m.hints + m.hints_len - hb, hints + (n - 1) * hb, hb);
+        rc = dkg_encode_own(k, &m, out, len);
     }
-    rc = dkg_encode_own(k, &m, out, len);
-    if (rc == 0 && keep_C != NULL && C != NULL)
+    if (rc == 0 && keep_C != NULL && poly != NULL)
         memcpy(keep_C, C, (size_t)k->t * sizeof *C);
-done:
-    mpc_elems_free(C, k->t);
-    free(m.commit);
+    mpc_scalars_free(sc, n > 0 ? n : 1);
+    mpc_elems_free(pt, n > 0 ? n : 1);
+    free(enc);
+    free(hints);
     free(m.hints);
     return rc;
 }
@@ -249,7 +272,6 @@ static int dkg_start(void *self)
      * key x, so that X25519(x, X(E_p)) is X(e E_p) (docs/dkg.md, "Share
      * encryption").  The clamped value is a multiple of 8 in [2^254,
      * 2^255): never a multiple of L, so e is never 0. */
-    zk_point P;
     uint8_t c[32];
     sh_rng_bytes(d->rng, k->sec->x25519, sizeof k->sec->x25519);
     memcpy(c, k->sec->x25519, sizeof c);
@@ -258,9 +280,7 @@ static int dkg_start(void *self)
     c[31] |= 64;
     zk_scalar_reduce(&k->sec->e, c, sizeof c);
     sodium_memzero(c, sizeof c);
-    zk_point_mul_base(&P, &k->sec->e);
-    zk_elem_set(k->E_self, &P);
-    sh_ct_declassify(k->E_self, sizeof *k->E_self);   /* E = e*B: published in the DEAL */
+    /* E = e B is computed with our DEAL's other points (build_deal) */
     uint32_t di = k->dealer_of[d->self];
     if (di != UINT32_MAX) {
         mpc_scalar zero;

@@ -40,46 +40,48 @@ static void challenge(const mpc_group *g, zk_transcript *t, const char *label, m
     sodium_memzero(h, sizeof h);
 }
 
-void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
-                   const mpc_scalar *a0, mpc_elem *R_out)
+void dkg_pop_nonce(const mpc_dkg *k, mpc_scalar *nonce, uint32_t dealer, const mpc_scalar *a0)
 {
     const mpc_group *g = k->g;
     uint8_t buf[MPC_SCALAR_BYTES];
-    zk_transcript t, f;
-    mpc_scalar nonce, c, s;
-    mpc_elem R;
+    zk_transcript f;
     int zero;
-
-    pop_statement(k, &t, dealer, c0, k->eb);
-    /* The hedged nonce of docs/proofs.md: the statement, the secret and
-     * fresh randomness. */
+    /* The hedged nonce of docs/proofs.md: the statement (but C_0, which
+     * a0 determines and which is computed with R), the secret and fresh
+     * randomness. */
     do {
-        f = t;
+        zk_transcript_init(&f, POP_DOMAIN);
+        zk_transcript_append_u64(&f, "group", (uint64_t)mpc_group_id_of(g));
+        zk_transcript_append(&f, "sid", k->sid, MPC_DKG_SID_BYTES);
+        zk_transcript_append_u64(&f, "dealer", dealer);
         mpc_scalar_encode(g, buf, a0);
         zk_transcript_append(&f, "nonce-secret", buf, sizeof buf);
         sh_rng_bytes(k->d->rng, buf, sizeof buf);
         zk_transcript_append(&f, "nonce-rng", buf, sizeof buf);
-        challenge(g, &f, "nonce", &nonce);
-        zero = mpc_scalar_is_zero(g, &nonce);
+        challenge(g, &f, "nonce", nonce);
+        zero = mpc_scalar_is_zero(g, nonce);
         sh_ct_declassify(&zero, sizeof zero);
     } while (zero);
-    mpc_elem_mul_base(g, &R, &nonce);
-    sh_ct_declassify(&R, sizeof R);                  /* the proof's R: published */
-    (void)mpc_elem_encode(g, pop, &R);
-    if (R_out != NULL)
-        *R_out = R;
+    zk_transcript_wipe(&f);
+    sodium_memzero(buf, sizeof buf);
+}
+
+void dkg_pop_respond(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
+                     const mpc_scalar *a0, const mpc_scalar *nonce, const uint8_t *encR)
+{
+    const mpc_group *g = k->g;
+    zk_transcript t;
+    mpc_scalar c, s;
+    pop_statement(k, &t, dealer, c0, k->eb);
+    memmove(pop, encR, k->eb);
     zk_transcript_append(&t, "R", pop, k->eb);
     challenge(g, &t, "c", &c);
     mpc_scalar_mul(g, &s, &c, a0);
-    mpc_scalar_add(g, &s, &s, &nonce);
+    mpc_scalar_add(g, &s, &s, nonce);
     mpc_scalar_encode(g, pop + k->eb, &s);
     sh_ct_declassify(pop + k->eb, MPC_SCALAR_BYTES);  /* the proof's s: published */
-
-    mpc_scalar_wipe(&nonce);
     mpc_scalar_wipe(&s);
-    zk_transcript_wipe(&f);
     zk_transcript_wipe(&t);
-    sodium_memzero(buf, sizeof buf);
 }
 
 /* The challenge c of a proof of possession, from its statement and R. */

@@ -131,7 +131,9 @@ struct mpc_dkg {
     size_t deal2_len;
     mpc_scalar *got;          /* per dealer: the share we received, if got_ok */
     uint8_t *got_ok;
-    zk_elem *E_self;
+    zk_elem *E_self;          /* E = e B, set by the first build_deal (E_ready) */
+    uint8_t E_hint[MPC_DKG_KEY_HINT_BYTES];
+    int E_ready;
     /* per peer: the pairwise secret X(K), K = e*E_p = e_p*E_self (docs/dkg.md,
      * "Share encryption"), computed once (in round 2 by a dealer, or when
      * opening a share) and wiped with e */
@@ -162,10 +164,13 @@ struct mpc_dkg {
 /* ---- mpc/dkg_crypto.c ----------------------------------------------------- */
 
 /* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
- * the group and the dealer: pop = enc(R) || enc(s).  c0 is enc(C0), as the
- * DEAL carries it.  R_out, if not NULL, receives R (for its hint). */
-void dkg_pop_prove(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
-                   const mpc_scalar *a0, mpc_elem *R_out);
+ * the group and the dealer: pop = enc(R) || enc(s), in two steps so that
+ * R = nonce*B is computed with the DEAL's other points: dkg_pop_nonce
+ * draws the hedged nonce (never 0), then dkg_pop_respond writes pop from
+ * R's encoding encR.  c0 is enc(C0), as the DEAL carries it. */
+void dkg_pop_nonce(const mpc_dkg *k, mpc_scalar *nonce, uint32_t dealer, const mpc_scalar *a0);
+void dkg_pop_respond(const mpc_dkg *k, uint8_t *pop, uint32_t dealer, const uint8_t *c0,
+                     const mpc_scalar *a0, const mpc_scalar *nonce, const uint8_t *encR);
 int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
                    const mpc_elem *C0) SH_WUR;
 /* 0 if all n proofs verify (one random-weight MSM, which fails with

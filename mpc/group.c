@@ -5,6 +5,7 @@
 #include "mpc/group.h"
 #include "mpc/group_impl.h"
 #include "mpc/secp_msm.h"
+#include "util/ct.h"
 #include "zk/group.h"
 
 #include <stdlib.h>
@@ -285,6 +286,22 @@ int mpc_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e, const
     if (g->ops->elems_hints == NULL || n == 0)
         return SH_OK;
     return g->ops->elems_hints(g, hints, e, enc, n);
+}
+
+int mpc_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc, uint8_t *hints,
+                               const mpc_scalar *s, size_t n)
+{
+    if (n == 0)
+        return SH_OK;
+    if (g->ops->elems_mul_base_publish != NULL)
+        return g->ops->elems_mul_base_publish(g, out, enc, hints, s, n);
+    const size_t b = mpc_group_elem_bytes(g);
+    for (size_t i = 0; i < n; i++) {
+        mpc_elem_mul_base(g, &out[i], &s[i]);
+        sh_ct_declassify(&out[i], sizeof out[i]);
+        (void)mpc_elem_encode(g, enc + b * i, &out[i]);   /* the identity: zero bytes */
+    }
+    return hints != NULL ? mpc_elems_hints(g, hints, out, enc, n) : SH_OK;
 }
 
 int mpc_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,

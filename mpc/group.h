@@ -188,6 +188,15 @@ int mpc_elem_eq(const mpc_group *g, const mpc_elem *a, const mpc_elem *b);
 int mpc_elem_is_identity(const mpc_group *g, const mpc_elem *a);
 /* out = s * B, constant time in s. */
 void mpc_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar *s);
+/* What a party publishes: out[i] = s[i] * B for i < n, constant time in
+ * the s[i]; each result is then declassified (the caller publishes it),
+ * enc + b i receives its encoding (zero bytes for the identity) and, if
+ * hints is not NULL and the group has hints, hints + h i its hint.  In
+ * ristretto255 the block shares two inversions instead of an inverse
+ * square root and an inversion per element (zk_points_mul_base_publish).
+ * 0, or SH_ERR_NOMEM. */
+int mpc_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc, uint8_t *hints,
+                               const mpc_scalar *s, size_t n) SH_WUR;
 /* out = s * p, constant time in s (p public). */
 void mpc_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p, const mpc_scalar *s);
 /* out = s * p for PUBLIC s and p. */

@@ -6,6 +6,7 @@
 #include "mpc/group_impl.h"
 #include "util/ct.h"
 #include "zk/group.h"
+#include "zk/dblenc.h"
 #include "zk/hint.h"
 #include "zk/msm.h"
 
@@ -223,6 +224,29 @@ static void r_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar 
     out->inf = 0;
 }
 
+static int r_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc,
+                                    uint8_t *hints, const mpc_scalar *s, size_t n)
+{
+    (void)g;
+    /* zk_points_mul_base_publish reads and writes arrays of its own types */
+    zk_scalar *sc = zk_aligned_alloc(n, sizeof *sc);
+    zk_point *pts = zk_points_alloc(n);
+    int rc = sc == NULL || pts == NULL ? SH_ERR_NOMEM : SH_OK;
+    for (size_t i = 0; i < n && rc == SH_OK; i++)
+        sc[i] = s[i].r;
+    if (rc == SH_OK)
+        rc = zk_points_mul_base_publish(pts, enc, hints, sc, n);
+    for (size_t i = 0; i < n && rc == SH_OK; i++) {
+        out[i].u.r = pts[i];
+        out[i].inf = 0;
+    }
+    if (sc != NULL)
+        sodium_memzero(sc, n * sizeof *sc);
+    free(sc);
+    zk_points_free(pts, n);
+    return rc;
+}
+
 static void r_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
                        const mpc_scalar *s)
 {
@@ -332,4 +356,5 @@ const mpc_group_ops mpc_ristretto255_ops = {
     .hint_bytes = ZK_HINT_BYTES,
     .elems_hints = r_elems_hints,
     .elem_decode_hinted = r_elem_decode_hinted,
+    .elems_mul_base_publish = r_elems_mul_base_publish,
 };

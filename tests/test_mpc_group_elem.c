@@ -385,6 +385,42 @@ Test(mpc_group_elem, msm_with_the_base_point)
     }
 }
 
+/* mpc_elems_mul_base_publish: in every group the products, encodings and
+ * hints of mpc_elem_mul_base, mpc_elem_encode and mpc_elems_hints, the
+ * zero scalar (the identity, zero bytes) included; the hints decode. */
+Test(mpc_group_elem, mul_base_publish_matches_the_plain_computations)
+{
+    enum { N = 6 };
+    FOR_EACH_GROUP(g) {
+        const size_t b = mpc_group_elem_bytes(g), h = mpc_group_hint_bytes(g);
+        mpc_scalar s[N];
+        mpc_elem out[N], want, back;
+        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * 32], we[MPC_ELEM_MAX_BYTES], wh[32];
+        for (size_t i = 0; i < N; i++)
+            mpc_scalar_random(g, &s[i], rng);
+        mpc_scalar_zero(g, &s[2]);
+        mpc_scalar_one(g, &s[3]);
+        for (size_t n = 0; n <= N; n++) {
+            memset(enc, 0xaa, sizeof enc);
+            cr_assert_eq(mpc_elems_mul_base_publish(g, out, enc, hints, s, n), 0);
+            for (size_t i = 0; i < n; i++) {
+                mpc_elem_mul_base(g, &want, &s[i]);
+                cr_assert(mpc_elem_eq(g, &out[i], &want), "%s: product %zu", mpc_group_name(g), i);
+                (void)mpc_elem_encode(g, we, &want);
+                cr_assert_arr_eq(enc + b * i, we, b, "%s: encoding %zu", mpc_group_name(g), i);
+                if (i == 2 || h == 0)
+                    continue;
+                cr_assert_eq(mpc_elems_hints(g, wh, &want, we, 1), 0);
+                cr_assert_arr_eq(hints + h * i, wh, h, "%s: hint %zu", mpc_group_name(g), i);
+                cr_assert_eq(mpc_elem_decode_hinted(g, &back, enc + b * i, hints + h * i), 0);
+                cr_assert(mpc_elem_eq(g, &back, &want));
+            }
+            if (n > 2)
+                assert_identity_encoding(g, &out[2]);
+        }
+    }
+}
+
 /* ---- arrays ------------------------------------------------------------- */
 
 Test(mpc_group_elem, arrays_are_aligned_and_zeroed)

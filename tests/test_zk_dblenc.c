@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "zk/dblenc.h"
+#include "zk/hint.h"
 #include "zk/group.h"
 #include "testutil.h"
 
@@ -103,4 +104,43 @@ Test(dblenc, torsion_translates)
             cr_assert(decaf_255_point_valid(&q[8 * r + k].v));
         }
     check(q, 32);
+}
+
+/* zk_points_mul_base_publish: the products, encodings and hints of the
+ * plain computations, for random scalars, 0, 1 and -1, in blocks around
+ * the block size; and the hints decode. */
+Test(dblenc, mul_base_publish_matches_the_plain_computations)
+{
+    enum { N = 70 };
+    zk_scalar *s = malloc(N * sizeof *s);
+    zk_point *out = malloc(N * sizeof *out), w, back;
+    uint8_t *enc = malloc(32 * N), *hints = malloc(32 * N), want[32];
+    cr_assert(s != NULL && out != NULL && enc != NULL && hints != NULL);
+    for (size_t i = 0; i < N; i++)
+        zk_scalar_random(&s[i], rng);
+    zk_scalar_zero(&s[0]);
+    zk_scalar_one(&s[1]);
+    zk_scalar_neg(&s[2], &s[1]);
+    static const size_t sizes[] = { 0, 1, 3, 64, 65, N };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        memset(enc, 0xaa, 32 * N);
+        cr_assert_eq(zk_points_mul_base_publish(out, enc, k & 1 ? hints : NULL, s, n), SH_OK);
+        for (size_t i = 0; i < n; i++) {
+            zk_point_mul_base(&w, &s[i]);
+            zk_point_encode(want, &w);
+            cr_assert(zk_point_eq(&out[i], &w), "product %zu of %zu differs", i, n);
+            cr_assert_arr_eq(enc + 32 * i, want, 32, "encoding %zu of %zu differs", i, n);
+            if (!(k & 1) || i == 0)
+                continue;   /* the identity's hint is of no use: it is never sent */
+            int ok = 0;
+            cr_assert_eq(zk_point_decode_hinted(&back, enc + 32 * i, hints + 32 * i, &ok), SH_OK);
+            cr_assert(ok, "hint %zu of %zu is not taken", i, n);
+            cr_assert(zk_point_eq(&back, &w));
+        }
+    }
+    free(s);
+    free(out);
+    free(enc);
+    free(hints);
 }

@@ -9,9 +9,12 @@
  * non-negative). */
 #include "zk/dblenc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/ct.h"
 #include "zk/fe.h"
+#include "zk/hint.h"
 
 extern const uint64_t DECAF_255_RISTRETTO_FACTOR[];
 extern const uint64_t P25519_SQRT_MINUS_ONE[];
@@ -111,4 +114,35 @@ void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, siz
             encode_with_isr(enc + 32 * (b0 + i), &dbl[b0 + i].v, isr);
         }
     }
+}
+
+/* (L + 1) / 2, the inverse of 2 mod L, little endian. */
+static const uint8_t HALF[ZK_SCALAR_BYTES] = {
+    0xf7, 0xe9, 0x7a, 0x2e, 0x8d, 0x31, 0x09, 0x2c, 0x6b, 0xce, 0x7b, 0x51, 0xef, 0x7c, 0x6f, 0x0a,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08,
+};
+
+int zk_points_mul_base_publish(zk_point *out, uint8_t *enc, uint8_t *hints, const zk_scalar *s,
+                               size_t n)
+{
+    if (n == 0)
+        return SH_OK;
+    zk_point *q = zk_points_alloc(n);
+    if (q == NULL)
+        return SH_ERR_NOMEM;
+    zk_scalar half, h;
+    if (zk_scalar_decode(&half, HALF) != SH_OK)
+        abort();                     /* a canonical constant */
+    for (size_t i = 0; i < n; i++) {
+        zk_scalar_mul(&h, &s[i], &half);
+        zk_point_mul_base(&q[i], &h);
+        /* s[i] B is about to be published, and q[i] is determined by it */
+        sh_ct_declassify(&q[i], sizeof q[i]);
+    }
+    zk_scalar_wipe(&h);
+    zk_points_double_encode(enc, out, q, n);
+    zk_points_free(q, n);
+    if (hints != NULL)
+        zk_point_hints(hints, out, enc, n);
+    return SH_OK;
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
 #include "zk/group.h"
 
 /* For i < n: dbl[i] = 2 q[i] and enc + 32 i = zk_point_encode(dbl[i]),
@@ -29,5 +30,16 @@
  * or 2 q[i] with a zero coordinate (the identity and its torsion
  * translates) goes through zk_point_encode. */
 void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n);
+
+/* What a party publishes: for i < n, out[i] = s[i] B, enc + 32 i its
+ * encoding and, if hints is not NULL, hints + 32 i its decompression hint
+ * (zk/hint.h).  The products are constant time in the secret s[i]; each
+ * result is then declassified (the caller is about to publish it) and
+ * the block is encoded and hinted with two inversions in all, not an
+ * inverse square root and an inversion per point: (s[i] / 2) B is
+ * computed and doubled by zk_points_double_encode.  SH_OK, or
+ * SH_ERR_NOMEM. */
+int zk_points_mul_base_publish(zk_point *out, uint8_t *enc, uint8_t *hints, const zk_scalar *s,
+                               size_t n) SH_WUR;
 
 #endif /* SHROUD_ZK_DBLENC_H */
