@@ -139,6 +139,10 @@ struct mpc_dkg {
      * opening a share) and wiped with e */
     uint8_t (*pair_key)[32];
     uint8_t *pair_key_ok;
+    /* per peer: X(E_p) (public), computed for every DEAL held at the
+     * first pairwise key that needs it, in one block */
+    uint8_t (*pair_u)[32];
+    uint8_t *pair_u_ok;
     int has_old_share, share_exported;
 
     dkg_peer *peer;
@@ -259,7 +263,8 @@ int dkg_deal_signed(mpc_dkg *k, sh_peer_id p);
 int dkg_settle_echoes(mpc_dkg *k) SH_WUR;
 /* The pairwise secret with peer p (whose DEAL is valid): X(e E_p), which
  * is X25519(x25519, X(E_p)), computed on first use (constant time in our
- * key) and kept until the dealing is wiped.  0, or SH_ERR_INTERNAL if
+ * key) and kept until the dealing is wiped.  The first use also computes
+ * X(E_q) of every other valid DEAL held, in one block.  0, or SH_ERR_INTERNAL if
  * X25519 refuses (it cannot for a valid E_p). */
 int dkg_pair_key(mpc_dkg *k, sh_peer_id p, const uint8_t **key) SH_WUR;
 /* Forget the pairwise keys (wiped). */

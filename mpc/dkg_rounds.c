@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "util/ct.h"
+#include "zk/dblenc.h"
 
 int dkg_is_holder(const mpc_dkg *k, sh_peer_id p)
 {
@@ -49,12 +50,43 @@ int dkg_deal_signed(mpc_dkg *k, sh_peer_id p)
     return q->r1_sig == 1;
 }
 
+/* X(E_q) for p and every other peer whose valid DEAL we hold, together
+ * (zk_points_x25519_u: one inversion): a dealer needs them all at once in
+ * round 2, a holder in round 3. */
+static int pair_u_fill(mpc_dkg *k, sh_peer_id p)
+{
+    sh_peer_id *who = malloc((size_t)k->n_peers * sizeof *who);
+    zk_point *E = zk_points_alloc(k->n_peers);
+    uint8_t (*u)[32] = malloc((size_t)k->n_peers * sizeof *u);
+    int rc = who == NULL || E == NULL || u == NULL ? SH_ERR_NOMEM : 0;
+    size_t n = 0;
+    for (sh_peer_id q = 0; q < k->n_peers && rc == 0; q++)
+        if (q == p || (!k->pair_u_ok[q] && q != k->d->self && k->peer[q].E != NULL &&
+                       (k->peer[q].r1_state == 1 || k->peer[q].r1_state == 2))) {
+            E[n] = k->peer[q].E->p;
+            who[n++] = q;
+        }
+    if (rc == 0)
+        zk_points_x25519_u(u[0], E, n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        memcpy(k->pair_u[who[i]], u[i], 32);
+        k->pair_u_ok[who[i]] = 1;
+    }
+    free(who);
+    zk_points_free(E, k->n_peers);
+    free(u);
+    return rc;
+}
+
 int dkg_pair_key(mpc_dkg *k, sh_peer_id p, const uint8_t **key)
 {
     if (!k->pair_key_ok[p]) {
-        uint8_t u[32];
-        dkg_pair_secret_of(u, k->peer[p].E);    /* X(E_p): public */
-        int rc = crypto_scalarmult(k->pair_key[p], k->sec->x25519, u);
+        int rc;
+        if (k->peer[p].E == NULL)
+            return SH_ERR_INTERNAL;             /* no DEAL: no key to pair with */
+        if (!k->pair_u_ok[p] && (rc = pair_u_fill(k, p)) != 0)
+            return rc;
+        rc = crypto_scalarmult(k->pair_key[p], k->sec->x25519, k->pair_u[p]);
         /* X25519 refuses only an all-zero result, which for our key means
          * a small-order X(E_p): a fact about the public E_p. */
         sh_ct_declassify(&rc, sizeof rc);

@@ -47,6 +47,8 @@ static int setup(mpc_dkg *k, const mpc_dkg_cfg *cfg, sh_peer_id self)
     k->E_self = zk_aligned_alloc(1, sizeof *k->E_self);
     k->pair_key = calloc(np, sizeof *k->pair_key);
     k->pair_key_ok = calloc(np, 1);
+    k->pair_u = calloc(np, sizeof *k->pair_u);
+    k->pair_u_ok = calloc(np, 1);
     k->got = mpc_scalars_alloc(k->n_dealers);
     k->got_ok = calloc(k->n_dealers, 1);
     k->required = calloc(k->n_dealers, 1);
@@ -56,6 +58,7 @@ static int setup(mpc_dkg *k, const mpc_dkg_cfg *cfg, sh_peer_id self)
     if (k->sk == NULL || k->pk == NULL || k->dealer_of == NULL || k->holder_of == NULL ||
         k->holder_peer == NULL || k->dealer_peer == NULL || k->sec == NULL ||
         k->E_self == NULL || k->pair_key == NULL || k->pair_key_ok == NULL ||
+        k->pair_u == NULL || k->pair_u_ok == NULL ||
         k->got == NULL || k->got_ok == NULL || k->required == NULL ||
         k->qual == NULL || k->peer == NULL || k->blame == NULL)
         return SH_ERR_NOMEM;
@@ -246,6 +249,8 @@ void dkg_free(void *self)
         free(k->pair_key);
     }
     free(k->pair_key_ok);
+    free(k->pair_u);
+    free(k->pair_u_ok);
     free(k->got_ok);
     free(k->required);
     free(k->qual);

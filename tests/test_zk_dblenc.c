@@ -144,3 +144,37 @@ Test(dblenc, mul_base_publish_matches_the_plain_computations)
     free(enc);
     free(hints);
 }
+
+/* zk_points_x25519_u: libdecaf's X25519 encoding, byte for byte, for
+ * random points (projective sums too), decoded points, the base, torsion
+ * translates and the identity (libdecaf's path), in blocks of every size
+ * around the block size. */
+Test(dblenc, x25519_u_matches_libdecaf)
+{
+    enum { N = 140 };
+    zk_point *p = malloc(N * sizeof *p), t;
+    uint8_t *out = malloc(32 * N), want[32], enc[32];
+    cr_assert(p != NULL && out != NULL);
+    tu_random_points(rng, p, N);
+    for (size_t i = 0; i + 1 < N; i += 3)
+        zk_point_add(&p[i], &p[i], &p[i + 1]);      /* projective */
+    zk_point_encode(enc, &p[5]);
+    cr_assert_eq(zk_point_decode(&p[4], enc), SH_OK);  /* z = 1 */
+    zk_point_base(&p[6]);
+    zk_point_identity(&p[7]);
+    zk_point_identity(&t);
+    tu_torsion_translate(&p[8], &t, 1);              /* the identity's other one */
+    for (int r = 1; r < 4; r++)                      /* p[10]'s other representatives */
+        tu_torsion_translate(&p[10 + r], &p[10], r);
+    static const size_t sizes[] = { 0, 1, 10, 64, 65, 129, N };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        zk_points_x25519_u(out, p, n);
+        for (size_t i = 0; i < n; i++) {
+            decaf_255_point_mul_by_ratio_and_encode_like_x25519(want, &p[i].v);
+            cr_assert_arr_eq(out + 32 * i, want, 32, "point %zu of %zu differs", i, n);
+        }
+    }
+    free(p);
+    free(out);
+}

@@ -116,6 +116,39 @@ void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, siz
     }
 }
 
+/* libdecaf's X25519 encoding of a point p on its internal curve is
+ * -(Y/X)^2 for (X : Y : Z : T) = 2 p (the isogeny to Curve25519 written in
+ * those coordinates): one inversion, which a block shares.  A zero X
+ * (only the identity's representatives) goes to libdecaf. */
+void zk_points_x25519_u(uint8_t *out, const zk_point *p, size_t n)
+{
+    uint64_t x[DBLENC_BLOCK][5], pre[DBLENC_BLOCK][5], r[5], u[5];
+    zk_point d[DBLENC_BLOCK];
+    unsigned char slow[DBLENC_BLOCK];
+    for (size_t b0 = 0; b0 < n; b0 += DBLENC_BLOCK) {
+        size_t m = n - b0 < DBLENC_BLOCK ? n - b0 : DBLENC_BLOCK;
+        for (size_t i = 0; i < m; i++) {
+            zk_point_dbl(&d[i], &p[b0 + i]);
+            fe_copy(x[i], d[i].v.x->limb);
+            slow[i] = fe_eq(x[i], FE_ZERO);
+            if (slow[i])
+                fe_copy(x[i], FE_ONE);       /* keeps the batch invertible */
+        }
+        fe_batch_invert(x, (const uint64_t(*)[5])x, m, pre);
+        for (size_t i = 0; i < m; i++) {
+            if (slow[i]) {
+                decaf_255_point_mul_by_ratio_and_encode_like_x25519(out + 32 * (b0 + i),
+                                                                    &p[b0 + i].v);
+                continue;
+            }
+            gf_25519_mul(r, d[i].v.y->limb, x[i]);
+            gf_25519_sqr(u, r);
+            fe_neg(u, u);
+            fe_pack(out + 32 * (b0 + i), u);
+        }
+    }
+}
+
 /* (L + 1) / 2, the inverse of 2 mod L, little endian. */
 static const uint8_t HALF[ZK_SCALAR_BYTES] = {
     0xf7, 0xe9, 0x7a, 0x2e, 0x8d, 0x31, 0x09, 0x2c, 0x6b, 0xce, 0x7b, 0x51, 0xef, 0x7c, 0x6f, 0x0a,

@@ -31,6 +31,12 @@
  * translates) goes through zk_point_encode. */
 void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, size_t n);
 
+/* For i < n: out + 32 i = the X25519 encoding of p[i] (the u-coordinate
+ * of 4 P, P any edwards25519 representative; libdecaf's
+ * decaf_255_point_mul_by_ratio_and_encode_like_x25519), the block sharing
+ * one inversion.  Public points only. */
+void zk_points_x25519_u(uint8_t *out, const zk_point *p, size_t n);
+
 /* What a party publishes: for i < n, out[i] = s[i] B, enc + 32 i its
  * encoding and, if hints is not NULL, hints + 32 i its decompression hint
  * (zk/hint.h).  The products are constant time in the secret s[i]; each
