@@ -220,6 +220,11 @@ int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_
     return rc;
 }
 
+void zk_point_dbl_chain(zk_point *p, int want_t)
+{
+    edw_dbl(&p->v, want_t);
+}
+
 void zk_point_add_niels(zk_point *pt, const zk_niels *q, int negative)
 {
     edw_add(&pt->v, q->ymx.limb, q->ypx.limb, q->t2d.limb, NULL, negative);

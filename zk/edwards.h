@@ -47,6 +47,12 @@ int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t st
  * p's coordinates may be any libdecaf output (reduced or weakly reduced). */
 void zk_point_add_niels(zk_point *p, const zk_niels *q, int negative);
 
+/* p = 2 p, the point zk_point_dbl gives, in four squarings and four
+ * multiplications, or three if want_t is 0: then p's t is left stale, and
+ * p may only be doubled again (with want_t set at the last doubling before
+ * anything else reads p). */
+void zk_point_dbl_chain(zk_point *p, int want_t);
+
 /* out = C[0] + v C[1] + v^2 C[2] + ... + v^(t-1) C[t-1] by Horner's rule,
  * the same point as t - 1 steps of (zk_point_dbl and zk_point_add by the
  * bits of v, then zk_point_add of the next coefficient) but cheaper: v in

@@ -339,9 +339,15 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
     zk_point acc;
     int have = 0;
     for (unsigned pos = top; pos-- > 0;) {
-        if (have)
-            zk_point_dbl(&acc, &acc);
         const int8_t *row = naf + (size_t)pos * m;
+        if (have) {
+            /* t is needed only if a digit of this row is added next, or
+             * at the end */
+            int add = pos == 0;
+            for (size_t k = 0; k < m && !add; k++)
+                add = row[k] != 0;
+            zk_point_dbl_chain(&acc, add);
+        }
         for (size_t k = 0; k < m; k++) {
             int d = row[k];
             if (d == 0)
