@@ -12,7 +12,6 @@
 #include "util/ct.h"
 #include "util/mp.h"
 #include "zk/dblenc.h"
-#include "zk/hint.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
 
@@ -60,11 +59,12 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
     const int E_in = fresh_E && mpc_group_id_of(k->g) == MPC_RISTRETTO255;
     const int pop = poly != NULL && k->mode == MPC_DKG_FRESH;
     const uint32_t nc = poly != NULL ? k->t : 0;
-    /* the block: [E] C_0 .. C_{t-1} [R] */
-    const size_t n = (size_t)E_in + nc + (size_t)pop, c_at = (size_t)E_in;
-    mpc_scalar *sc = mpc_scalars_alloc(n > 0 ? n : 1);
-    mpc_elem *pt = mpc_elems_alloc(n > 0 ? n : 1);
-    uint8_t *enc = malloc(n > 0 ? n * eb : 1), *hints = malloc(n > 0 ? n * 32 : 1);
+    /* the block: [E] C_0 .. C_{t-1} [R]; na >= 1 keeps the allocations
+     * meaningful when it is empty (a non-dealer outside ristretto255) */
+    const size_t n = (size_t)E_in + nc + (size_t)pop, c_at = (size_t)E_in, na = n + 1;
+    mpc_scalar *sc = mpc_scalars_alloc(na);
+    mpc_elem *pt = mpc_elems_alloc(na);
+    uint8_t *enc = malloc(na * eb), *hints = malloc(na * MPC_HINT_MAX_BYTES);
     int rc = sc == NULL || pt == NULL || enc == NULL || hints == NULL ? SH_ERR_NOMEM : 0;
     if (rc == 0 && E_in)
         sc[0].r = k->sec->e;
@@ -123,8 +123,8 @@ static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t 
     }
     if (rc == 0 && keep_C != NULL && poly != NULL)
         memcpy(keep_C, C, (size_t)k->t * sizeof *C);
-    mpc_scalars_free(sc, n > 0 ? n : 1);
-    mpc_elems_free(pt, n > 0 ? n : 1);
+    mpc_scalars_free(sc, na);
+    mpc_elems_free(pt, na);
     free(enc);
     free(hints);
     free(m.hints);

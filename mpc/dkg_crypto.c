@@ -20,6 +20,8 @@
 
 /* ---- proof of possession ------------------------------------------------ */
 
+/* The statement: the session, the group, the dealer and, unless c0 is
+ * NULL (the nonce's transcript), X = enc(C_0). */
 static void pop_statement(const mpc_dkg *k, zk_transcript *t, uint32_t dealer,
                           const uint8_t *c0, size_t eb)
 {
@@ -27,7 +29,8 @@ static void pop_statement(const mpc_dkg *k, zk_transcript *t, uint32_t dealer,
     zk_transcript_append_u64(t, "group", (uint64_t)mpc_group_id_of(k->g));
     zk_transcript_append(t, "sid", k->sid, MPC_DKG_SID_BYTES);
     zk_transcript_append_u64(t, "dealer", dealer);
-    zk_transcript_append(t, "X", c0, eb);
+    if (c0 != NULL)
+        zk_transcript_append(t, "X", c0, eb);
 }
 
 static void challenge(const mpc_group *g, zk_transcript *t, const char *label, mpc_scalar *c)
@@ -44,16 +47,14 @@ void dkg_pop_nonce(const mpc_dkg *k, mpc_scalar *nonce, uint32_t dealer, const m
 {
     const mpc_group *g = k->g;
     uint8_t buf[MPC_SCALAR_BYTES];
-    zk_transcript f;
+    zk_transcript t, f;
     int zero;
     /* The hedged nonce of docs/proofs.md: the statement (but C_0, which
      * a0 determines and which is computed with R), the secret and fresh
      * randomness. */
+    pop_statement(k, &t, dealer, NULL, 0);
     do {
-        zk_transcript_init(&f, POP_DOMAIN);
-        zk_transcript_append_u64(&f, "group", (uint64_t)mpc_group_id_of(g));
-        zk_transcript_append(&f, "sid", k->sid, MPC_DKG_SID_BYTES);
-        zk_transcript_append_u64(&f, "dealer", dealer);
+        f = t;
         mpc_scalar_encode(g, buf, a0);
         zk_transcript_append(&f, "nonce-secret", buf, sizeof buf);
         sh_rng_bytes(k->d->rng, buf, sizeof buf);
@@ -63,6 +64,7 @@ void dkg_pop_nonce(const mpc_dkg *k, mpc_scalar *nonce, uint32_t dealer, const m
         sh_ct_declassify(&zero, sizeof zero);
     } while (zero);
     zk_transcript_wipe(&f);
+    zk_transcript_wipe(&t);
     sodium_memzero(buf, sizeof buf);
 }
 

@@ -561,21 +561,30 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
  * encodings are answered first): what e_elem_decode accepts, for 10 us.
  * A hint that does not decode or gives other bytes sends P through
  * e_elem_decode itself, so the result never depends on the hint. */
+/* out = 8 H, cached, for H given by its encoding h (any curve point):
+ * libdecaf's EdDSA decoding and encoding multiply by 8, so 8 H lies in
+ * the prime-order subgroup whatever H is.  SH_ERR_POINT if h does not
+ * decode (out untouched). */
+static int e_times8(mpc_elem *out, const uint8_t h[ED_BYTES])
+{
+    zk_point q;
+    if (zk_point_from_ed25519(&q, h) != SH_OK)
+        return SH_ERR_POINT;
+    zk_point_to_ed25519(out->u.ed, &q);
+    out->u.ed_q = q;         /* its EdDSA encoding is 8 H */
+    out->inf = 0;
+    out->ed_cached = 1;
+    return SH_OK;
+}
+
 static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                                 const uint8_t *hint)
 {
-    uint8_t p8[ED_BYTES];
-    zk_point h;
+    mpc_elem p;
     if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, ED_IDENTITY, ED_BYTES) == 0 ||
-        zk_point_from_ed25519(&h, hint) != SH_OK)
+        e_times8(&p, hint) != SH_OK || memcmp(p.u.ed, in, ED_BYTES) != 0)
         return e_elem_decode(g, out, in);
-    zk_point_to_ed25519(p8, &h);
-    if (memcmp(p8, in, ED_BYTES) != 0)
-        return e_elem_decode(g, out, in);
-    memmove(out->u.ed, in, ED_BYTES);
-    out->u.ed_q = h;         /* 2H = P / 4: its encoding is P */
-    out->inf = 0;
-    out->ed_cached = 1;
+    *out = p;
     return SH_OK;
 }
 
@@ -626,19 +635,14 @@ static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *
         /* H and whether P is the identity: both about to be published */
         sh_ct_declassify(hb, sizeof hb);
         sh_ct_declassify(&zero, sizeof zero);
-        zk_point q;
         if (zero) {
             e_set(&out[i], ED_IDENTITY);
             memset(enc + ED_BYTES * i, 0, ED_BYTES);
             memset(hb, 0, sizeof hb);
-        } else if (zk_point_from_ed25519(&q, hb) != SH_OK) {
+        } else if (e_times8(&out[i], hb) != SH_OK) {
             rc = SH_ERR_INTERNAL;        /* libsodium's output always decodes */
         } else {
-            zk_point_to_ed25519(out[i].u.ed, &q);
             memcpy(enc + ED_BYTES * i, out[i].u.ed, ED_BYTES);
-            out[i].u.ed_q = q;           /* its EdDSA encoding is P */
-            out[i].inf = 0;
-            out[i].ed_cached = 1;
         }
         if (hints != NULL)
             memcpy(hints + ED_BYTES * i, hb, ED_BYTES);
