@@ -1,5 +1,6 @@
 /* mpc/dkg.c -- the DKG state machine: configuration, the four rounds,
- * and the accessors.  Sending and retransmission live in mpc/dkg_send.c,
+ * and the accessors.  Our DEAL and the recording of anyone's live in
+ * mpc/dkg_deal.c, sending and retransmission in mpc/dkg_send.c,
  * the decision in mpc/dkg_judge.c,
  * the cryptography in mpc/dkg_crypto.c, the wire format in mpc/dkg_msg.c;
  * docs/dkg.md is the specification. */
@@ -11,7 +12,6 @@
 
 #include "util/ct.h"
 #include "util/mp.h"
-#include "zk/dblenc.h"
 
 #define MAX_STAGE_DEADLINE 4     /* rounds with a deadline: DEAL..ANSWER */
 
@@ -42,209 +42,12 @@ static int advance(mpc_dkg *k);
 
 /* ---- round 1: DEAL ------------------------------------------------------------ */
 
-/* Build our DEAL for polynomial `poly` (NULL for a non-dealer); keep_C, if
- * not NULL, receives the t commitments it carries.  The first call also
- * computes E_self from the secret e.  Every point a DEAL publishes (E, the
- * commitments, the pop's R) is computed, encoded and hinted in one block
- * (mpc_elems_mul_base_publish), E with the others in ristretto255 and
- * apart in the other groups (E is a ristretto255 point in every group). */
-static int build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len,
-                      mpc_elem *keep_C)
-{
-    mpc_dkg_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = MPC_DKG_MSG_DEAL;
-    const size_t eb = k->eb, hb = k->lim.hint_bytes, kh = MPC_DKG_KEY_HINT_BYTES;
-    const int fresh_E = !k->E_ready;
-    const int E_in = fresh_E && mpc_group_id_of(k->g) == MPC_RISTRETTO255;
-    const int pop = poly != NULL && k->mode == MPC_DKG_FRESH;
-    const uint32_t nc = poly != NULL ? k->t : 0;
-    /* the block: [E] C_0 .. C_{t-1} [R]; na >= 1 keeps the allocations
-     * meaningful when it is empty (a non-dealer outside ristretto255) */
-    const size_t n = (size_t)E_in + nc + (size_t)pop, c_at = (size_t)E_in, na = n + 1;
-    mpc_scalar *sc = mpc_scalars_alloc(na);
-    mpc_elem *pt = mpc_elems_alloc(na);
-    uint8_t *enc = malloc(na * eb), *hints = malloc(na * MPC_HINT_MAX_BYTES);
-    int rc = sc == NULL || pt == NULL || enc == NULL || hints == NULL ? SH_ERR_NOMEM : 0;
-    if (rc == 0 && E_in)
-        sc[0].r = k->sec->e;
-    for (uint32_t i = 0; i < nc && rc == 0; i++)
-        sc[c_at + i] = poly[i];
-    if (rc == 0 && pop)
-        dkg_pop_nonce(k, &sc[n - 1], k->d->self, &poly[0]);
-    if (rc == 0)
-        rc = mpc_elems_mul_base_publish(k->g, pt, enc, hb > 0 ? hints : NULL, sc, n);
-    if (rc == 0 && E_in) {
-        k->E_self->p = pt[0].u.r;
-        memcpy(k->E_self->enc, enc, 32);
-        memcpy(k->E_hint, hints, kh);
-    } else if (rc == 0 && fresh_E)
-        rc = zk_points_mul_base_publish(&k->E_self->p, k->E_self->enc, k->E_hint, &k->sec->e, 1);
-    k->E_ready |= rc == 0;
-    const mpc_elem *C = pt + c_at;
-    uint8_t *Cenc = enc + c_at * eb, *Chint = hints + c_at * hb;
-    if (rc == 0 && poly != NULL && k->faults.bad_commitment) {
-        mpc_elem B;
-        uint32_t j = k->t - 1;
-        mpc_elem_base(k->g, &B);
-        mpc_elem_add(k->g, &pt[c_at + j], &pt[c_at + j], &B);
-        (void)mpc_elem_encode(k->g, Cenc + j * eb, &pt[c_at + j]);
-        rc = mpc_elems_hints(k->g, Chint + j * hb, &pt[c_at + j], Cenc + j * eb, 1);
-    }
-
-    memcpy(m.E, k->E_self->enc, 32);
-    if (rc == 0 && poly != NULL) {
-        /* in refresh C_0, the identity, is not sent */
-        m.has_commit = 1;
-        m.n_commit = k->t_c;
-        m.commit = Cenc + (size_t)(k->t - k->t_c) * eb;
-        if (pop) {
-            m.pop_len = eb + MPC_SCALAR_BYTES;
-            dkg_pop_respond(k, m.pop, k->d->self, m.commit, &poly[0], &sc[n - 1],
-                            enc + (n - 1) * eb);
-            if (k->faults.bad_pop)
-                m.pop[m.pop_len - 1] ^= 1;
-        }
-    }
-    /* Decompression hints for the receivers, each of which decodes E, the
-     * t commitments and R of every DEAL (docs/dkg.md). */
-    if (rc == 0) {
-        m.hints_len = mpc_dkg_deal_hints_len(&m, hb);
-        if ((m.hints = malloc(m.hints_len)) == NULL)
-            rc = SH_ERR_NOMEM;
-    }
-    if (rc == 0) {
-        memcpy(m.hints, k->E_hint, kh);
-        if (m.has_commit && hb > 0)
-            memcpy(m.hints + kh, Chint + (size_t)(k->t - k->t_c) * hb, (size_t)k->t_c * hb);
-        if (m.pop_len > 0 && hb > 0)   /* R's hint is the last */
-            memcpy(m.hints + m.hints_len - hb, hints + (n - 1) * hb, hb);
-        rc = dkg_encode_own(k, &m, out, len);
-    }
-    if (rc == 0 && keep_C != NULL && poly != NULL)
-        memcpy(keep_C, C, (size_t)k->t * sizeof *C);
-    mpc_scalars_free(sc, na);
-    mpc_elems_free(pt, na);
-    free(enc);
-    free(hints);
-    free(m.hints);
-    return rc;
-}
-
-/* Record a DEAL (ours or a peer's; the transport authenticated its sender,
- * its signature is not checked here) from peer p.  own is 1 only for the
- * DEAL we built ourselves, untampered; own_C then holds the t commitments
- * it carries (NULL for a non-dealer). */
-static int take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
-                     const mpc_dkg_msg *m, int own, const mpc_elem *own_C)
-{
-    dkg_peer *q = &k->peer[p];
-    if (q->r1 != NULL) {
-        if (sodium_memcmp(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES) != 0 && !q->r1_alt.present) {
-            /* A second DEAL is evidence only if p signed both: this one is
-             * checked now, the first when the claim is made. */
-            if (mpc_dkg_sig_verify(k->pk[p], k->sid, MPC_DKG_MSG_DEAL, m->h, m->sig) != 0)
-                return sh_drv_reject(k->d, p, SH_ERR_VERIFY, "dkg: bad signature");
-            q->r1_alt.present = 1;
-            memcpy(q->r1_alt.h, m->h, MPC_DKG_HASH_BYTES);
-            memcpy(q->r1_alt.sig, m->sig, MPC_DKG_SIG_BYTES);
-            return sh_drv_reject(k->d, p, SH_ERR_VERIFY, "dkg: equivocating deal");
-        }
-        return 0;   /* a retransmission */
-    }
-    q->r1 = malloc(len);
-    if (q->r1 == NULL)
-        return SH_ERR_NOMEM;
-    memcpy(q->r1, msg, len);
-    q->r1_len = len;
-    q->r1_echo.present = 1;
-    memcpy(q->r1_echo.h, m->h, MPC_DKG_HASH_BYTES);
-    memcpy(q->r1_echo.sig, m->sig, MPC_DKG_SIG_BYTES);
-    q->r1_sig = own ? 1 : 0;
-    q->E = zk_aligned_alloc(1, sizeof *q->E);
-    q->C = dkg_is_dealer(k, p) ? mpc_elems_alloc(k->t) : NULL;
-    if (q->E == NULL || (dkg_is_dealer(k, p) && q->C == NULL))
-        return SH_ERR_NOMEM;
-    int rc, defer = 0;
-    if (own) {
-        /* Our own DEAL: decoding its points and verifying its proof would
-         * only redo the computations that produced the bytes. */
-        if (q->C != NULL && own_C == NULL)
-            return SH_ERR_INTERNAL;
-        *q->E = *k->E_self;
-        if (q->C != NULL)
-            memcpy(q->C, own_C, (size_t)k->t * sizeof *q->C);
-        rc = q->C != NULL ? dkg_deal_check_own(k, q->C) : 0;
-    } else {
-        /* While round 1 collects, the proofs of possession wait to be
-         * checked together (check_pops). */
-        defer = k->mode == MPC_DKG_FRESH && k->stage == ST_DEAL && p != k->d->self;
-        rc = defer ? dkg_deal_check_nopop(k, m, q->E, q->C) : dkg_deal_check(k, m, q->E, q->C);
-    }
-    if (rc == SH_ERR_NOMEM)
-        return rc;
-    if (rc == 0 && defer) {
-        memcpy(q->pop, m->pop, m->pop_len);
-        const uint8_t *rh = mpc_dkg_deal_hint_R(m, k->lim.hint_bytes);
-        if ((q->has_pop_hint = rh != NULL))
-            memcpy(q->pop_hint, rh, k->lim.hint_bytes);
-        memcpy(q->c0, m->commit, k->eb);   /* FRESH: C_0 is the first commitment */
-        q->r1_state = 2;
-        return 0;
-    }
-    q->r1_state = rc == 0 ? 1 : -1;
-    if (rc != 0 && p != k->d->self)
-        return sh_drv_reject(k->d, p, rc, "dkg: invalid deal");
-    return 0;
-}
-
-/* End of round 1: check the deferred proofs of possession, all in one
- * batch (one by one only if the batch fails, to find the bad ones). */
-static int check_pops(mpc_dkg *k)
-{
-    size_t n = 0;
-    const uint8_t **pop = calloc(k->n_peers, sizeof *pop);
-    uint32_t *who = calloc(k->n_peers, sizeof *who);
-    const mpc_elem **C0 = calloc(k->n_peers, sizeof *C0);
-    const uint8_t **c0 = calloc(k->n_peers, sizeof *c0);
-    const uint8_t **rh = calloc(k->n_peers, sizeof *rh);
-    int rc = pop == NULL || who == NULL || C0 == NULL || c0 == NULL || rh == NULL ? SH_ERR_NOMEM : 0;
-    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
-        if (k->peer[p].r1_state == 2) {
-            pop[n] = k->peer[p].pop;
-            C0[n] = &k->peer[p].C[0];
-            c0[n] = k->peer[p].c0;
-            rh[n] = k->peer[p].has_pop_hint ? k->peer[p].pop_hint : NULL;
-            who[n++] = p;
-        }
-    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, c0, rh, n)) == SH_ERR_VERIFY)
-        rc = 0;
-    else if (rc == 0)
-        for (size_t i = 0; i < n; i++)
-            k->peer[who[i]].r1_state = 1;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        dkg_peer *q = &k->peer[who[i]];
-        if (q->r1_state != 2)
-            continue;
-        int r1 = dkg_pop_verify(k, q->pop, who[i], &q->C[0]);
-        q->r1_state = r1 == 0 ? 1 : -1;
-        if (r1 != 0)
-            rc = sh_drv_reject(k->d, who[i], r1, "dkg: invalid deal");
-    }
-    free(pop);
-    free(who);
-    free(C0);
-    free(c0);
-    free(rh);
-    return rc;
-}
-
 static int send_shares(mpc_dkg *k);
 
 /* Round 1 ends (every DEAL is in, or the deadline passed): send the shares. */
 static int end_deal(mpc_dkg *k)
 {
-    int rc = check_pops(k);
+    int rc = dkg_check_pops(k);
     k->stage = ST_SHARE;
     if (rc == 0)
         rc = send_shares(k);
@@ -301,9 +104,9 @@ static int dkg_start(void *self)
     mpc_elem *own_C = di != UINT32_MAX ? mpc_elems_alloc(k->t) : NULL;
     if (di != UINT32_MAX && own_C == NULL)
         return SH_ERR_NOMEM;
-    rc = build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1, own_C);
+    rc = dkg_build_deal(k, di != UINT32_MAX ? k->poly : NULL, &m1, &l1, own_C);
     if (rc == 0 && k->faults.equivocate && di != UINT32_MAX)
-        rc = build_deal(k, k->poly2, &m2, &l2, NULL);
+        rc = dkg_build_deal(k, k->poly2, &m2, &l2, NULL);
     if (rc == 0 && k->faults.bad_deal_sig && m2 == NULL) {
         /* odd peers get our DEAL with a signature that does not verify */
         if ((m2 = malloc(l1)) == NULL)
@@ -314,7 +117,7 @@ static int dkg_start(void *self)
     if (rc == 0 && k->faults.bad_deal_sig && m2 != NULL)
         m2[l2 - 1] ^= 1;
     if (rc == 0 && (rc = mpc_dkg_msg_decode(&dm, m1, l1, &k->lim)) == 0) {
-        rc = take_deal(k, d->self, m1, l1, &dm, !k->faults.bad_pop, own_C);
+        rc = dkg_take_deal(k, d->self, m1, l1, &dm, !k->faults.bad_pop, own_C);
         mpc_dkg_msg_clear(&dm);
     }
     mpc_elems_free(own_C, k->t);
@@ -737,7 +540,7 @@ static int dkg_on_message(void *self, sh_peer_id from, const uint8_t *msg, size_
         switch (m.type) {
         case MPC_DKG_MSG_DEAL:
             if (k->stage < ST_VIEW || k->peer[from].r1 != NULL)
-                rc = take_deal(k, from, msg, len, &m, 0, NULL);
+                rc = dkg_take_deal(k, from, msg, len, &m, 0, NULL);
             break;
         case MPC_DKG_MSG_SHARE:
             rc = on_share(k, from, msg, len, &m);

@@ -165,6 +165,28 @@ struct mpc_dkg {
     int erasable;
 };
 
+/* ---- mpc/dkg_deal.c ------------------------------------------------------- */
+
+/* Build our DEAL for polynomial `poly` (NULL for a non-dealer); keep_C, if
+ * not NULL, receives the t commitments it carries.  The first call also
+ * computes E_self from the secret e.  Every point a DEAL publishes (E, the
+ * commitments, the pop's R) is computed, encoded and hinted in one block
+ * (mpc_elems_mul_base_publish), E with the others in ristretto255 and
+ * apart in the other groups (E is a ristretto255 point in every group). */
+int dkg_build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *len,
+                   mpc_elem *keep_C) SH_WUR;
+
+/* Record a DEAL (ours or a peer's; the transport authenticated its sender,
+ * its signature is not checked here) from peer p.  own is 1 only for the
+ * DEAL we built ourselves, untampered; own_C then holds the t commitments
+ * it carries (NULL for a non-dealer). */
+int dkg_take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
+                  const mpc_dkg_msg *m, int own, const mpc_elem *own_C) SH_WUR;
+
+/* End of round 1: check the deferred proofs of possession, all in one
+ * batch (one by one only if the batch fails, to find the bad ones). */
+int dkg_check_pops(mpc_dkg *k) SH_WUR;
+
 /* ---- mpc/dkg_crypto.c ----------------------------------------------------- */
 
 /* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
