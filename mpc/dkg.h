@@ -37,8 +37,9 @@
  * share s_i, checked against Y_i = s_i*B from the old commitments; new
  * share = sum_{i in Q} lambda_i f_i(j); the key is unchanged).
  *
- * Secrets (the identity key, the encryption key, the polynomial, the old
- * and new shares) live in sodium_malloc memory and are wiped on free.  The
+ * Secrets (the copy of the identity key, the encryption key, the
+ * polynomial, the old and new shares) live in the instance's heap blocks
+ * and are wiped (sodium_memzero) when they are freed.  The
  * new share leaves the instance only through mpc_dkg_share_export, which
  * copies it into caller memory and wipes the instance's copy; it never
  * appears in a delivered result, a log line or a message (except as a

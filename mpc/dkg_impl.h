@@ -92,6 +92,7 @@ typedef struct dkg_secrets {
     uint8_t x25519[32];       /* its X25519 form, for the pairwise keys */
     mpc_scalar old_share;
     mpc_scalar share;         /* the result */
+    uint8_t sk[MPC_DKG_IDENTITY_SK_BYTES];   /* the identity key (a copy) */
 } dkg_secrets;
 
 /* One blame entry. */
@@ -109,7 +110,7 @@ struct mpc_dkg {
     const mpc_group *g;
     mpc_dkg_mode mode;
     uint8_t sid[MPC_DKG_SID_BYTES];
-    uint8_t *sk;              /* sodium_malloc, 64 bytes */
+    uint8_t *sk;              /* = sec->sk */
     uint8_t (*pk)[32];        /* peer identity keys, from the driver at start */
     uint32_t n_peers, n_dealers, n_holders, t, t_old;
     uint32_t t_c;             /* commitments per deal as decoded: t (t-1 in REFRESH) */
