@@ -68,6 +68,11 @@ typedef enum mpc_dkg_mode {
 #define MPC_DKG_RES_ABORT 2       /* the blame */
 #define MPC_DKG_RES_CONFIRMED 3   /* erase_quorum holders confirmed: 32-byte outcome hash */
 
+/* The envelope version of DONE and ABORT results.  5: DONE no longer lists
+ * the verification shares (the commitments determine them); until 4 the
+ * results carried the wire version (MPC_DKG_VERSION). */
+#define MPC_DKG_RESULT_VERSION 5
+
 /* Why a party is blamed (in order of precedence: one reason per party). */
 typedef enum mpc_dkg_reason {
     MPC_DKG_BLAME_EQUIVOCATION = 1,   /* two signed DEAL hashes */
@@ -150,8 +155,9 @@ mpc_dkg_state mpc_dkg_get_state(const mpc_dkg *k);
 /* After DONE: the group public key, the qualified dealers (indices into the
  * dealer list, increasing; returns their number, writing at most cap), the
  * t aggregate commitments (the next refresh's or reshare's old_commit), the
- * verification share f(j+1)*B of holder j, and the 32-byte outcome hash
- * every holder confirms.  SH_ERR_STATE before DONE. */
+ * verification share f(j+1)*B of holder j (computed from the commitments
+ * at each call), and the 32-byte outcome hash every holder confirms.
+ * SH_ERR_STATE before DONE. */
 int mpc_dkg_group_key(const mpc_dkg *k, mpc_elem *out) SH_WUR;
 size_t mpc_dkg_qualified(const mpc_dkg *k, uint32_t *out, size_t cap);
 int mpc_dkg_commitments(const mpc_dkg *k, mpc_elem *out, uint32_t t) SH_WUR;

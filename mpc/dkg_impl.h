@@ -159,7 +159,6 @@ struct mpc_dkg {
     uint8_t *qual;            /* per dealer: 1 if qualified */
     mpc_elem *A;              /* t aggregate commitments */
     uint8_t *A_enc;           /* their encodings (t * eb bytes), made once */
-    mpc_elem *vshare;         /* per holder */
     uint8_t outcome[MPC_DKG_HASH_BYTES];
     dkg_blame *blame;         /* per peer: reason 0 if not blamed */
     uint32_t n_confirm;

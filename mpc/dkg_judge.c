@@ -366,11 +366,10 @@ static int deliver(mpc_dkg *k, int done)
 {
     sh_buf b;
     sh_mp_writer w;
-    uint8_t e[MPC_ELEM_MAX_BYTES];
     sh_buf_init(&b);
     sh_mp_writer_init(&w, &b);
-    sh_mp_put_envelope(&w, MPC_DKG_VERSION, done ? MPC_DKG_RES_DONE : MPC_DKG_RES_ABORT,
-                       done ? 7 : 3);
+    sh_mp_put_envelope(&w, MPC_DKG_RESULT_VERSION, done ? MPC_DKG_RES_DONE : MPC_DKG_RES_ABORT,
+                       done ? 6 : 3);
     sh_mp_put_uint(&w, (uint64_t)mpc_group_id_of(k->g));
     sh_mp_put_bin(&w, k->sid, MPC_DKG_SID_BYTES);
     if (done) {
@@ -378,14 +377,13 @@ static int deliver(mpc_dkg *k, int done)
         for (uint32_t i = 0; i < k->n_dealers; i++)
             if (k->qual[i])
                 sh_mp_put_uint(&w, i);
+        /* The commitments determine every verification share (V_j =
+         * sum_k (j+1)^k A_k, mpc_feldman_eval_ids): the result does not
+         * repeat them, whose encodings cost an inverse square root each,
+         * n of them per party. */
         sh_mp_put_array(&w, k->t);
         for (uint32_t j = 0; j < k->t; j++)
             sh_mp_put_bin(&w, k->A_enc + (size_t)j * k->eb, k->eb);
-        sh_mp_put_array(&w, k->n_holders);
-        for (uint32_t j = 0; j < k->n_holders; j++) {
-            (void)mpc_elem_encode(k->g, e, &k->vshare[j]);
-            sh_mp_put_bin(&w, e, k->eb);
-        }
         sh_mp_put_bin(&w, k->outcome, MPC_DKG_HASH_BYTES);
     }
     put_blame(k, &w);
@@ -442,12 +440,11 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     int rc = 0;
     k->A = mpc_elems_alloc(k->t);
     k->A_enc = malloc((size_t)k->t * k->eb);
-    k->vshare = mpc_elems_alloc(k->n_holders);
     mpc_scalar *ids = mpc_scalars_alloc(nq), *lam = mpc_scalars_alloc(nq);
     mpc_elem *pt = mpc_elems_alloc(nq);
     const mpc_elem **pp = calloc(nq ? nq : 1, sizeof *pp);
     uint32_t *qi = calloc(nq, sizeof *qi);
-    if (k->A == NULL || k->A_enc == NULL || k->vshare == NULL || ids == NULL || lam == NULL || pt == NULL ||
+    if (k->A == NULL || k->A_enc == NULL || ids == NULL || lam == NULL || pt == NULL ||
         pp == NULL || qi == NULL) {
         rc = SH_ERR_NOMEM;
         goto done;
@@ -483,9 +480,6 @@ static int finish(mpc_dkg *k, judge *J, uint32_t nq)
     }
     for (uint32_t c = 0; c < k->t; c++)
         (void)mpc_elem_encode(g, k->A_enc + (size_t)c * k->eb, &k->A[c]);
-    /* V_j = f(j+1)*B = sum_k (j+1)^k A_k for every holder j */
-    if ((rc = mpc_feldman_eval_ids(g, k->vshare, k->A, k->t, k->n_holders)) != 0)
-        goto done;
     if (dkg_is_holder(k, k->d->self)) {
         mpc_scalar acc, s;
         if (k->mode == MPC_DKG_REFRESH)

@@ -264,7 +264,6 @@ void dkg_free(void *self)
     mpc_elems_free(k->Y_old, k->n_dealers);
     mpc_elems_free(k->A, k->t);
     free(k->A_enc);
-    mpc_elems_free(k->vshare, k->n_holders);
     free(k);
 }
 
@@ -319,8 +318,9 @@ int mpc_dkg_verification_share(const mpc_dkg *k, uint32_t holder, mpc_elem *out)
         return SH_ERR_ARG;
     if (k->stage != ST_DONE)
         return SH_ERR_STATE;
-    *out = k->vshare[holder];
-    return 0;
+    /* computed on demand, from the commitments: most callers want a few */
+    uint32_t id = holder + 1;
+    return mpc_elem_poly_eval_small(k->g, out, k->A, k->t, &id, 1);
 }
 
 int mpc_dkg_outcome_hash(const mpc_dkg *k, uint8_t out[32])

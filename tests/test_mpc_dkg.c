@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "mpc/dkg.h"
+#include "mpc/shamir.h"
+#include "util/mp.h"
 #include "helpers/dkg_harness.h"
 
 #define MS 1000000ULL
@@ -76,6 +78,95 @@ Test(dkg, honest_secp256k1)
 {
     honest_run(MPC_SECP256K1, 3, 2, 9);
     honest_run(MPC_SECP256K1, 5, 3, 10);
+}
+
+/* The DONE result of every honest node, decoded as docs/dkg.md
+ * ("Results") specifies: version, group, session, the qualified dealers,
+ * the t commitments, the outcome hash and the blame, each equal to what
+ * the instance's accessors return; and the verification shares, which the
+ * result leaves out, follow from the delivered commitments.  Dealer 1
+ * proves possession badly, so the lists are not trivial. */
+Test(dkg, done_result_is_the_public_outcome)
+{
+    const uint32_t n = 5, t = 3;
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, n, t, 21);
+    mpc_dkg_faults_none(&h.faults[1]);
+    h.faults[1].bad_pop = 1;
+    h.faulty[1] = 1;
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, dkg_h_bit(1), dkg_h_bit(1), &Y);
+    size_t seen = 0;
+    for (size_t i = 0; i < sim_loop_result_count(h.l); i++) {
+        const sim_loop_result *r = sim_loop_result_at(h.l, i);
+        if (r->kind != MPC_DKG_RES_DONE || r->node == 1)
+            continue;
+        seen++;
+        mpc_dkg *k = dkg_h_node(&h, r->node);
+        sh_mp_reader rd;
+        sh_mp_arr f, a, b;
+        uint64_t type, v;
+        cr_assert_eq(sh_mp_reader_init(&rd, r->data, r->len, r->len), 0);
+        cr_assert_eq(sh_mp_read_envelope(&rd, MPC_DKG_RESULT_VERSION, &type, 6, 6, &f), 0,
+                     "node %u: not a version-%d result of 6 fields", r->node,
+                     MPC_DKG_RESULT_VERSION);
+        cr_assert_eq(type, MPC_DKG_RES_DONE);
+        cr_assert_eq(sh_mp_get_uint(&f, 0, UINT32_MAX, &v), 0);
+        cr_assert_eq(v, (uint64_t)MPC_RISTRETTO255);
+        uint8_t sid[MPC_DKG_SID_BYTES];
+        cr_assert_eq(sh_mp_get_bin_exact(&f, sid, sizeof sid), 0);
+        cr_assert(memcmp(sid, h.cfg.sid, sizeof sid) == 0);
+        /* qualified: every dealer but 1 */
+        uint32_t q[8];
+        size_t nq = mpc_dkg_qualified(k, q, 8);
+        cr_assert_eq(nq, n - 1);
+        cr_assert_eq(sh_mp_get_array(&f, 0, 64, &a), 0);
+        cr_assert_eq(sh_mp_arr_left(&a), nq);
+        for (size_t j = 0; j < nq; j++) {
+            cr_assert_eq(sh_mp_get_uint(&a, 0, UINT32_MAX, &v), 0);
+            cr_assert_eq(v, q[j]);
+            cr_assert_neq(v, 1);
+        }
+        /* the commitments, and the verification shares they determine */
+        mpc_elem A[3], V[5], got;
+        cr_assert_eq(mpc_dkg_commitments(k, A, t), 0);
+        cr_assert(mpc_elem_eq(h.g, &A[0], &Y));
+        cr_assert_eq(sh_mp_get_array(&f, t, t, &a), 0);
+        for (uint32_t j = 0; j < t; j++) {
+            uint8_t e[32], want[32];
+            cr_assert_eq(sh_mp_get_bin_exact(&a, e, sizeof e), 0);
+            cr_assert_eq(mpc_elem_encode(h.g, want, &A[j]), 0);
+            cr_assert(memcmp(e, want, 32) == 0, "node %u: commitment %u", r->node, j);
+            cr_assert_eq(mpc_elem_decode(h.g, &A[j], e), 0);
+        }
+        cr_assert_eq(mpc_feldman_eval_ids(h.g, V, A, t, n), 0);
+        for (uint32_t j = 0; j < n; j++) {
+            cr_assert_eq(mpc_dkg_verification_share(k, j, &got), 0);
+            cr_assert(mpc_elem_eq(h.g, &got, &V[j]), "node %u: V_%u", r->node, j);
+            if (h.has_share[j]) {
+                mpc_elem sB;
+                mpc_elem_mul_base(h.g, &sB, &h.share[j]);
+                cr_assert(mpc_elem_eq(h.g, &sB, &V[j]));
+            }
+        }
+        cr_assert_eq(mpc_dkg_verification_share(k, n, &got), SH_ERR_ARG);
+        uint8_t out[32], want_out[32];
+        cr_assert_eq(sh_mp_get_bin_exact(&f, out, sizeof out), 0);
+        cr_assert_eq(mpc_dkg_outcome_hash(k, want_out), 0);
+        cr_assert(memcmp(out, want_out, 32) == 0);
+        /* the blame: [[1, BAD_DEAL, [the DEAL]]] */
+        cr_assert_eq(sh_mp_get_array(&f, 1, 1, &a), 0);
+        cr_assert_eq(sh_mp_get_array(&a, 3, 3, &b), 0);
+        cr_assert_eq(sh_mp_get_uint(&b, 0, UINT32_MAX, &v), 0);
+        cr_assert_eq(v, 1);
+        cr_assert_eq(sh_mp_get_uint(&b, 0, 255, &v), 0);
+        cr_assert_eq(v, MPC_DKG_BLAME_BAD_DEAL);
+        cr_assert_eq(sh_mp_arr_done(&f), 0);
+        sh_mp_reader_free(&rd);
+    }
+    cr_assert_eq(seen, n - 1);
+    dkg_h_free(&h);
 }
 
 /* Wall-clock cost of a whole in-process run (every party's computation on
