@@ -44,13 +44,13 @@ static int advance(mpc_dkg *k);
 
 static int send_shares(mpc_dkg *k);
 
-/* Round 1 ends (every DEAL is in, or the deadline passed): send the shares. */
+/* Round 1 ends (every DEAL is in, or the deadline passed): send the shares.
+ * The proofs of possession received so far wait for round 3, where they
+ * join the shares' check (dkg_build_view). */
 static int end_deal(mpc_dkg *k)
 {
-    int rc = dkg_check_pops(k);
     k->stage = ST_SHARE;
-    if (rc == 0)
-        rc = send_shares(k);
+    int rc = send_shares(k);
     return rc == 0 ? arm_round(k) : rc;
 }
 
@@ -183,7 +183,7 @@ static int send_shares(mpc_dkg *k)
             k->got_ok[di] = 1;
             continue;
         }
-        if (k->peer[to].r1_state != 1 || to == k->faults.withhold_share_from)
+        if (!dkg_r1_usable(&k->peer[to]) || to == k->faults.withhold_share_from)
             continue;   /* no key to encrypt to: the holder will claim its share */
         if (to == k->faults.bad_share_to)
             mpc_scalar_add(k->g, &s, &s, &one);
@@ -377,7 +377,7 @@ static int advance(mpc_dkg *k)
         case ST_SHARE:
             for (uint32_t i = 0; i < k->n_dealers && ready && dkg_is_holder(k, k->d->self); i++) {
                 const dkg_peer *q = &k->peer[k->dealer_peer[i]];
-                ready = k->dealer_peer[i] == k->d->self || q->r1_state != 1 || q->r2 != NULL;
+                ready = k->dealer_peer[i] == k->d->self || !dkg_r1_usable(q) || q->r2 != NULL;
             }
             if (!ready)
                 return 0;

@@ -96,27 +96,14 @@ static void pop_challenge(const mpc_dkg *k, mpc_scalar *c, const uint8_t *pop, u
     challenge(k->g, &t, "c", c);
 }
 
-/* With random 128-bit z_i: sum_i z_i (s_i B - c_i C0_i - R_i) = 0, one
- * mpc_elem_msm_vartime of 2n + 1 terms.  Each R_i must decode to a
- * non-identity element (an identity R never verifies alone either); every
- * group decodes canonical encodings only, so R'_i == R_i as points is the
- * byte comparison dkg_pop_verify makes.  The DEAL's hint of R (docs/dkg.md)
- * makes its decoding cheap.  In secp256k1 the base-point term goes through
- * the group's table of G (mpc/secp_msm.c): against one ecdsa_recover check
- * per proof, in instructions, 0.87 for 4 proofs and 0.72 for 63 (the
- * decompression of each R is about a tenth of a check).  In Ed25519,
- * where R's subgroup check would cost as much as a proof without its
- * hint, the batch is also the cheaper way with hints. */
-static int pop_batch_group(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
-                           const mpc_elem *const *C0, const uint8_t *const *c0,
-                           const uint8_t *const *rhint, size_t n)
+int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                        const mpc_elem *const *C0, const uint8_t *const *c0,
+                        const uint8_t *const *rhint, size_t n, mpc_scalar *sc, mpc_elem *pt)
 {
     const mpc_group *g = k->g;
-    mpc_scalar *sc = mpc_scalars_alloc(2 * n + 1);
-    mpc_elem *pt = mpc_elems_alloc(2 * n + 1);
-    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
     mpc_scalar sB, z, s, c;
     uint8_t zb[16];
+    int rc = 0;
     mpc_scalar_zero(g, &sB);
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (mpc_scalar_decode(g, &s, pop[i] + k->eb) != 0 ||
@@ -139,9 +126,31 @@ static int pop_batch_group(const mpc_dkg *k, const uint8_t *const *pop, const ui
         pt[2 * i + 1] = *C0[i];
     }
     if (rc == 0) {
-        mpc_elem sum;
         sc[2 * n] = sB;
         mpc_elem_base(g, &pt[2 * n]);
+    }
+    return rc;
+}
+
+/* The terms of dkg_pop_batch_terms in one mpc_elem_msm_vartime of 2n + 1
+ * terms.  In secp256k1 the base-point term goes through the group's table
+ * of G (mpc/secp_msm.c): against one ecdsa_recover check per proof, in
+ * instructions, 0.87 for 4 proofs and 0.72 for 63 (the decompression of
+ * each R is about a tenth of a check).  In Ed25519, where R's subgroup
+ * check would cost as much as a proof without its hint, the batch is also
+ * the cheaper way with hints. */
+static int pop_batch_group(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                           const mpc_elem *const *C0, const uint8_t *const *c0,
+                           const uint8_t *const *rhint, size_t n)
+{
+    const mpc_group *g = k->g;
+    mpc_scalar *sc = mpc_scalars_alloc(2 * n + 1);
+    mpc_elem *pt = mpc_elems_alloc(2 * n + 1);
+    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
+    if (rc == 0)
+        rc = dkg_pop_batch_terms(k, pop, dealer, C0, c0, rhint, n, sc, pt);
+    if (rc == 0) {
+        mpc_elem sum;
         if ((rc = mpc_elem_msm_vartime(g, &sum, sc, pt, 2 * n + 1)) == 0 &&
             !mpc_elem_is_identity(g, &sum))
             rc = SH_ERR_VERIFY;

@@ -44,7 +44,8 @@ typedef struct dkg_peer {
     int r1_state;             /* 0 none, 1 valid, -1 invalid (its signature
                                * checked only if it becomes evidence), 2 valid
                                * but for the proof of possession (checked with
-                               * the others' when round 1 ends) */
+                               * the others' and the shares when round 3
+                               * starts; usable until then: dkg_r1_usable) */
     zk_elem *E;               /* valid DEAL: the encryption key (aligned alloc) */
     mpc_elem *C;              /* valid dealer DEAL: t_c commitments, C_0 first */
     mpc_dkg_echo r1_alt;      /* a second, different, validly signed DEAL hash received */
@@ -187,6 +188,13 @@ int dkg_take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
  * batch (one by one only if the batch fails, to find the bad ones). */
 int dkg_check_pops(mpc_dkg *k) SH_WUR;
 
+/* A DEAL we encrypt to and take a share from: valid, or valid but for its
+ * proof of possession, which round 3 settles before any share is used. */
+static inline int dkg_r1_usable(const dkg_peer *q)
+{
+    return q->r1_state == 1 || q->r1_state == 2;
+}
+
 /* ---- mpc/dkg_crypto.c ----------------------------------------------------- */
 
 /* Proof of possession of a0 for C0 = a0*B (FRESH), bound to the session,
@@ -208,6 +216,19 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                          const mpc_elem *const *C0, const uint8_t *const *c0,
                          const uint8_t *const *rhint, size_t n) SH_WUR;
+/* The batch's equation as 2n + 1 public terms sc[i]*pt[i] that sum to the
+ * identity iff (but with probability 2^-128) all n proofs verify: with
+ * random 128-bit z_i, sum_i z_i (s_i B - c_i C0_i - R_i) = 0, each R_i
+ * decoding (with its hint) to a non-identity element (an identity R never
+ * verifies alone either: every group decodes canonical encodings only, so
+ * R'_i == R_i as points is the byte comparison dkg_pop_verify makes).
+ * For an MSM of the caller's (mpc_feldman_verify_batch_with).
+ * SH_ERR_VERIFY if a proof is malformed (s not canonical, R not a
+ * non-identity element, C0 the identity). */
+int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
+                        const mpc_elem *const *C0, const uint8_t *const *c0,
+                        const uint8_t *const *rhint, size_t n, mpc_scalar *sc,
+                        mpc_elem *pt) SH_WUR;
 
 /* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
  * under K = e_from * E_to = e_to * E_from, given as its encoding encR(K). */

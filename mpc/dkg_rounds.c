@@ -62,7 +62,7 @@ static int pair_u_fill(mpc_dkg *k, sh_peer_id p)
     size_t n = 0;
     for (sh_peer_id q = 0; q < k->n_peers && rc == 0; q++)
         if (q == p || (!k->pair_u_ok[q] && q != k->d->self && k->peer[q].E != NULL &&
-                       (k->peer[q].r1_state == 1 || k->peer[q].r1_state == 2))) {
+                       dkg_r1_usable(&k->peer[q]))) {
             E[n] = k->peer[q].E->p;
             who[n++] = q;
         }
@@ -174,14 +174,74 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
     dkg_complaint_prove(k, c->dleq, D, k->d->self, q->E, k->E_self, &Kel, &k->sec->e);
 }
 
-/* Verify the candidate shares (st[i] == SH_CAND) with one MSM; mark the
- * bad ones SH_BAD (each checked alone only when the batch fails). */
+/* The proofs of possession still pending (r1_state 2) as the terms of
+ * their batch (dkg_pop_batch_terms): *nx terms in *xs, *xp (allocated;
+ * none if no proof is pending).  SH_ERR_VERIFY if one is malformed. */
+static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t *nx)
+{
+    size_t n = 0;
+    *xs = NULL;
+    *xp = NULL;
+    *nx = 0;
+    for (sh_peer_id p = 0; p < k->n_peers; p++)
+        n += k->peer[p].r1_state == 2;
+    if (n == 0)
+        return 0;
+    const uint8_t **pop = calloc(n, sizeof *pop), **c0 = calloc(n, sizeof *c0),
+                  **rh = calloc(n, sizeof *rh);
+    const mpc_elem **C0 = calloc(n, sizeof *C0);
+    uint32_t *who = calloc(n, sizeof *who);
+    *xs = mpc_scalars_alloc(2 * n + 1);
+    *xp = mpc_elems_alloc(2 * n + 1);
+    int rc = pop == NULL || c0 == NULL || rh == NULL || C0 == NULL || who == NULL ||
+             *xs == NULL || *xp == NULL ? SH_ERR_NOMEM : 0;
+    size_t i = 0;
+    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++) {
+        dkg_peer *q = &k->peer[p];
+        if (q->r1_state != 2)
+            continue;
+        pop[i] = q->pop;
+        C0[i] = &q->C[0];
+        c0[i] = q->c0;
+        rh[i] = q->has_pop_hint ? q->pop_hint : NULL;
+        who[i++] = p;
+    }
+    if (rc == 0)
+        rc = dkg_pop_batch_terms(k, pop, who, C0, c0, rh, n, *xs, *xp);
+    free(pop);
+    free(c0);
+    free(rh);
+    free(C0);
+    free(who);
+    if (rc == 0) {
+        *nx = 2 * n + 1;
+    } else {
+        mpc_scalars_free(*xs, 2 * n + 1);
+        mpc_elems_free(*xp, 2 * n + 1);
+        *xs = NULL;
+        *xp = NULL;
+    }
+    return rc;
+}
+
+/* Verify the candidate shares (st[i] == SH_CAND) and settle the pending
+ * proofs of possession, all with one MSM: the proofs' batched equation
+ * joins the shares' (mpc_feldman_verify_batch_with), which in an honest
+ * run saves the doublings of a second MSM.  Only if that check fails are
+ * the proofs checked apart (dkg_check_pops: a failing DEAL becomes
+ * invalid, and its share is dropped, as if never decrypted) and the
+ * remaining shares batched again, each checked alone if that fails too;
+ * the bad ones are marked SH_BAD. */
 static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
 {
     uint32_t m = 0;
-    const mpc_elem **C = calloc(k->n_dealers ? k->n_dealers : 1, sizeof *C);
-    uint32_t *idx = calloc(k->n_dealers ? k->n_dealers : 1, sizeof *idx);
-    mpc_scalar *sh = mpc_scalars_alloc(k->n_dealers ? k->n_dealers : 1);
+    const uint32_t nd = k->n_dealers ? k->n_dealers : 1;
+    const mpc_elem **C = calloc(nd, sizeof *C);
+    uint32_t *idx = calloc(nd, sizeof *idx);
+    mpc_scalar *sh = mpc_scalars_alloc(nd);
+    mpc_scalar *xs = NULL;
+    mpc_elem *xp = NULL;
+    size_t nx = 0;
     int rc = 0;
     if (C == NULL || idx == NULL || sh == NULL) {
         rc = SH_ERR_NOMEM;
@@ -195,6 +255,32 @@ static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
         }
     mpc_scalar x;
     mpc_scalar_from_u64(k->g, &x, (uint64_t)k->holder_of[k->d->self] + 1);
+    rc = pending_pop_terms(k, &xs, &xp, &nx);
+    if (rc == 0)
+        rc = mpc_feldman_verify_batch_with(k->g, C, k->t, m, &x, sh, k->d->rng, xs, xp, nx);
+    if (rc == 0) {
+        for (sh_peer_id p = 0; p < k->n_peers; p++)
+            if (k->peer[p].r1_state == 2)
+                k->peer[p].r1_state = 1;
+        goto done;
+    }
+    if (rc != SH_ERR_VERIFY)
+        goto done;
+    /* Someone cheated: the proofs apart, then the shares of the DEALs
+     * that stay valid. */
+    if ((rc = dkg_check_pops(k)) != 0)
+        goto done;
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < m; j++) {
+        if (k->peer[k->dealer_peer[idx[j]]].r1_state != 1) {
+            st[idx[j]] = SH_NONE;
+            continue;
+        }
+        C[kept] = C[j];
+        sh[kept] = sh[j];
+        idx[kept++] = idx[j];
+    }
+    m = kept;
     rc = mpc_feldman_verify_batch(k->g, C, k->t, m, &x, sh, k->d->rng, NULL);
     if (rc == SH_ERR_VERIFY) {
         rc = 0;
@@ -209,7 +295,9 @@ static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
 done:
     free(C);
     free(idx);
-    mpc_scalars_free(sh, k->n_dealers ? k->n_dealers : 1);
+    mpc_scalars_free(sh, nd);
+    mpc_scalars_free(xs, nx);
+    mpc_elems_free(xp, nx);
     return rc;
 }
 
@@ -233,10 +321,10 @@ int dkg_build_view(mpc_dkg *k, uint8_t **out, size_t *len)
     for (uint32_t i = 0; i < nd; i++) {
         sh_peer_id D = k->dealer_peer[i];
         const dkg_peer *q = &k->peer[D];
-        if (holder && D != k->d->self && q->r1_state == 1)
+        if (holder && D != k->d->self && dkg_r1_usable(q))
             st[i] = (uint8_t)open_share(k, i, &cand[i]);
     }
-    if (holder && (rc = verify_candidates(k, st, cand)) != 0)
+    if ((rc = holder ? verify_candidates(k, st, cand) : dkg_check_pops(k)) != 0)
         goto done;
     for (uint32_t i = 0; i < nd; i++) {
         if (st[i] == SH_CAND) {

@@ -326,62 +326,157 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
     return mpc_elem_eq(g, &expect, &got) ? 0 : SH_ERR_VERIFY;
 }
 
-/* mpc_feldman_verify_batch for a small identifier v (small_x): evaluate
- * each commitment polynomial at v by Horner's rule, D_k = f_k(v)*B as
- * committed, then check (sum_k w_k s_k) B = sum_k w_k D_k with one MSM of m
- * terms with 128-bit weights. */
-static int verify_batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
-                              size_t m, uint32_t v, const mpc_scalar *shares, sh_rng *rng,
-                              size_t *bad)
+/* The weights' random bytes: 16, below 2^128 < q in either byte order, so
+ * a weight needs no reduction. */
+static int draw_weight(const mpc_group *g, mpc_scalar *w, sh_rng *rng)
 {
-    mpc_scalar *w = mpc_scalars_alloc(m);
-    mpc_elem *D = mpc_elems_alloc(m);
+    uint8_t wb[WEIGHT_BYTES];
+    sh_rng_bytes(rng, wb, sizeof wb);
+    int rc = mpc_scalar_reduce(g, w, wb, sizeof wb) != 0 ? SH_ERR_INTERNAL : 0;
+    sodium_memzero(wb, sizeof wb);
+    return rc;
+}
+
+/* sum_i sc[i] pt[i] (n terms, public) == (agg) B, agg secret: the right
+ * side in constant time.  The sides' values are public (a combination of
+ * verification keys, and for a bad share a value of no use); only agg must
+ * stay hidden. */
+static int msm_equals_base(const mpc_group *g, const mpc_scalar *sc, const mpc_elem *pt,
+                           size_t n, const mpc_scalar *agg)
+{
+    mpc_elem rhs, lhs;
+    int rc = mpc_elem_msm_vartime(g, &rhs, sc, pt, n);
+    if (rc != 0)
+        return rc;
+    mpc_elem_mul_base(g, &lhs, agg);
+    sh_ct_declassify(&lhs, sizeof lhs);
+    return mpc_elem_eq(g, &lhs, &rhs) ? 0 : SH_ERR_VERIFY;
+}
+
+/* The batch for a small identifier v (small_x) in ristretto255: evaluate
+ * each commitment polynomial at v by Horner's rule, D_k = f_k(v)*B as
+ * committed, then check (sum_k w_k s_k) B = sum_k w_k D_k + sum_i xs_i xp_i
+ * with one MSM of m + nx terms, the weights 128 bits long. */
+static int batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t, size_t m,
+                       uint32_t v, const mpc_scalar *shares, sh_rng *rng,
+                       const mpc_scalar *xs, const mpc_elem *xp, size_t nx)
+{
+    mpc_scalar *w = mpc_scalars_alloc(m + nx);
+    mpc_elem *D = mpc_elems_alloc(m + nx);
     if (w == NULL || D == NULL) {
-        mpc_scalars_free(w, m);
-        mpc_elems_free(D, m);
+        mpc_scalars_free(w, m + nx);
+        mpc_elems_free(D, m + nx);
         return SH_ERR_NOMEM;
     }
     mpc_scalar agg, term;
-    uint8_t wb[WEIGHT_BYTES];
     int rc = 0;
     mpc_scalar_zero(g, &agg);
     for (size_t k = 0; k < m && rc == 0; k++) {
-        if ((rc = mpc_elem_poly_eval_small(g, &D[k], C[k], t, &v, 1)) != 0)
+        if ((rc = mpc_elem_poly_eval_small(g, &D[k], C[k], t, &v, 1)) != 0 ||
+            (rc = draw_weight(g, &w[k], rng)) != 0)
             break;
-        sh_rng_bytes(rng, wb, sizeof wb);
-        /* 16 bytes are below 2^128 < q: no reduction. */
-        if (mpc_scalar_reduce(g, &w[k], wb, sizeof wb) != 0)
-            rc = SH_ERR_INTERNAL;
         mpc_scalar_mul(g, &term, &w[k], &shares[k]);
         mpc_scalar_add(g, &agg, &agg, &term);
     }
-    mpc_elem rhs, lhs;
-    if (rc == 0)
-        rc = mpc_elem_msm_vartime(g, &rhs, w, D, m);
-    if (rc == 0) {
-        mpc_elem_mul_base(g, &lhs, &agg);
-        sh_ct_declassify(&lhs, sizeof lhs);   /* public, as in the general case */
-        if (!mpc_elem_eq(g, &lhs, &rhs))
-            rc = SH_ERR_VERIFY;
+    if (nx > 0) {
+        memcpy(w + m, xs, nx * sizeof *w);
+        memcpy(D + m, xp, nx * sizeof *D);
     }
+    if (rc == 0)
+        rc = msm_equals_base(g, w, D, m + nx, &agg);
     mpc_scalar_wipe(&agg);
     mpc_scalar_wipe(&term);
-    sodium_memzero(wb, sizeof wb);
-    if (rc == SH_ERR_VERIFY && bad != NULL) {
-        rc = SH_ERR_INTERNAL;   /* unless a single check fails below */
-        for (size_t k = 0; k < m; k++) {
-            mpc_elem_mul_base(g, &lhs, &shares[k]);
-            sh_ct_declassify(&lhs, sizeof lhs);
-            if (!mpc_elem_eq(g, &lhs, &D[k])) {
-                *bad = k;
-                rc = SH_ERR_VERIFY;
-                break;
-            }
+    mpc_scalars_free(w, m + nx);
+    mpc_elems_free(D, m + nx);
+    return rc;
+}
+
+/* The general batch: with random weights w_k the m equations
+ * s_k B = sum_j x^j C_kj collapse into one,
+ *     (sum_k w_k s_k) B = sum_{k,j} (w_k x^j) C_kj + sum_i xs_i xp_i,
+ * whose right side is one MSM over public values; the left side involves
+ * the shares, so it is a constant-time fixed-base product instead of an
+ * MSM term. */
+static int batch_general(const mpc_group *g, const mpc_elem *const *C, uint32_t t, size_t m,
+                         const mpc_scalar *x, const mpc_scalar *shares, sh_rng *rng,
+                         const mpc_scalar *xs, const mpc_elem *xp, size_t nx)
+{
+    const size_t nt = m * t, ns = nt + nx;
+    mpc_scalar *sc = mpc_scalars_alloc(ns + t + 1);
+    mpc_elem *pt = mpc_elems_alloc(ns);
+    if (sc == NULL || pt == NULL) {
+        mpc_scalars_free(sc, ns + t + 1);
+        mpc_elems_free(pt, ns);
+        return SH_ERR_NOMEM;
+    }
+    mpc_scalar *pw = sc + ns, *w = sc + ns + t;
+    powers(g, pw, t, x);
+    mpc_scalar agg, term;
+    int rc = 0;
+    mpc_scalar_zero(g, &agg);
+    for (size_t k = 0; k < m && rc == 0; k++) {
+        if ((rc = draw_weight(g, w, rng)) != 0)
+            break;
+        mpc_scalar_mul(g, &term, w, &shares[k]);
+        mpc_scalar_add(g, &agg, &agg, &term);
+        for (uint32_t j = 0; j < t; j++) {
+            mpc_scalar_mul(g, &sc[k * t + j], w, &pw[j]);
+            pt[k * t + j] = C[k][j];
         }
     }
-    mpc_scalars_free(w, m);
-    mpc_elems_free(D, m);
+    if (nx > 0) {
+        memcpy(sc + nt, xs, nx * sizeof *sc);
+        memcpy(pt + nt, xp, nx * sizeof *pt);
+    }
+    if (rc == 0)
+        rc = msm_equals_base(g, sc, pt, ns, &agg);
+    mpc_scalar_wipe(&agg);
+    mpc_scalar_wipe(&term);
+    mpc_scalars_free(sc, ns + t + 1);
+    mpc_elems_free(pt, ns);
     return rc;
+}
+
+int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
+                                  size_t m, const mpc_scalar *x, const mpc_scalar *shares,
+                                  sh_rng *rng, const mpc_scalar *xs, const mpc_elem *xp,
+                                  size_t nx)
+{
+    if (g == NULL || (m > 0 && (C == NULL || x == NULL || shares == NULL || rng == NULL)) ||
+        (nx > 0 && (xs == NULL || xp == NULL)))
+        return SH_ERR_ARG;
+    if (t < 1 || t > MPC_MAX_PARTIES)
+        return SH_ERR_RANGE;
+    if (m > SIZE_MAX / t - 1 || nx > SIZE_MAX / 2 - m * t)
+        return SH_ERR_NOMEM;
+    uint32_t v;
+    const int small = m > 0 && small_x(g, x, &v);
+    /* Ed25519 stays with the general MSM even for a small identifier: it
+     * converts each point to libdecaf once, as Horner's rule would, and
+     * undoes the cofactor once in all rather than once per dealer. */
+    if (small && mpc_group_id_of(g) == MPC_RISTRETTO255)
+        return batch_small(g, C, t, m, v, shares, rng, xs, xp, nx);
+    if (m == 0 || (small && mpc_group_id_of(g) == MPC_SECP256K1)) {
+        /* secp256k1: each share alone (mpc_feldman_verify, Horner there
+         * too); its base multiplication per dealer costs less than the
+         * tweak_mul by a 128-bit weight that batching would need.  The
+         * extra terms (and with no share, in any group) sum alone. */
+        if (nx > 0) {
+            mpc_elem sum;
+            int rc = mpc_elem_msm_vartime(g, &sum, xs, xp, nx);
+            if (rc != 0)
+                return rc;
+            if (!mpc_elem_is_identity(g, &sum))
+                return SH_ERR_VERIFY;
+        }
+        for (size_t k = 0; k < m; k++) {
+            int rc = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    }
+    return batch_general(g, C, t, m, x, shares, rng, xs, xp, nx);
 }
 
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
@@ -390,103 +485,21 @@ int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint3
 {
     if (bad != NULL)
         *bad = m;
-    if (g == NULL || (m > 0 && (C == NULL || x == NULL || shares == NULL || rng == NULL)))
-        return SH_ERR_ARG;
-    if (t < 1 || t > MPC_MAX_PARTIES)
-        return SH_ERR_RANGE;
-    if (m == 0)
-        return 0;
-    if (m > SIZE_MAX / t - 1)
-        return SH_ERR_NOMEM;
-    const size_t nt = m * t;
-    uint32_t v;
-    if (small_x(g, x, &v)) {
-        /* Ed25519 stays with the MSM below: it converts each point to
-         * libdecaf once, as Horner's rule would, and undoes the cofactor
-         * once in all rather than once per dealer. */
-        if (mpc_group_id_of(g) == MPC_RISTRETTO255)
-            return verify_batch_small(g, C, t, m, v, shares, rng, bad);
-        /* secp256k1: each share alone (mpc_feldman_verify, Horner there
-         * too); its base multiplication per dealer costs less than the
-         * tweak_mul by a 128-bit weight that batching would need, and
-         * names the bad dealer without a second pass. */
-        if (mpc_group_id_of(g) == MPC_SECP256K1) {
-            for (size_t k = 0; k < m; k++) {
-                int rc = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
-                if (rc != 0) {
-                    if (rc == SH_ERR_VERIFY && bad != NULL)
-                        *bad = k;
-                    return rc;
-                }
-            }
-            return 0;
-        }
-    }
-
-    /* With random weights w_k the m equations s_k B = sum_j x^j C_kj
-     * collapse into one:
-     *     (sum_k w_k s_k) B = sum_{k,j} (w_k x^j) C_kj.
-     * The right side is one MSM over public values; the left side involves
-     * the shares, so it is a constant-time fixed-base product instead of an
-     * MSM term. */
-    mpc_scalar *sc = mpc_scalars_alloc(nt + t + 1);
-    mpc_elem *pt = mpc_elems_alloc(nt);
-    if (sc == NULL || pt == NULL) {
-        mpc_scalars_free(sc, nt + t + 1);
-        mpc_elems_free(pt, nt);
-        return SH_ERR_NOMEM;
-    }
-    mpc_scalar *pw = sc + nt, *w = sc + nt + t;
-    powers(g, pw, t, x);
-
-    mpc_scalar agg, term;
-    uint8_t wb[WEIGHT_BYTES];
-    mpc_scalar_zero(g, &agg);
+    int rc = mpc_feldman_verify_batch_with(g, C, t, m, x, shares, rng, NULL, NULL, 0);
+    if (rc != SH_ERR_VERIFY || bad == NULL)
+        return rc;
+    /* Name the culprit: each share alone (a failed batch is the rare,
+     * adversarial case, and then the cost is m single checks). */
     for (size_t k = 0; k < m; k++) {
-        sh_rng_bytes(rng, wb, sizeof wb);
-        /* 16 bytes are below 2^128 < q in either byte order: no reduction. */
-        if (mpc_scalar_reduce(g, w, wb, sizeof wb) != 0) {
-            mpc_scalars_free(sc, nt + t + 1);
-            mpc_elems_free(pt, nt);
-            return SH_ERR_INTERNAL;
+        int r1 = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
+        if (r1 == SH_ERR_VERIFY) {
+            *bad = k;
+            return SH_ERR_VERIFY;
         }
-        mpc_scalar_mul(g, &term, w, &shares[k]);
-        mpc_scalar_add(g, &agg, &agg, &term);
-        for (uint32_t j = 0; j < t; j++) {
-            mpc_scalar_mul(g, &sc[k * t + j], w, &pw[j]);
-            pt[k * t + j] = C[k][j];
-        }
+        if (r1 != 0)
+            return r1;
     }
-    mpc_elem rhs, lhs;
-    int rc = mpc_elem_msm_vartime(g, &rhs, sc, pt, nt);
-    if (rc == 0) {
-        mpc_elem_mul_base(g, &lhs, &agg);
-        /* a combination of verification keys: public (see above) */
-        sh_ct_declassify(&lhs, sizeof lhs);
-        if (!mpc_elem_eq(g, &lhs, &rhs))
-            rc = SH_ERR_VERIFY;
-    }
-    mpc_scalar_wipe(&agg);
-    mpc_scalar_wipe(&term);
-    sodium_memzero(wb, sizeof wb);
-    mpc_scalars_free(sc, nt + t + 1);
-    mpc_elems_free(pt, nt);
-
-    if (rc == SH_ERR_VERIFY && bad != NULL) {
-        /* Name the culprit: each share alone (a failed batch is the rare,
-         * adversarial case, and then the cost is m single checks). */
-        for (size_t k = 0; k < m; k++) {
-            int r1 = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
-            if (r1 == SH_ERR_VERIFY) {
-                *bad = k;
-                return SH_ERR_VERIFY;
-            }
-            if (r1 != 0)
-                return r1;
-        }
-        /* Every share checks alone but the batch failed: impossible unless
-         * the arithmetic is broken. */
-        return SH_ERR_INTERNAL;
-    }
-    return rc;
+    /* Every share checks alone but the batch failed: impossible unless the
+     * arithmetic is broken. */
+    return SH_ERR_INTERNAL;
 }

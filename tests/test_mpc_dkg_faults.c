@@ -315,3 +315,76 @@ static void sixteen(uint32_t nbad)
 
 Test(dkg_faults, sixteen_parties_seven_faulty) { sixteen(7); }
 Test(dkg_faults, sixteen_parties_eight_faulty_abort) { sixteen(8); }
+
+/* The proofs of possession are checked in round 3, in the shares' MSM, so
+ * a dealer whose proof is bad still receives its shares as a holder in
+ * round 2: nobody has to reveal them in round 4.  Its DEAL is excluded
+ * (BAD_DEAL) by everyone, itself included, every node ends DONE with the
+ * same outcome, the run waits for no deadline, each honest node sends
+ * exactly the messages of an honest run (no ANSWER), and the faulty
+ * holder's share matches its verification share. */
+Test(dkg_faults, bad_pop_holder_gets_its_shares_without_round_4)
+{
+    static const mpc_group_id gids[3] = { MPC_RISTRETTO255, MPC_ED25519, MPC_SECP256K1 };
+    const uint32_t n = 5, t = 3;
+    for (int g = 0; g < 3; g++) {
+        dkg_h h;
+        dkg_h_init(&h, gids[g], n, t, (uint8_t)(70 + g));
+        set_fault(&h, 1, F_BAD_POP, 0);
+        dkg_h_run(&h);
+        mpc_elem Y;
+        dkg_h_check_done(&h, dkg_h_bit(1), dkg_h_bit(1), &Y);
+        dkg_h_check_healthy(&h);
+        cr_assert_lt(sim_loop_now(h.l), 50000000ULL, "group %d: a deadline was needed", g);
+        for (uint32_t i = 0; i < n; i++) {
+            sim_loop_stats st;
+            cr_assert_eq(sim_loop_stats_get(h.l, i, &st), 0);
+            cr_assert_eq(sim_loop_count_results(h.l, i, MPC_DKG_RES_DONE), 1, "node %u", i);
+            if (i != 1)
+                cr_assert_eq(st.sent, 8 * (uint64_t)(n - 1), "node %u sent %llu", i,
+                             (unsigned long long)st.sent);
+        }
+        /* the faulty holder agrees, and its share is right */
+        mpc_dkg *k1 = dkg_h_node(&h, 1), *k0 = dkg_h_node(&h, 0);
+        uint8_t o0[32], o1[32];
+        cr_assert_eq(mpc_dkg_outcome_hash(k0, o0), 0);
+        cr_assert_eq(mpc_dkg_outcome_hash(k1, o1), 0);
+        cr_assert(memcmp(o0, o1, 32) == 0, "group %d: the faulty node decided otherwise", g);
+        mpc_scalar s1;
+        mpc_elem V1, sB;
+        cr_assert_eq(mpc_dkg_share_export(k1, &s1), 0);
+        cr_assert_eq(mpc_dkg_verification_share(k0, 1, &V1), 0);
+        mpc_elem_mul_base(h.g, &sB, &s1);
+        cr_assert(mpc_elem_eq(h.g, &sB, &V1), "group %d: the faulty holder's share", g);
+        dkg_h_free(&h);
+    }
+}
+
+/* A bad proof and a bad share in the same run: the joint check of round 3
+ * fails, and checking them apart names both (the proof's dealer BAD_DEAL,
+ * the share's BAD_SHARE), in every group. */
+Test(dkg_faults, bad_pop_and_bad_share_together)
+{
+    static const mpc_group_id gids[3] = { MPC_RISTRETTO255, MPC_ED25519, MPC_SECP256K1 };
+    for (int g = 0; g < 3; g++) {
+        dkg_h h;
+        dkg_h_init(&h, gids[g], 5, 3, (uint8_t)(80 + g));
+        set_fault(&h, 1, F_BAD_POP, 0);
+        set_fault(&h, 3, F_BAD_SHARE, 0);
+        dkg_h_run(&h);
+        uint64_t bad = dkg_h_bit(1) | dkg_h_bit(3);
+        mpc_elem Y;
+        dkg_h_check_done(&h, bad, bad, &Y);
+        dkg_h_check_healthy(&h);
+        for (uint32_t i = 0; i < 5; i++) {
+            if (h.faulty[i])
+                continue;
+            cr_assert_eq(dkg_h_reason(&h, i, 1), MPC_DKG_BLAME_BAD_DEAL, "group %d node %u", g, i);
+            cr_assert_eq(dkg_h_reason(&h, i, 3), MPC_DKG_BLAME_BAD_SHARE, "group %d node %u", g, i);
+            check_evidence(&h, i);
+        }
+        uint32_t honest[3] = { 0, 2, 4 };
+        dkg_h_check_combine(&h, honest, 3, &Y, 1);
+        dkg_h_free(&h);
+    }
+}

@@ -427,6 +427,78 @@ Test(shamir, feldman_batch_accepts_good_and_names_each_bad_share)
     }
 }
 
+/* Extra public terms checked in the same batch: random r_i and points
+ * P_i with sum r_i P_i = 0 (the last term cancels the others) pass with
+ * good shares (ristretto255's Horner path, Ed25519's general MSM,
+ * secp256k1's single checks beside a separate sum) and with no share at
+ * all; one term off by B, or a bad share beside good terms, fails; the
+ * weights cannot be cancelled by a term that only offsets an unweighted
+ * error. */
+Test(shamir, feldman_batch_with_extra_terms)
+{
+    FOR_EACH_GROUP(g) {
+        static const uint32_t cfg[][3] = { { 0, 3, 0 }, { 1, 1, 0 }, { 3, 5, 2 }, { 7, 4, 6 } };
+        for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
+            size_t m = cfg[c][0];
+            uint32_t t = cfg[c][1], n = t + 3, at = cfg[c][2] % n;
+            batch b;
+            make_batch(g, &b, m, t, n, at);
+            const mpc_elem *const *Cs = (const mpc_elem *const *)b.C;
+            mpc_scalar one, xs[5];
+            mpc_elem xp[5], B, acc;
+            mpc_scalar_one(g, &one);
+            mpc_elem_base(g, &B);
+            mpc_elem_identity(g, &acc);
+            /* four random terms, and a fifth: -1 times their sum */
+            for (int i = 0; i < 4; i++) {
+                mpc_scalar r, e;
+                mpc_scalar_random(g, &r, rng);
+                mpc_scalar_random(g, &e, rng);
+                mpc_elem_mul_base(g, &xp[i], &e);
+                xs[i] = r;
+                mpc_elem term;
+                cr_assert_eq(mpc_elem_msm_vartime(g, &term, &r, &xp[i], 1), 0);
+                mpc_elem_add(g, &acc, &acc, &term);
+            }
+            xp[4] = acc;
+            mpc_scalar_neg(g, &xs[4], &one);
+            mpc_scalar x;
+            mpc_scalar_from_u64(g, &x, (uint64_t)at + 1);
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5), 0,
+                         "%s m=%zu", mpc_group_name(g), m);
+            /* a term moved by B */
+            mpc_elem saved = xp[2];
+            mpc_elem_add(g, &xp[2], &xp[2], &B);
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5),
+                         SH_ERR_VERIFY, "%s m=%zu: a bad term passed", mpc_group_name(g), m);
+            xp[2] = saved;
+            /* a bad share beside good terms, and one whose error the terms
+             * would cancel if the shares were not weighted */
+            if (m > 0) {
+                mpc_scalar s0 = b.s[0];
+                mpc_scalar_add(g, &b.s[0], &b.s[0], &one);
+                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5),
+                             SH_ERR_VERIFY, "%s m=%zu: a bad share passed", mpc_group_name(g), m);
+                mpc_elem xp2[6];
+                mpc_scalar xs2[6];
+                memcpy(xp2, xp, sizeof xp);
+                memcpy(xs2, xs, sizeof xs);
+                xp2[5] = B;          /* + 1*B: what the unweighted error needs */
+                xs2[5] = one;
+                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs2, xp2, 6),
+                             SH_ERR_VERIFY, "%s m=%zu: the error was cancelled",
+                             mpc_group_name(g), m);
+                b.s[0] = s0;
+            }
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, NULL, b.s, rng, xs, xp, 5),
+                         m > 0 ? SH_ERR_ARG : 0);
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &one, b.s, rng, NULL, xp, 5),
+                         SH_ERR_ARG);
+            free_batch(&b, m, t);
+        }
+    }
+}
+
 Test(shamir, feldman_batch_edge_cases)
 {
     FOR_EACH_GROUP(g) {
