@@ -125,6 +125,7 @@ struct mpc_dkg {
     uint32_t erase_quorum;
     mpc_dkg_faults faults;
     int faulty;
+    uint32_t joint_fallbacks; /* round-3 joint checks that failed (tests read it) */
 
     dkg_secrets *sec;
     mpc_scalar *poly;         /* our dealing: t coefficients (dealers) */
@@ -216,9 +217,10 @@ int dkg_pop_verify(const mpc_dkg *k, const uint8_t *pop, uint32_t dealer,
 int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                          const mpc_elem *const *C0, const uint8_t *const *c0,
                          const uint8_t *const *rhint, size_t n) SH_WUR;
-/* The batch's equation as 2n + 1 public terms sc[i]*pt[i] that sum to the
- * identity iff (but with probability 2^-128) all n proofs verify: with
- * random 128-bit z_i, sum_i z_i (s_i B - c_i C0_i - R_i) = 0, each R_i
+/* The batch's equation as 2n public terms sc[i]*pt[i] and a coefficient
+ * *xb of the base point B, which sum to the identity iff (but with
+ * probability 2^-128) all n proofs verify: with random 128-bit z_i,
+ * sum_i z_i (s_i B - c_i C0_i - R_i) = 0, each R_i
  * decoding (with its hint) to a non-identity element (an identity R never
  * verifies alone either: every group decodes canonical encodings only, so
  * R'_i == R_i as points is the byte comparison dkg_pop_verify makes).
@@ -228,7 +230,7 @@ int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint
 int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                         const mpc_elem *const *C0, const uint8_t *const *c0,
                         const uint8_t *const *rhint, size_t n, mpc_scalar *sc,
-                        mpc_elem *pt) SH_WUR;
+                        mpc_elem *pt, mpc_scalar *xb) SH_WUR;
 
 /* Encrypt / decrypt the share of holder peer `to` from dealer peer `from`
  * under K = e_from * E_to = e_to * E_from, given as its encoding encR(K). */

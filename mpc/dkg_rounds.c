@@ -176,8 +176,10 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
 
 /* The proofs of possession still pending (r1_state 2) as the terms of
  * their batch (dkg_pop_batch_terms): *nx terms in *xs, *xp (allocated;
- * none if no proof is pending).  SH_ERR_VERIFY if one is malformed. */
-static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t *nx)
+ * none if no proof is pending) and B's coefficient *xb.  SH_ERR_VERIFY if
+ * one is malformed. */
+static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t *nx,
+                             mpc_scalar *xb)
 {
     size_t n = 0;
     *xs = NULL;
@@ -191,8 +193,8 @@ static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t 
                   **rh = calloc(n, sizeof *rh);
     const mpc_elem **C0 = calloc(n, sizeof *C0);
     uint32_t *who = calloc(n, sizeof *who);
-    *xs = mpc_scalars_alloc(2 * n + 1);
-    *xp = mpc_elems_alloc(2 * n + 1);
+    *xs = mpc_scalars_alloc(2 * n);
+    *xp = mpc_elems_alloc(2 * n);
     int rc = pop == NULL || c0 == NULL || rh == NULL || C0 == NULL || who == NULL ||
              *xs == NULL || *xp == NULL ? SH_ERR_NOMEM : 0;
     size_t i = 0;
@@ -207,17 +209,17 @@ static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t 
         who[i++] = p;
     }
     if (rc == 0)
-        rc = dkg_pop_batch_terms(k, pop, who, C0, c0, rh, n, *xs, *xp);
+        rc = dkg_pop_batch_terms(k, pop, who, C0, c0, rh, n, *xs, *xp, xb);
     free(pop);
     free(c0);
     free(rh);
     free(C0);
     free(who);
     if (rc == 0) {
-        *nx = 2 * n + 1;
+        *nx = 2 * n;
     } else {
-        mpc_scalars_free(*xs, 2 * n + 1);
-        mpc_elems_free(*xp, 2 * n + 1);
+        mpc_scalars_free(*xs, 2 * n);
+        mpc_elems_free(*xp, 2 * n);
         *xs = NULL;
         *xp = NULL;
     }
@@ -255,9 +257,11 @@ static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
         }
     mpc_scalar x;
     mpc_scalar_from_u64(k->g, &x, (uint64_t)k->holder_of[k->d->self] + 1);
-    rc = pending_pop_terms(k, &xs, &xp, &nx);
+    mpc_scalar xb;
+    rc = pending_pop_terms(k, &xs, &xp, &nx, &xb);
     if (rc == 0)
-        rc = mpc_feldman_verify_batch_with(k->g, C, k->t, m, &x, sh, k->d->rng, xs, xp, nx);
+        rc = mpc_feldman_verify_batch_with(k->g, C, k->t, m, &x, sh, k->d->rng, xs, xp, nx,
+                                           nx > 0 ? &xb : NULL);
     if (rc == 0) {
         for (sh_peer_id p = 0; p < k->n_peers; p++)
             if (k->peer[p].r1_state == 2)
@@ -268,6 +272,7 @@ static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
         goto done;
     /* Someone cheated: the proofs apart, then the shares of the DEALs
      * that stay valid. */
+    k->joint_fallbacks++;
     if ((rc = dkg_check_pops(k)) != 0)
         goto done;
     uint32_t kept = 0;

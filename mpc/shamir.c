@@ -337,18 +337,22 @@ static int draw_weight(const mpc_group *g, mpc_scalar *w, sh_rng *rng)
     return rc;
 }
 
-/* sum_i sc[i] pt[i] (n terms, public) == (agg) B, agg secret: the right
- * side in constant time.  The sides' values are public (a combination of
- * verification keys, and for a bad share a value of no use); only agg must
- * stay hidden. */
+/* sum_i sc[i] pt[i] (n terms, public) == (agg - xb) B, agg secret, xb
+ * public or NULL (0): the right side in constant time.  The sides' values
+ * are public (a combination of verification keys, and for a bad share a
+ * value of no use); only agg must stay hidden. */
 static int msm_equals_base(const mpc_group *g, const mpc_scalar *sc, const mpc_elem *pt,
-                           size_t n, const mpc_scalar *agg)
+                           size_t n, const mpc_scalar *agg, const mpc_scalar *xb)
 {
     mpc_elem rhs, lhs;
     int rc = mpc_elem_msm_vartime(g, &rhs, sc, pt, n);
     if (rc != 0)
         return rc;
-    mpc_elem_mul_base(g, &lhs, agg);
+    mpc_scalar k = *agg;
+    if (xb != NULL)
+        mpc_scalar_sub(g, &k, &k, xb);
+    mpc_elem_mul_base(g, &lhs, &k);
+    mpc_scalar_wipe(&k);
     sh_ct_declassify(&lhs, sizeof lhs);
     return mpc_elem_eq(g, &lhs, &rhs) ? 0 : SH_ERR_VERIFY;
 }
@@ -359,7 +363,8 @@ static int msm_equals_base(const mpc_group *g, const mpc_scalar *sc, const mpc_e
  * with one MSM of m + nx terms, the weights 128 bits long. */
 static int batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t, size_t m,
                        uint32_t v, const mpc_scalar *shares, sh_rng *rng,
-                       const mpc_scalar *xs, const mpc_elem *xp, size_t nx)
+                       const mpc_scalar *xs, const mpc_elem *xp, size_t nx,
+                       const mpc_scalar *xb)
 {
     mpc_scalar *w = mpc_scalars_alloc(m + nx);
     mpc_elem *D = mpc_elems_alloc(m + nx);
@@ -383,7 +388,7 @@ static int batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
         memcpy(D + m, xp, nx * sizeof *D);
     }
     if (rc == 0)
-        rc = msm_equals_base(g, w, D, m + nx, &agg);
+        rc = msm_equals_base(g, w, D, m + nx, &agg, xb);
     mpc_scalar_wipe(&agg);
     mpc_scalar_wipe(&term);
     mpc_scalars_free(w, m + nx);
@@ -399,7 +404,8 @@ static int batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
  * MSM term. */
 static int batch_general(const mpc_group *g, const mpc_elem *const *C, uint32_t t, size_t m,
                          const mpc_scalar *x, const mpc_scalar *shares, sh_rng *rng,
-                         const mpc_scalar *xs, const mpc_elem *xp, size_t nx)
+                         const mpc_scalar *xs, const mpc_elem *xp, size_t nx,
+                         const mpc_scalar *xb)
 {
     const size_t nt = m * t, ns = nt + nx;
     mpc_scalar *sc = mpc_scalars_alloc(ns + t + 1);
@@ -429,7 +435,7 @@ static int batch_general(const mpc_group *g, const mpc_elem *const *C, uint32_t 
         memcpy(pt + nt, xp, nx * sizeof *pt);
     }
     if (rc == 0)
-        rc = msm_equals_base(g, sc, pt, ns, &agg);
+        rc = msm_equals_base(g, sc, pt, ns, &agg, xb);
     mpc_scalar_wipe(&agg);
     mpc_scalar_wipe(&term);
     mpc_scalars_free(sc, ns + t + 1);
@@ -437,10 +443,35 @@ static int batch_general(const mpc_group *g, const mpc_elem *const *C, uint32_t 
     return rc;
 }
 
+/* sum_i xs[i] xp[i] + xb B == 0 (xb may be NULL), by one MSM. */
+static int extra_terms_vanish(const mpc_group *g, const mpc_scalar *xs, const mpc_elem *xp,
+                              size_t nx, const mpc_scalar *xb)
+{
+    const size_t n = nx + (xb != NULL);
+    mpc_scalar *sc = mpc_scalars_alloc(n ? n : 1);
+    mpc_elem *pt = mpc_elems_alloc(n ? n : 1);
+    int rc = sc == NULL || pt == NULL ? SH_ERR_NOMEM : 0;
+    if (rc == 0 && nx > 0) {
+        memcpy(sc, xs, nx * sizeof *sc);
+        memcpy(pt, xp, nx * sizeof *pt);
+    }
+    if (rc == 0 && xb != NULL) {
+        sc[nx] = *xb;
+        mpc_elem_base(g, &pt[nx]);
+    }
+    mpc_elem sum;
+    if (rc == 0 && (rc = mpc_elem_msm_vartime(g, &sum, sc, pt, n)) == 0 &&
+        !mpc_elem_is_identity(g, &sum))
+        rc = SH_ERR_VERIFY;
+    mpc_scalars_free(sc, n ? n : 1);
+    mpc_elems_free(pt, n ? n : 1);
+    return rc;
+}
+
 int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
                                   size_t m, const mpc_scalar *x, const mpc_scalar *shares,
                                   sh_rng *rng, const mpc_scalar *xs, const mpc_elem *xp,
-                                  size_t nx)
+                                  size_t nx, const mpc_scalar *xb)
 {
     if (g == NULL || (m > 0 && (C == NULL || x == NULL || shares == NULL || rng == NULL)) ||
         (nx > 0 && (xs == NULL || xp == NULL)))
@@ -455,19 +486,16 @@ int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, 
      * converts each point to libdecaf once, as Horner's rule would, and
      * undoes the cofactor once in all rather than once per dealer. */
     if (small && mpc_group_id_of(g) == MPC_RISTRETTO255)
-        return batch_small(g, C, t, m, v, shares, rng, xs, xp, nx);
+        return batch_small(g, C, t, m, v, shares, rng, xs, xp, nx, xb);
     if (m == 0 || (small && mpc_group_id_of(g) == MPC_SECP256K1)) {
         /* secp256k1: each share alone (mpc_feldman_verify, Horner there
          * too); its base multiplication per dealer costs less than the
          * tweak_mul by a 128-bit weight that batching would need.  The
          * extra terms (and with no share, in any group) sum alone. */
-        if (nx > 0) {
-            mpc_elem sum;
-            int rc = mpc_elem_msm_vartime(g, &sum, xs, xp, nx);
+        if (nx > 0 || xb != NULL) {
+            int rc = extra_terms_vanish(g, xs, xp, nx, xb);
             if (rc != 0)
                 return rc;
-            if (!mpc_elem_is_identity(g, &sum))
-                return SH_ERR_VERIFY;
         }
         for (size_t k = 0; k < m; k++) {
             int rc = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
@@ -476,7 +504,7 @@ int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, 
         }
         return 0;
     }
-    return batch_general(g, C, t, m, x, shares, rng, xs, xp, nx);
+    return batch_general(g, C, t, m, x, shares, rng, xs, xp, nx, xb);
 }
 
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
@@ -485,7 +513,7 @@ int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint3
 {
     if (bad != NULL)
         *bad = m;
-    int rc = mpc_feldman_verify_batch_with(g, C, t, m, x, shares, rng, NULL, NULL, 0);
+    int rc = mpc_feldman_verify_batch_with(g, C, t, m, x, shares, rng, NULL, NULL, 0, NULL);
     if (rc != SH_ERR_VERIFY || bad == NULL)
         return rc;
     /* Name the culprit: each share alone (a failed batch is the rare,

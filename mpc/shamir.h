@@ -85,18 +85,19 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
                              size_t m, const mpc_scalar *x, const mpc_scalar *shares,
                              sh_rng *rng, size_t *bad) SH_WUR;
-/* The same batch, and in the same check nx further public terms that must
- * sum to the identity: sum_i xs[i]*xp[i] == 0 (other proofs' batched
- * equations, each already weighted by its caller's own random scalars).
- * In ristretto255 and Ed25519 they join the shares' MSM, which saves that
- * MSM's doublings and set-up when the extra terms need a batch of their
- * own anyway (the DKG's proofs of possession).  0 if the shares and the
- * terms hold; SH_ERR_VERIFY if either fails, without saying which (check
- * them apart to tell).  m = 0 checks the terms alone.  SH_ERR_ARG,
- * SH_ERR_RANGE, SH_ERR_NOMEM. */
+/* The same batch, and in the same check further public terms that must
+ * sum to the identity: sum_i xs[i]*xp[i] + xb*B == 0 for i < nx (other
+ * proofs' batched equations, each already weighted by its caller's own
+ * random scalars; xb NULL: no base-point term).  In ristretto255 and
+ * Ed25519 the terms join the shares' MSM and xb the constant-time product
+ * by B that the shares need anyway, which saves a second MSM's doublings
+ * and set-up when the terms need a batch of their own (the DKG's proofs
+ * of possession).  0 if the shares and the terms hold; SH_ERR_VERIFY if
+ * either fails, without saying which (check them apart to tell).  m = 0
+ * checks the terms alone.  SH_ERR_ARG, SH_ERR_RANGE, SH_ERR_NOMEM. */
 int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
                                   size_t m, const mpc_scalar *x, const mpc_scalar *shares,
                                   sh_rng *rng, const mpc_scalar *xs, const mpc_elem *xp,
-                                  size_t nx) SH_WUR;
+                                  size_t nx, const mpc_scalar *xb) SH_WUR;
 
 #endif

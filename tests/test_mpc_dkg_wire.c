@@ -693,3 +693,35 @@ Test(dkg_wire, pair_secret_is_x25519_of_4k)
         cr_assert_arr_eq(ka, kx, 32);
     }
 }
+
+/* The round-3 check of the shares and the proofs of possession together
+ * (docs/dkg.md, "Batched proofs of possession") passes in an honest run in
+ * every group, so no party falls back to checking them apart; a bad proof
+ * makes every honest holder fall back exactly once (and still finish, as
+ * test_mpc_dkg_faults.c checks). */
+Test(dkg_wire, joint_round3_check_falls_back_only_when_someone_cheats)
+{
+    static const mpc_group_id gids[3] = { MPC_RISTRETTO255, MPC_ED25519, MPC_SECP256K1 };
+    for (int g = 0; g < 3; g++) {
+        for (int cheat = 0; cheat < 2; cheat++) {
+            dkg_h h;
+            dkg_h_init(&h, gids[g], 5, 3, (uint8_t)(90 + 2 * g + cheat));
+            if (cheat) {
+                mpc_dkg_faults_none(&h.faults[2]);
+                h.faults[2].bad_pop = 1;
+                h.faulty[2] = 1;
+            }
+            dkg_h_run(&h);
+            mpc_elem Y;
+            dkg_h_check_done(&h, cheat ? dkg_h_bit(2) : 0, cheat ? dkg_h_bit(2) : 0, &Y);
+            for (uint32_t i = 0; i < 5; i++) {
+                if (h.faulty[i])
+                    continue;
+                cr_assert_eq(dkg_h_node(&h, i)->joint_fallbacks, (uint32_t)cheat,
+                             "group %d cheat %d node %u: %u fallbacks", g, cheat, i,
+                             dkg_h_node(&h, i)->joint_fallbacks);
+            }
+            dkg_h_free(&h);
+        }
+    }
+}

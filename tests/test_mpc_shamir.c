@@ -449,9 +449,12 @@ Test(shamir, feldman_batch_with_extra_terms)
             mpc_scalar_one(g, &one);
             mpc_elem_base(g, &B);
             mpc_elem_identity(g, &acc);
-            /* four random terms, and a fifth: -1 times their sum */
+            /* four random terms r_i (e_i B), and a fifth: -1 times their
+             * sum; or instead of it, xb = -sum r_i e_i on B */
+            mpc_scalar xb, sum_re;
+            mpc_scalar_zero(g, &sum_re);
             for (int i = 0; i < 4; i++) {
-                mpc_scalar r, e;
+                mpc_scalar r, e, re;
                 mpc_scalar_random(g, &r, rng);
                 mpc_scalar_random(g, &e, rng);
                 mpc_elem_mul_base(g, &xp[i], &e);
@@ -459,17 +462,38 @@ Test(shamir, feldman_batch_with_extra_terms)
                 mpc_elem term;
                 cr_assert_eq(mpc_elem_msm_vartime(g, &term, &r, &xp[i], 1), 0);
                 mpc_elem_add(g, &acc, &acc, &term);
+                mpc_scalar_mul(g, &re, &r, &e);
+                mpc_scalar_add(g, &sum_re, &sum_re, &re);
             }
             xp[4] = acc;
             mpc_scalar_neg(g, &xs[4], &one);
+            mpc_scalar_neg(g, &xb, &sum_re);
             mpc_scalar x;
             mpc_scalar_from_u64(g, &x, (uint64_t)at + 1);
-            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5), 0,
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5, NULL), 0,
                          "%s m=%zu", mpc_group_name(g), m);
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 4, &xb), 0,
+                         "%s m=%zu: with B's coefficient", mpc_group_name(g), m);
+            mpc_scalar xb1;
+            mpc_scalar_add(g, &xb1, &xb, &one);
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 4, &xb1),
+                         SH_ERR_VERIFY, "%s m=%zu: B's coefficient off by one passed",
+                         mpc_group_name(g), m);
+            if (m > 0) {
+                /* a share off by one that B's coefficient would make up for
+                 * without the weights */
+                mpc_scalar s0 = b.s[0], xbm;
+                mpc_scalar_add(g, &b.s[0], &b.s[0], &one);
+                mpc_scalar_sub(g, &xbm, &xb, &one);
+                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 4,
+                                                           &xbm),
+                             SH_ERR_VERIFY, "%s m=%zu", mpc_group_name(g), m);
+                b.s[0] = s0;
+            }
             /* a term moved by B */
             mpc_elem saved = xp[2];
             mpc_elem_add(g, &xp[2], &xp[2], &B);
-            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5),
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5, NULL),
                          SH_ERR_VERIFY, "%s m=%zu: a bad term passed", mpc_group_name(g), m);
             xp[2] = saved;
             /* a bad share beside good terms, and one whose error the terms
@@ -477,7 +501,7 @@ Test(shamir, feldman_batch_with_extra_terms)
             if (m > 0) {
                 mpc_scalar s0 = b.s[0];
                 mpc_scalar_add(g, &b.s[0], &b.s[0], &one);
-                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5),
+                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs, xp, 5, NULL),
                              SH_ERR_VERIFY, "%s m=%zu: a bad share passed", mpc_group_name(g), m);
                 mpc_elem xp2[6];
                 mpc_scalar xs2[6];
@@ -485,14 +509,14 @@ Test(shamir, feldman_batch_with_extra_terms)
                 memcpy(xs2, xs, sizeof xs);
                 xp2[5] = B;          /* + 1*B: what the unweighted error needs */
                 xs2[5] = one;
-                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs2, xp2, 6),
+                cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &x, b.s, rng, xs2, xp2, 6, NULL),
                              SH_ERR_VERIFY, "%s m=%zu: the error was cancelled",
                              mpc_group_name(g), m);
                 b.s[0] = s0;
             }
-            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, NULL, b.s, rng, xs, xp, 5),
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, NULL, b.s, rng, xs, xp, 5, NULL),
                          m > 0 ? SH_ERR_ARG : 0);
-            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &one, b.s, rng, NULL, xp, 5),
+            cr_assert_eq(mpc_feldman_verify_batch_with(g, Cs, t, m, &one, b.s, rng, NULL, xp, 5, NULL),
                          SH_ERR_ARG);
             free_batch(&b, m, t);
         }
