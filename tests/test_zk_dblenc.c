@@ -178,3 +178,41 @@ Test(dblenc, x25519_u_matches_libdecaf)
     free(p);
     free(out);
 }
+
+/* zk_points_to_ed25519: libdecaf's EdDSA encoding (zk_point_to_ed25519),
+ * byte for byte, on the same kinds of points as above plus points decoded
+ * from Ed25519 encodings (zk_point_from_ed25519, whose z is not 1), in
+ * blocks of every size around the block size. */
+Test(dblenc, to_ed25519_matches_libdecaf)
+{
+    enum { N = 140 };
+    zk_point *p = malloc(N * sizeof *p), t;
+    uint8_t *out = malloc(32 * N), want[32], enc[32];
+    cr_assert(p != NULL && out != NULL);
+    tu_random_points(rng, p, N);
+    for (size_t i = 0; i + 1 < N; i += 3)
+        zk_point_add(&p[i], &p[i], &p[i + 1]);      /* projective */
+    zk_point_encode(enc, &p[5]);
+    cr_assert_eq(zk_point_decode(&p[4], enc), SH_OK);  /* z = 1 */
+    zk_point_base(&p[6]);
+    zk_point_identity(&p[7]);
+    zk_point_identity(&t);
+    tu_torsion_translate(&p[8], &t, 1);              /* the identity's other one */
+    for (int r = 1; r < 4; r++)                      /* p[10]'s other representatives */
+        tu_torsion_translate(&p[10 + r], &p[10], r);
+    for (size_t i = 20; i < 30; i++) {               /* from Ed25519 encodings */
+        zk_point_to_ed25519(enc, &p[i + 30]);
+        cr_assert_eq(zk_point_from_ed25519(&p[i], enc), SH_OK);
+    }
+    static const size_t sizes[] = { 0, 1, 10, 64, 65, 129, N };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        size_t n = sizes[k];
+        zk_points_to_ed25519(out, p, n);
+        for (size_t i = 0; i < n; i++) {
+            zk_point_to_ed25519(want, &p[i]);
+            cr_assert_arr_eq(out + 32 * i, want, 32, "point %zu of %zu differs", i, n);
+        }
+    }
+    free(p);
+    free(out);
+}

@@ -149,6 +149,69 @@ void zk_points_x25519_u(uint8_t *out, const zk_point *p, size_t n)
     }
 }
 
+/* libdecaf 1.0's mul_by_ratio_and_encode_like_eddsa for a double q = 2p
+ * (its cofactor-8 step), up to the inversion: the EdDSA point is
+ * (xn / z, yn / z) with, on the internal curve,
+ *     xn = i F (-2 X Y) (Y^2 - X^2),  yn = (X^2 + Y^2) (2 Z^2 - Y^2 + X^2),
+ *     z  = (Y^2 - X^2) (2 Z^2 - Y^2 + X^2),
+ * F its RISTRETTO_FACTOR and i = sqrt(-1) (the 4-isogeny to edwards25519). */
+static void eddsa_fraction(uint64_t *xn, uint64_t *yn, uint64_t *z, const zk_point *q)
+{
+    const uint64_t *X = q->v.x->limb, *Y = q->v.y->limb, *Z = q->v.z->limb;
+    uint64_t x2[5], y2[5], u[5], s[5], m2xy[5], d[5], t[5], a[5];
+    gf_25519_sqr(x2, X);
+    gf_25519_sqr(y2, Y);
+    fe_add(u, x2, y2);
+    fe_weak_reduce(u);                          /* X^2 + Y^2 */
+    fe_add(s, Y, X);
+    fe_weak_reduce(s);
+    gf_25519_sqr(a, s);
+    fe_sub(m2xy, u, a);
+    fe_weak_reduce(m2xy);                       /* -2 X Y */
+    fe_sub(d, y2, x2);
+    fe_weak_reduce(d);                          /* Y^2 - X^2 */
+    gf_25519_sqr(a, Z);
+    fe_add(t, a, a);
+    fe_weak_reduce(t);
+    fe_sub(t, t, d);
+    fe_weak_reduce(t);                          /* 2 Z^2 - Y^2 + X^2 */
+    gf_25519_mul(a, m2xy, d);
+    gf_25519_mul(s, a, DECAF_255_RISTRETTO_FACTOR);
+    gf_25519_mul(xn, s, P25519_SQRT_MINUS_ONE);
+    gf_25519_mul(yn, u, t);
+    gf_25519_mul(z, d, t);
+}
+
+void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n)
+{
+    uint64_t z[DBLENC_BLOCK][5], pre[DBLENC_BLOCK][5], xn[DBLENC_BLOCK][5], yn[DBLENC_BLOCK][5];
+    uint64_t x[5], y[5];
+    unsigned char slow[DBLENC_BLOCK];
+    for (size_t b0 = 0; b0 < n; b0 += DBLENC_BLOCK) {
+        size_t m = n - b0 < DBLENC_BLOCK ? n - b0 : DBLENC_BLOCK;
+        for (size_t i = 0; i < m; i++) {
+            zk_point q;
+            zk_point_dbl(&q, &p[b0 + i]);
+            eddsa_fraction(xn[i], yn[i], z[i], &q);
+            slow[i] = fe_eq(z[i], FE_ZERO);
+            if (slow[i])
+                fe_copy(z[i], FE_ONE);       /* keeps the batch invertible */
+        }
+        fe_batch_invert(z, (const uint64_t(*)[5])z, m, pre);
+        for (size_t i = 0; i < m; i++) {
+            uint8_t *o = out + 32 * (b0 + i);
+            if (slow[i]) {
+                zk_point_to_ed25519(o, &p[b0 + i]);
+                continue;
+            }
+            gf_25519_mul(x, xn[i], z[i]);
+            gf_25519_mul(y, yn[i], z[i]);
+            fe_pack(o, y);
+            o[31] |= (uint8_t)(fe_is_negative(x) << 7);
+        }
+    }
+}
+
 /* (L + 1) / 2, the inverse of 2 mod L, little endian. */
 static const uint8_t HALF[ZK_SCALAR_BYTES] = {
     0xf7, 0xe9, 0x7a, 0x2e, 0x8d, 0x31, 0x09, 0x2c, 0x6b, 0xce, 0x7b, 0x51, 0xef, 0x7c, 0x6f, 0x0a,

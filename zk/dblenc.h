@@ -37,6 +37,12 @@ void zk_points_double_encode(uint8_t *enc, zk_point *dbl, const zk_point *q, siz
  * one inversion.  Public points only. */
 void zk_points_x25519_u(uint8_t *out, const zk_point *p, size_t n);
 
+/* For i < n: out + 32 i = zk_point_to_ed25519(p[i]) (libdecaf's
+ * decaf_255_point_mul_by_ratio_and_encode_like_eddsa: the RFC 8032
+ * encoding of 4 P), the block sharing one inversion instead of one each.
+ * Public points only. */
+void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n);
+
 /* What a party publishes: for i < n, out[i] = s[i] B, enc + 32 i its
  * encoding and, if hints is not NULL, hints + 32 i its decompression hint
  * (zk/hint.h).  The products are constant time in the secret s[i]; each
