@@ -335,10 +335,10 @@ static int deal_check(const mpc_dkg *k, const mpc_dkg_msg *m, zk_elem *E, mpc_el
     uint32_t off = k->t - k->t_c;     /* 1 in REFRESH: C_0 is the identity */
     if (off == 1)
         mpc_elem_identity(k->g, &c[0]);
-    /* with the dealer's hints when it sent them: the same result, faster */
-    for (uint32_t i = 0; i < k->t_c && rc == 0; i++)
-        rc = mpc_elem_decode_hinted(k->g, &c[off + i], m->commit + (size_t)i * k->eb,
-                                    mpc_dkg_deal_hint_commit(m, k->lim.hint_bytes, i));
+    /* with the dealer's hints when it sent them: the same result, faster
+     * (the commitments' hints are consecutive, so they go as one block) */
+    rc = mpc_elems_decode_hinted(k->g, &c[off], m->commit,
+                                 mpc_dkg_deal_hint_commit(m, k->lim.hint_bytes, 0), k->t_c);
     if (rc == 0 && k->mode == MPC_DKG_FRESH && pop)
         rc = dkg_pop_verify(k, m->pop, m->from, &c[0]);
     if (rc == 0 && k->mode == MPC_DKG_RESHARE && !mpc_elem_eq(k->g, &c[0], &k->Y_old[di]))

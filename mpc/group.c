@@ -312,6 +312,23 @@ int mpc_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
     return g->ops->elem_decode_hinted(g, out, in, hint);
 }
 
+int mpc_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                            const uint8_t *hints, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (hints != NULL && g->ops->elems_decode_hinted != NULL)
+        return g->ops->elems_decode_hinted(g, out, in, hints, n);
+    const size_t b = g->ops->elem_bytes, h = g->ops->hint_bytes;
+    for (size_t i = 0; i < n; i++) {
+        int rc = mpc_elem_decode_hinted(g, &out[i], in + b * i,
+                                        hints != NULL ? hints + h * i : NULL);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 void mpc_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b)
 {
     g->ops->elem_add(g, out, a, b);

@@ -180,6 +180,13 @@ int mpc_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e, const
  * whatever the hint. */
 int mpc_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                            const uint8_t *hint) SH_WUR;
+/* mpc_elem_decode_hinted for n consecutive encodings: out[i] from in + b i
+ * with the hint hints + h i (b, h the element and hint sizes; hints NULL:
+ * none).  0 if all decode; otherwise the error of the first that does not
+ * (the other outputs are then unspecified).  Ed25519 shares one field
+ * inversion among the block's hinted decodings. */
+int mpc_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                            const uint8_t *hints, size_t n) SH_WUR;
 void mpc_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
 void mpc_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a, const mpc_elem *b);
 void mpc_elem_neg(const mpc_group *g, mpc_elem *out, const mpc_elem *a);

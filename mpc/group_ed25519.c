@@ -37,6 +37,7 @@
 #include "mpc/group_impl.h"
 #include "util/ct.h"
 #include "zk/group.h"
+#include "zk/dblenc.h"
 #include "zk/msm.h"
 
 #include <stdlib.h>
@@ -421,6 +422,28 @@ static void e_from_zk(mpc_elem *out, const zk_point *r)
     }
 }
 
+/* e_from_zk for out[i], r[i], i < n: the encodings share one inversion
+ * (zk_points_to_ed25519). */
+static int e_from_zk_block(mpc_elem *out, const zk_point *r, size_t n)
+{
+    uint8_t *enc = malloc(n ? ED_BYTES * n : 1);
+    if (enc == NULL)
+        return SH_ERR_NOMEM;
+    zk_points_to_ed25519(enc, r, n);
+    for (size_t i = 0; i < n; i++) {
+        if (zk_point_is_identity(&r[i])) {
+            e_set(&out[i], ED_IDENTITY);
+            continue;
+        }
+        memcpy(out[i].u.ed, enc + ED_BYTES * i, ED_BYTES);
+        out[i].u.ed_q = r[i];
+        out[i].inf = 0;
+        out[i].ed_cached = 1;
+    }
+    free(enc);
+    return SH_OK;
+}
+
 /* 1 if every element of p (n of them, stride 1, or through pp) that is not
  * the identity is cached. */
 static int e_all_cached(const mpc_group *g, const mpc_elem *p, const mpc_elem *const *pp,
@@ -516,7 +539,7 @@ static int e_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scala
 static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                                   uint32_t t, const uint32_t *xs, size_t nx)
 {
-    zk_point *P = zk_points_alloc(t), r;
+    zk_point *P = zk_points_alloc(t);
     if (P == NULL)
         return SH_ERR_NOMEM;
     int rc = SH_OK;
@@ -538,11 +561,10 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
         rc = SH_ERR_NOMEM;
     if (rc == SH_OK)
         rc = zk_points_horner(R, P, t, xs, nx);
-    for (size_t i = 0; i < nx && rc == SH_OK; i++) {
-        r = R[i];
-        if (quarter || scale_first || (rc = e_div8(&r)) == SH_OK)
-            e_from_zk(&out[i], &r);
-    }
+    for (size_t i = 0; i < nx && rc == SH_OK && !quarter && !scale_first; i++)
+        rc = e_div8(&R[i]);
+    if (rc == SH_OK)
+        rc = e_from_zk_block(out, R, nx);
     free(P);                       /* public points: nothing to wipe */
     free(R);
     return rc;
@@ -588,6 +610,43 @@ static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t
     return SH_OK;
 }
 
+/* The block's hinted decodings: each hint H_i decoded (a square root),
+ * then every 8 H_i encoded with one inversion (zk_points_to_ed25519)
+ * instead of one each; an element whose hint fails goes through
+ * e_elem_decode, as in e_elem_decode_hinted. */
+static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                                 const uint8_t *hints, size_t n)
+{
+    zk_point *q = zk_points_alloc(n);
+    uint8_t *enc = malloc(ED_BYTES * n);
+    unsigned char *ok = malloc(n);
+    int rc = q == NULL || enc == NULL || ok == NULL ? SH_ERR_NOMEM : SH_OK;
+    for (size_t i = 0; i < n && rc == SH_OK; i++) {
+        const uint8_t *p = in + ED_BYTES * i;
+        ok[i] = !sodium_is_zero(p, ED_BYTES) && sodium_memcmp(p, ED_IDENTITY, ED_BYTES) != 0 &&
+                zk_point_from_ed25519(&q[i], hints + ED_BYTES * i) == SH_OK;
+        if (!ok[i])
+            zk_point_identity(&q[i]);
+    }
+    if (rc == SH_OK)
+        zk_points_to_ed25519(enc, q, n);
+    for (size_t i = 0; i < n && rc == SH_OK; i++) {
+        const uint8_t *p = in + ED_BYTES * i;
+        if (ok[i] && memcmp(enc + ED_BYTES * i, p, ED_BYTES) == 0) {
+            memcpy(out[i].u.ed, p, ED_BYTES);
+            out[i].u.ed_q = q[i];           /* its EdDSA encoding is 8 H */
+            out[i].inf = 0;
+            out[i].ed_cached = 1;
+        } else {
+            rc = e_elem_decode(g, &out[i], p);
+        }
+    }
+    zk_points_free(q, n);
+    free(enc);
+    free(ok);
+    return rc;
+}
+
 /* hints + 32 i = enc(e[i] / 8): e_twice gives 2P, so H = 64^-1 (2P)
  * encodes (times 4) as P / 8.  The identity gets 32 zero bytes (its
  * encodings never consult the hint).  About 50 us each, paid once by the
@@ -597,58 +656,89 @@ static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
 {
     (void)enc;
     zk_scalar inv8, inv64, zero;
-    zk_point r;
+    zk_point *r = zk_points_alloc(n ? n : 1);
+    unsigned char *none = malloc(n ? n : 1);
+    if (r == NULL || none == NULL) {
+        zk_points_free(r, n ? n : 1);
+        free(none);
+        return SH_ERR_NOMEM;
+    }
     if (zk_scalar_decode(&inv8, ED_INV8) != SH_OK)   /* canonical: never fails */
-        return SH_ERR_INTERNAL;
+        abort();
     zk_scalar_mul(&inv64, &inv8, &inv8);
     zk_scalar_zero(&zero);
     for (size_t i = 0; i < n; i++) {
-        if (e_elem_is_identity(g, &e[i]) || e_twice(&e[i], &r) != SH_OK) {
-            memset(hints + ED_BYTES * i, 0, ED_BYTES);
-            continue;
-        }
-        zk_point_double_mul_base_vartime(&r, &zero, &r, &inv64);
-        zk_point_to_ed25519(hints + ED_BYTES * i, &r);
+        none[i] = e_elem_is_identity(g, &e[i]) || e_twice(&e[i], &r[i]) != SH_OK;
+        if (none[i])
+            zk_point_identity(&r[i]);
+        else
+            zk_point_double_mul_base_vartime(&r[i], &zero, &r[i], &inv64);
     }
+    zk_points_to_ed25519(hints, r, n);
+    for (size_t i = 0; i < n; i++)
+        if (none[i])
+            memset(hints + ED_BYTES * i, 0, ED_BYTES);
+    zk_points_free(r, n ? n : 1);
+    free(none);
     return SH_OK;
 }
 
 /* mpc_elems_mul_base_publish: H = (s / 8) B by libsodium (constant
  * time), whose encoding is the hint; P = 8 H's encoding and libdecaf
  * cache then come from H as in a hinted decoding (libdecaf's EdDSA round
- * trip multiplies by 8).  A square root and an inversion per element
- * instead of e_elems_hints' variable-time product.  A zero scalar gives
- * the identity (zero bytes) and a zero hint, as the plain path does. */
+ * trip multiplies by 8), the block's encodings sharing one inversion
+ * (zk_points_to_ed25519).  A square root per element instead of
+ * e_elems_hints' variable-time product.  A zero scalar gives the identity
+ * (zero bytes) and a zero hint, as the plain path does. */
 static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc,
                                     uint8_t *hints, const mpc_scalar *s, size_t n)
 {
     (void)g;
     mpc_scalar h8;
-    uint8_t x[ED_BYTES], hb[ED_BYTES];
-    int rc = SH_OK;
+    uint8_t x[ED_BYTES];
+    uint8_t *hb = malloc(ED_BYTES * n), *e8 = malloc(ED_BYTES * n);
+    unsigned char *zero = malloc(n);
+    zk_point *q = zk_points_alloc(n);
+    int rc = hb == NULL || e8 == NULL || zero == NULL || q == NULL ? SH_ERR_NOMEM : SH_OK;
     for (size_t i = 0; i < n && rc == SH_OK; i++) {
         unsigned sz;
         crypto_core_ed25519_scalar_mul(h8.b, s[i].b, ED_INV8);
         e_nonzero(x, &h8, &sz);
-        int bad = crypto_scalarmult_ed25519_base_noclamp(hb, x);
-        unsigned zero = sz | (unsigned)(bad != 0);
+        int bad = crypto_scalarmult_ed25519_base_noclamp(hb + ED_BYTES * i, x);
+        unsigned z = sz | (unsigned)(bad != 0);
         /* H and whether P is the identity: both about to be published */
-        sh_ct_declassify(hb, sizeof hb);
-        sh_ct_declassify(&zero, sizeof zero);
-        if (zero) {
+        sh_ct_declassify(hb + ED_BYTES * i, ED_BYTES);
+        sh_ct_declassify(&z, sizeof z);
+        zero[i] = (unsigned char)(z != 0);
+        if (zero[i]) {
+            memset(hb + ED_BYTES * i, 0, ED_BYTES);
+            zk_point_identity(&q[i]);
+        } else if (zk_point_from_ed25519(&q[i], hb + ED_BYTES * i) != SH_OK) {
+            rc = SH_ERR_INTERNAL;        /* libsodium's output always decodes */
+        }
+    }
+    if (rc == SH_OK)
+        zk_points_to_ed25519(e8, q, n);
+    for (size_t i = 0; i < n && rc == SH_OK; i++) {
+        if (zero[i]) {
             e_set(&out[i], ED_IDENTITY);
             memset(enc + ED_BYTES * i, 0, ED_BYTES);
-            memset(hb, 0, sizeof hb);
-        } else if (e_times8(&out[i], hb) != SH_OK) {
-            rc = SH_ERR_INTERNAL;        /* libsodium's output always decodes */
         } else {
+            memcpy(out[i].u.ed, e8 + ED_BYTES * i, ED_BYTES);
+            out[i].u.ed_q = q[i];            /* its EdDSA encoding is 8 H */
+            out[i].inf = 0;
+            out[i].ed_cached = 1;
             memcpy(enc + ED_BYTES * i, out[i].u.ed, ED_BYTES);
         }
-        if (hints != NULL)
-            memcpy(hints + ED_BYTES * i, hb, ED_BYTES);
     }
+    if (rc == SH_OK && hints != NULL)
+        memcpy(hints, hb, ED_BYTES * n);
     sodium_memzero(&h8, sizeof h8);
     sodium_memzero(x, sizeof x);
+    free(hb);
+    free(e8);
+    free(zero);
+    zk_points_free(q, n);
     return rc;
 }
 
@@ -723,5 +813,6 @@ const mpc_group_ops mpc_ed25519_ops = {
     .hint_bytes = ED_BYTES,
     .elems_hints = e_elems_hints,
     .elem_decode_hinted = e_elem_decode_hinted,
+    .elems_decode_hinted = e_elems_decode_hinted,
     .elems_mul_base_publish = e_elems_mul_base_publish,
 };

@@ -82,6 +82,11 @@ typedef struct mpc_group_ops {
                        const uint8_t *enc, size_t n);
     int (*elem_decode_hinted)(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                               const uint8_t *hint);
+    /* mpc_elems_decode_hinted, if the group does better than one
+     * elem_decode_hinted each (NULL otherwise); group.c has checked n >= 1
+     * and hints != NULL. */
+    int (*elems_decode_hinted)(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                               const uint8_t *hints, size_t n);
     /* mpc_elems_mul_base_publish, if the group does better than one
      * elem_mul_base, elem_encode and elems_hints each (NULL otherwise);
      * group.c has checked n >= 1. */

@@ -443,6 +443,16 @@ static int batch_general(const mpc_group *g, const mpc_elem *const *C, uint32_t 
     return rc;
 }
 
+/* Ed25519: whether every C[k][j] carries its libdecaf point. */
+static int ed_all_cached(const mpc_elem *const *C, size_t m, uint32_t t)
+{
+    for (size_t k = 0; k < m; k++)
+        for (uint32_t j = 0; j < t; j++)
+            if (!C[k][j].ed_cached)
+                return 0;
+    return 1;
+}
+
 /* sum_i xs[i] xp[i] + xb B == 0 (xb may be NULL), by one MSM. */
 static int extra_terms_vanish(const mpc_group *g, const mpc_scalar *xs, const mpc_elem *xp,
                               size_t nx, const mpc_scalar *xb)
@@ -482,10 +492,14 @@ int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, 
         return SH_ERR_NOMEM;
     uint32_t v;
     const int small = m > 0 && small_x(g, x, &v);
-    /* Ed25519 stays with the general MSM even for a small identifier: it
-     * converts each point to libdecaf once, as Horner's rule would, and
-     * undoes the cofactor once in all rather than once per dealer. */
-    if (small && mpc_group_id_of(g) == MPC_RISTRETTO255)
+    /* Ed25519 takes Horner's rule too when every commitment carries its
+     * libdecaf point (decoded with a hint, or computed): the evaluations
+     * then convert nothing and need no multiplication by 8^-1, and the MSM
+     * has m terms instead of m t.  Otherwise the general MSM converts each
+     * point once, as Horner's rule would, and undoes the cofactor once in
+     * all rather than once per dealer. */
+    if (small && (mpc_group_id_of(g) == MPC_RISTRETTO255 ||
+                  (mpc_group_id_of(g) == MPC_ED25519 && ed_all_cached(C, m, t))))
         return batch_small(g, C, t, m, v, shares, rng, xs, xp, nx, xb);
     if (m == 0 || (small && mpc_group_id_of(g) == MPC_SECP256K1)) {
         /* secp256k1: each share alone (mpc_feldman_verify, Horner there
