@@ -525,6 +525,21 @@ Test(mpc_ed25519, hinted_decode_agrees_whatever_the_hint)
             snprintf(what, sizeof what, "encoding %zu, hint %d", i, h);
             agree(encs[i], hints[h], what);
         }
+        /* the same nine as one block (and behind a good element):
+         * element by element what the single decodings give, or the
+         * error of the first that fails */
+        uint8_t benc[10][32], bh[10][32];
+        memcpy(benc[0], good, 32);
+        (void)!mpc_elems_hints(g, bh[0], &pe, good, 1);
+        for (int h = 0; h < 9; h++) {
+            memcpy(benc[h + 1], encs[i], 32);
+            memcpy(bh[h + 1], hints[h], 32);
+        }
+        mpc_elem blk[10], one;
+        int want = mpc_elem_decode(g, &one, encs[i]);
+        cr_assert_eq(mpc_elems_decode_hinted(g, blk, benc[0], bh[0], 10), want, "block %zu", i);
+        for (int k = 0; k < 10 && want == 0; k++)
+            cr_assert(mpc_elem_eq(g, &blk[k], k == 0 ? &pe : &one), "block %zu, %d", i, k);
     }
 }
 

@@ -421,6 +421,49 @@ Test(mpc_group_elem, mul_base_publish_matches_the_plain_computations)
     }
 }
 
+/* mpc_elems_decode_hinted: in every group a block of published elements
+ * decodes to them with their hints, with a spoilt hint (which only costs
+ * speed), without hints, and in blocks of 1 and of all; an encoding that
+ * does not decode makes the block fail with mpc_elem_decode's error. */
+Test(mpc_group_elem, block_hinted_decode_matches_single_decodes)
+{
+    enum { N = 7 };
+    FOR_EACH_GROUP(g) {
+        const size_t b = mpc_group_elem_bytes(g), h = mpc_group_hint_bytes(g);
+        mpc_scalar s[N];
+        mpc_elem want[N], got[N];
+        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * 32];
+        for (size_t i = 0; i < N; i++)
+            mpc_scalar_random(g, &s[i], rng);
+        cr_assert_eq(mpc_elems_mul_base_publish(g, want, enc, hints, s, N), 0);
+        for (int spoil = 0; spoil < 2; spoil++) {
+            if (spoil && h > 0)
+                hints[h * 2] ^= 0x01;                      /* element 2's hint */
+            const uint8_t *hs = h > 0 ? hints : NULL;
+            cr_assert_eq(mpc_elems_decode_hinted(g, got, enc, hs, N), 0, "%s", mpc_group_name(g));
+            for (size_t i = 0; i < N; i++)
+                cr_assert(mpc_elem_eq(g, &got[i], &want[i]), "%s: element %zu (spoilt %d)",
+                          mpc_group_name(g), i, spoil);
+            for (size_t i = 0; i < N; i++) {
+                cr_assert_eq(mpc_elems_decode_hinted(g, &got[i], enc + b * i,
+                                                     hs != NULL ? hs + h * i : NULL, 1), 0);
+                cr_assert(mpc_elem_eq(g, &got[i], &want[i]));
+            }
+        }
+        cr_assert_eq(mpc_elems_decode_hinted(g, got, enc, NULL, N), 0);
+        for (size_t i = 0; i < N; i++)
+            cr_assert(mpc_elem_eq(g, &got[i], &want[i]));
+        cr_assert_eq(mpc_elems_decode_hinted(g, got, enc, NULL, 0), 0);
+        /* element 4 not an encoding */
+        memset(enc + b * 4, 0xff, b);
+        mpc_elem x;
+        int plain = mpc_elem_decode(g, &x, enc + b * 4);
+        cr_assert_neq(plain, 0);
+        cr_assert_eq(mpc_elems_decode_hinted(g, got, enc, h > 0 ? hints : NULL, N), plain,
+                     "%s", mpc_group_name(g));
+    }
+}
+
 /* ---- arrays ------------------------------------------------------------- */
 
 Test(mpc_group_elem, arrays_are_aligned_and_zeroed)
