@@ -216,3 +216,141 @@ Test(dblenc, to_ed25519_matches_libdecaf)
     free(p);
     free(out);
 }
+
+/* ---- affine EdDSA coordinates ------------------------------------------- */
+
+#include "zk/fe.h"
+
+/* x of the edwards25519 point encoded by enc (RFC 8032 decompression, for
+ * the test only): x^2 = (y^2 - 1) / (d y^2 + 1), sign from bit 255. */
+static int decompress_x(uint8_t x_out[32], const uint8_t enc[32])
+{
+    static const uint8_t D[32] = {
+        0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+        0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
+    };
+    uint8_t yb[32];
+    memcpy(yb, enc, 32);
+    yb[31] &= 0x7f;
+    uint64_t y[5], y2[5], u[5], v[5], d[5], uv[5], r[5], x[5], c[5];
+    fe_unpack(y, yb);
+    fe_unpack(d, D);
+    gf_25519_sqr(y2, y);
+    fe_sub(u, y2, FE_ONE);
+    fe_weak_reduce(u);
+    gf_25519_mul(v, y2, d);
+    fe_add(v, v, FE_ONE);
+    fe_weak_reduce(v);
+    gf_25519_mul(uv, u, v);
+    if (fe_eq(u, FE_ZERO)) {
+        fe_copy(x, FE_ZERO);
+    } else {
+        if (!gf_25519_isr(r, uv))
+            return -1;                       /* not a square: no point */
+        gf_25519_mul(x, u, r);               /* u / sqrt(uv) = sqrt(u / v) */
+    }
+    gf_25519_sqr(c, x);
+    gf_25519_mul(r, c, v);
+    if (!fe_eq(r, u))
+        return -1;
+    if (fe_is_negative(x) != (enc[31] >> 7))
+        fe_neg(x, x);
+    fe_pack(x_out, x);
+    return 0;
+}
+
+/* Internal points equal as projective points (not only as ristretto255
+ * elements): X1 Z2 = X2 Z1 and Y1 Z2 = Y2 Z1. */
+static int same_point(const zk_point *a, const zk_point *b)
+{
+    uint64_t l[5], r[5];
+    gf_25519_mul(l, a->v.x->limb, b->v.z->limb);
+    gf_25519_mul(r, b->v.x->limb, a->v.z->limb);
+    if (!fe_eq(l, r))
+        return 0;
+    gf_25519_mul(l, a->v.y->limb, b->v.z->limb);
+    gf_25519_mul(r, b->v.y->limb, a->v.z->limb);
+    return fe_eq(l, r);
+}
+
+/* zk_points_to_ed25519_xy writes zk_point_to_ed25519's encodings and the
+ * coordinates they encode; zk_point_from_ed25519_xy of those coordinates
+ * (and of points with every torsion component, by libsodium's addition)
+ * is exactly the point zk_point_from_ed25519 decodes; coordinates that
+ * are not canonical or not on the curve are refused. */
+Test(dblenc, ed25519_affine_coordinates)
+{
+    static const char *SMALL[8] = {
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    };
+    enum { N = 70 };
+    zk_point *p = malloc(N * sizeof *p);
+    uint8_t *enc = malloc(32 * N), *xy = malloc(64 * N), want[32];
+    cr_assert(p != NULL && enc != NULL && xy != NULL);
+    tu_random_points(rng, p, N);
+    zk_point_identity(&p[3]);
+    zk_points_to_ed25519_xy(enc, xy, p, N);
+    for (size_t i = 0; i < N; i++) {
+        zk_point_to_ed25519(want, &p[i]);
+        cr_assert_arr_eq(enc + 32 * i, want, 32, "encoding %zu", i);
+        uint8_t x[32];
+        cr_assert_eq(decompress_x(x, want), 0);
+        cr_assert_arr_eq(xy + 64 * i, x, 32, "x %zu", i);
+        want[31] &= 0x7f;
+        cr_assert_arr_eq(xy + 64 * i + 32, want, 32, "y %zu", i);
+    }
+    zk_points_to_ed25519_xy(NULL, xy, p, 2);          /* either output alone */
+    zk_points_to_ed25519_xy(enc, NULL, p, 2);
+    /* from the coordinates: the point the encoding decodes to, for these
+     * and for each plus every small-order point */
+    for (size_t i = 0; i < N; i += (i < 8 ? 1 : 9)) {
+        for (int s = -1; s < 8; s++) {
+            uint8_t e[32], c[64], t[32];
+            memcpy(e, enc + 32 * i, 32);
+            if (s >= 0) {
+                tu_hex(t, 32, SMALL[s]);
+                if (crypto_core_ed25519_add(e, enc + 32 * i, t) != 0)
+                    continue;                          /* libsodium refuses some */
+            }
+            cr_assert_eq(decompress_x(c, e), 0);
+            memcpy(c + 32, e, 32);
+            c[63] &= 0x7f;
+            zk_point a, b;
+            int ra = zk_point_from_ed25519(&a, e), rb = zk_point_from_ed25519_xy(&b, c);
+            cr_assert_eq(rb, ra, "point %zu + T%d", i, s);
+            cr_assert(same_point(&a, &b), "point %zu + T%d: another point", i, s);
+        }
+    }
+    /* refused: x + p and y + p (not canonical), y off by one (off the
+     * curve), bit 255 of x set */
+    uint8_t c[64];
+    memcpy(c, xy + 64 * 5, 64);
+    zk_point b;
+    c[32] ^= 1;
+    cr_assert_eq(zk_point_from_ed25519_xy(&b, c), SH_ERR_POINT);
+    memcpy(c, xy + 64 * 5, 64);
+    c[31] |= 0x80;
+    cr_assert_eq(zk_point_from_ed25519_xy(&b, c), SH_ERR_POINT);
+    static const uint8_t P[32] = {
+        0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+    };
+    memset(c, 0, 64);
+    memcpy(c, P, 32);                     /* x = p, y = 0: x would be 0 */
+    c[32] = 1;                            /* (p, 1): the identity, not canonical */
+    cr_assert_eq(zk_point_from_ed25519_xy(&b, c), SH_ERR_POINT);
+    memset(c, 0, 64);
+    c[32] = 1;                            /* (0, 1): the identity */
+    cr_assert_eq(zk_point_from_ed25519_xy(&b, c), SH_OK);
+    cr_assert(zk_point_is_identity(&b));
+    free(p);
+    free(enc);
+    free(xy);
+}

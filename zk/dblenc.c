@@ -182,7 +182,11 @@ static void eddsa_fraction(uint64_t *xn, uint64_t *yn, uint64_t *z, const zk_poi
     gf_25519_mul(z, d, t);
 }
 
-void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n)
+/* The EdDSA points of 4 p[i] (libdecaf's mul_by_ratio_and_encode_like_eddsa
+ * before its packing), the block sharing one inversion: xy + 64 i gets
+ * their affine x and y, canonical, 32 bytes each little endian, and enc +
+ * 32 i (either may be NULL) the RFC 8032 encoding. */
+static void to_ed25519_block(uint8_t *enc, uint8_t *xy, const zk_point *p, size_t n)
 {
     uint64_t z[DBLENC_BLOCK][5], pre[DBLENC_BLOCK][5], xn[DBLENC_BLOCK][5], yn[DBLENC_BLOCK][5];
     uint64_t x[5], y[5];
@@ -199,17 +203,105 @@ void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n)
         }
         fe_batch_invert(z, (const uint64_t(*)[5])z, m, pre);
         for (size_t i = 0; i < m; i++) {
-            uint8_t *o = out + 32 * (b0 + i);
             if (slow[i]) {
-                zk_point_to_ed25519(o, &p[b0 + i]);
+                /* 4 p has x = 0 (the identity or the point of order 2,
+                 * y = +-1), or, off the fast path, libdecaf decides */
+                uint8_t e[32];
+                zk_point_to_ed25519(e, &p[b0 + i]);
+                if (enc != NULL)
+                    memcpy(enc + 32 * (b0 + i), e, 32);
+                if (xy != NULL) {
+                    memset(xy + 64 * (b0 + i), 0, 32);
+                    memcpy(xy + 64 * (b0 + i) + 32, e, 32);
+                    xy[64 * (b0 + i) + 63] &= 0x7f;
+                }
                 continue;
             }
             gf_25519_mul(x, xn[i], z[i]);
             gf_25519_mul(y, yn[i], z[i]);
-            fe_pack(o, y);
-            o[31] |= (uint8_t)(fe_is_negative(x) << 7);
+            if (enc != NULL) {
+                uint8_t *o = enc + 32 * (b0 + i);
+                fe_pack(o, y);
+                o[31] |= (uint8_t)(fe_is_negative(x) << 7);
+            }
+            if (xy != NULL) {
+                fe_pack(xy + 64 * (b0 + i), x);
+                fe_pack(xy + 64 * (b0 + i) + 32, y);
+            }
         }
     }
+}
+
+void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n)
+{
+    to_ed25519_block(out, NULL, p, n);
+}
+
+void zk_points_to_ed25519_xy(uint8_t *enc, uint8_t *xy, const zk_point *p, size_t n)
+{
+    to_ed25519_block(enc, xy, p, n);
+}
+
+/* RFC 8032's d = -121665 / 121666 mod p, little endian. */
+static const uint8_t ED25519_D[32] = {
+    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
+};
+
+int zk_point_from_ed25519_xy(zk_point *out, const uint8_t xy[64])
+{
+    uint64_t x[5], y[5], x2[5], y2[5], l[5], r[5], d[5], t[5], b[5], c[5], a[5];
+    uint8_t chk[32];
+    fe_unpack(x, xy);
+    fe_unpack(y, xy + 32);
+    fe_pack(chk, x);
+    if (memcmp(chk, xy, 32) != 0)
+        return SH_ERR_POINT;
+    fe_pack(chk, y);
+    if (memcmp(chk, xy + 32, 32) != 0)
+        return SH_ERR_POINT;
+    /* on edwards25519: -x^2 + y^2 = 1 + d x^2 y^2 */
+    gf_25519_sqr(x2, x);
+    gf_25519_sqr(y2, y);
+    fe_sub(l, y2, x2);
+    fe_weak_reduce(l);
+    fe_unpack(d, ED25519_D);
+    gf_25519_mul(t, x2, y2);
+    gf_25519_mul(r, t, d);
+    fe_add(r, r, FE_ONE);
+    fe_weak_reduce(r);
+    if (!fe_eq(l, r))
+        return SH_ERR_POINT;
+    /* x = 0: the identity and the point of order 2, which libdecaf's
+     * decoder refuses and zk_point_from_ed25519 maps to the identity */
+    if (fe_eq(x, FE_ZERO)) {
+        zk_point_identity(out);
+        return SH_OK;
+    }
+    /* libdecaf 1.0's decode_like_eddsa_and_mul_by_ratio after its root
+     * (z = 1): the 4-isogeny onto its internal curve,
+     *   X = 2xy (y^2 - x^2),  Y = (x^2 + y^2) c,  Z = (y^2 - x^2) c,
+     *   T = (x^2 + y^2) 2xy,  c = F (-i) (2 - y^2 + x^2). */
+    fe_add(d, x2, y2);
+    fe_weak_reduce(d);                          /* x^2 + y^2 */
+    fe_add(t, y, x);
+    fe_weak_reduce(t);
+    gf_25519_sqr(a, t);
+    fe_sub(b, a, d);
+    fe_weak_reduce(b);                          /* 2xy */
+    fe_sub(t, y2, x2);
+    fe_weak_reduce(t);                          /* y^2 - x^2 */
+    fe_add(a, FE_ONE, FE_ONE);
+    fe_sub(c, a, t);
+    fe_weak_reduce(c);                          /* 2 - y^2 + x^2 */
+    gf_25519_mul(a, c, P25519_SQRT_MINUS_ONE);
+    fe_neg(a, a);                               /* c / i */
+    gf_25519_mul(c, a, DECAF_255_RISTRETTO_FACTOR);
+    gf_25519_mul(out->v.x->limb, b, t);
+    gf_25519_mul(out->v.z->limb, t, c);
+    gf_25519_mul(out->v.y->limb, d, c);
+    gf_25519_mul(out->v.t->limb, d, b);
+    return SH_OK;
 }
 
 /* (L + 1) / 2, the inverse of 2 mod L, little endian. */

@@ -42,6 +42,19 @@ void zk_points_x25519_u(uint8_t *out, const zk_point *p, size_t n);
  * encoding of 4 P), the block sharing one inversion instead of one each.
  * Public points only. */
 void zk_points_to_ed25519(uint8_t *out, const zk_point *p, size_t n);
+/* The same, writing (either may be NULL) the encodings to enc + 32 i and
+ * the affine coordinates of the EdDSA points to xy + 64 i: x then y,
+ * canonical, 32 bytes each, little endian. */
+void zk_points_to_ed25519_xy(uint8_t *enc, uint8_t *xy, const zk_point *p, size_t n);
+
+/* zk_point_from_ed25519 for the point given by its affine coordinates
+ * (x then y, 32 bytes each, little endian, canonical: as
+ * zk_points_to_ed25519_xy writes them), without the square root of a
+ * decompression: the same point (libdecaf's 4-isogeny onto its internal
+ * curve), SH_ERR_POINT if the coordinates are not canonical or not on
+ * edwards25519.  Any curve point (torsion included); x = 0 gives the
+ * identity, as zk_point_from_ed25519 does.  Public points only. */
+int zk_point_from_ed25519_xy(zk_point *out, const uint8_t xy[64]) SH_WUR;
 
 /* What a party publishes: for i < n, out[i] = s[i] B, enc + 32 i its
  * encoding and, if hints is not NULL, hints + 32 i its decompression hint
