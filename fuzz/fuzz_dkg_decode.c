@@ -76,15 +76,16 @@ static void check(const uint8_t *data, size_t size, const mpc_dkg_limits *lim)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* the limits of each group (all three have 32-byte hints), and one
-     * without hints (a DEAL's hints are then E's alone) */
+    /* the limits of each group (ristretto255 and secp256k1 have 32-byte
+     * hints, Ed25519 64-byte ones), and one without hints (a DEAL's hints
+     * are then E's alone) */
     static const mpc_dkg_limits lim[4] = {
         { .elem_bytes = 32, .n_peers = 5, .n_dealers = 4, .n_holders = 3, .max_commit = 3,
           .hint_bytes = 32 },
         { .elem_bytes = 33, .n_peers = 7, .n_dealers = 3, .n_holders = 7, .max_commit = 2,
           .hint_bytes = 32 },
         { .elem_bytes = 32, .n_peers = 4, .n_dealers = 4, .n_holders = 4, .max_commit = 3,
-          .hint_bytes = 32 },
+          .hint_bytes = 64 },
         { .elem_bytes = 32, .n_peers = 4, .n_dealers = 4, .n_holders = 4, .max_commit = 3 },
     };
     if (sodium_init() < 0)

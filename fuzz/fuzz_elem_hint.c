@@ -1,11 +1,12 @@
 /* fuzz/fuzz_elem_hint.c -- the hinted element decoders of secp256k1 (the y
- * coordinate as the hint) and Ed25519 (the encoding of P / 8) on arbitrary
- * encodings and hints (mpc_elem_decode_hinted).
+ * coordinate as the hint) and Ed25519 (the coordinates of P / 8) on
+ * arbitrary encodings and hints (mpc_elem_decode_hinted, and
+ * mpc_elems_decode_hinted on a block of one).
  *
  * The input is an encoding and a hint, zero-padded: for secp256k1 bytes
- * 0..32 and 33..64, for Ed25519 bytes 0..31 and 32..63 of the same input.
- * Properties (abort on violation), in each group: the hinted decoder
- * returns exactly what mpc_elem_decode returns (the same error, or the same
+ * 0..32 and 33..64, for Ed25519 bytes 0..31 and 32..95 of the same input.
+ * Properties (abort on violation), in each group: the hinted decoders
+ * return exactly what mpc_elem_decode returns (the same error, or the same
  * element), whatever the hint; and for an encoding that decodes,
  * mpc_elems_hints gives a hint with which it still decodes to that
  * element. */
@@ -28,6 +29,10 @@ static void check(const mpc_group *g, const uint8_t *enc, const uint8_t *hint, m
     if (ra != rb || mpc_elem_is_identity(g, &a) != mpc_elem_is_identity(g, &b))
         abort();
     if (ra == 0 && !mpc_elem_eq(g, &a, &b))
+        abort();
+    mpc_elem c;
+    int rc = mpc_elems_decode_hinted(g, &c, enc, hint, 1);
+    if (rc != ra || (ra == 0 && !mpc_elem_eq(g, &a, &c)))
         abort();
     if (out != NULL)
         *out = a;

@@ -32,7 +32,7 @@
 #include "util/err.h"
 #include "mpc/group.h"
 
-#define MPC_DKG_VERSION 4                   /* 4: CONFIRMs and claim-free VIEWs unsigned; 3: DEAL hints for E, the commitments and R (Ed25519 too); 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
+#define MPC_DKG_VERSION 5                   /* 5: Ed25519 hints are the coordinates of P/8 (64 bytes); 4: CONFIRMs and claim-free VIEWs unsigned; 3: DEAL hints for E, the commitments and R (Ed25519 too); 2: SHAREs signed together, X25519 share keys, ACK of (h, sig) */
 
 #define MPC_DKG_MSG_DEAL 1
 #define MPC_DKG_MSG_SHARE 2

@@ -65,7 +65,7 @@ typedef enum mpc_group_id {
 
 #define MPC_SCALAR_BYTES 32
 #define MPC_ELEM_MAX_BYTES 33      /* the largest element encoding (secp256k1) */
-#define MPC_HINT_MAX_BYTES 32      /* the largest decompression hint (every group's) */
+#define MPC_HINT_MAX_BYTES 64      /* the largest decompression hint (Ed25519's) */
 
 /* An element of Z/q for the group's prime order q. */
 typedef union mpc_scalar {
@@ -165,10 +165,11 @@ int mpc_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in) SH_WUR
  * identity (written as zero bytes). */
 int mpc_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e);
 
-/* Decompression hints: the size of an element's hint, 32 in every group:
- * for ristretto255 the inverse square root of its decoding (zk/hint.h),
- * for secp256k1 the y coordinate, for Ed25519 the encoding of P / 8
- * (which spares the receiver the subgroup check).  0 means no hints. */
+/* Decompression hints: the size of an element's hint: for ristretto255
+ * the inverse square root of its decoding (zk/hint.h, 32 bytes), for
+ * secp256k1 the y coordinate (32), for Ed25519 the affine coordinates of
+ * P / 8 (64: they spare the receiver the subgroup check and the square
+ * root).  0 means no hints. */
 size_t mpc_group_hint_bytes(const mpc_group *g);
 /* hints + h i = the hint of e[i], whose encoding is enc + b i (h, b the
  * hint and element sizes), for i < n: public elements only.  Nothing when

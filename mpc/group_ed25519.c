@@ -573,47 +573,41 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
 /* Decompression hints.  Decoding checks that a point lies in the
  * prime-order subgroup, which libsodium does by multiplying it by L (about
  * 47 us); the rest of a decoding is one inverse square root (5 us).  The
- * hint of P is the RFC 8032 encoding of H = P / 8 (8^-1 mod L times P).
- * libdecaf's decode_like_eddsa and encode_like_eddsa multiply by 2 and by 4
- * and lose nothing else, so their round trip maps any point on the curve
- * to 8 times itself (tests/test_mpc_group_ed25519.c checks it, torsion
- * included), and 8 times any point is in the subgroup.  So if the round
- * trip of the hint gives exactly the bytes of P, P is the canonical
- * encoding of a subgroup point other than the identity (whose two
- * encodings are answered first): what e_elem_decode accepts, for 10 us.
- * A hint that does not decode or gives other bytes sends P through
- * e_elem_decode itself, so the result never depends on the hint. */
-/* out = 8 H, cached, for H given by its encoding h (any curve point):
- * libdecaf's EdDSA decoding and encoding multiply by 8, so 8 H lies in
- * the prime-order subgroup whatever H is.  SH_ERR_POINT if h does not
- * decode (out untouched). */
-static int e_times8(mpc_elem *out, const uint8_t h[ED_BYTES])
+ * hint of P is the affine coordinates of H = P / 8 (8^-1 mod L times P),
+ * x then y, 32 bytes each, canonical, little endian (ED_HINT_BYTES).
+ * zk_point_from_ed25519_xy checks that H is on the curve (no square root:
+ * both coordinates are given) and maps it into libdecaf as its EdDSA
+ * decoder would; libdecaf's EdDSA decoding and encoding multiply by 2 and
+ * by 4 and lose nothing else, so the round trip maps any point on the
+ * curve to 8 times itself (tests/test_mpc_group_ed25519.c checks it,
+ * torsion included), and 8 times any point is in the subgroup.  So if the
+ * encoding of 8 H is exactly the bytes of P, P is the canonical encoding
+ * of a subgroup point other than the identity (whose two encodings are
+ * answered first): what e_elem_decode accepts, for a curve check, three
+ * doublings' worth of field operations and an inversion, which a block
+ * shares (zk_points_to_ed25519).  A hint that is not a curve point or
+ * gives other bytes sends P through e_elem_decode itself, so the result
+ * never depends on the hint. */
+#define ED_HINT_BYTES 64
+
+/* From hint (H's coordinates): q[i], whose EdDSA encoding is 8 H, and
+ * ok[i]; in[i] the encoding it must give.  The identity's encodings and
+ * hints that are not curve points are not ok. */
+static void e_hint_points(zk_point *q, unsigned char *ok, const uint8_t *in,
+                          const uint8_t *hints, size_t n)
 {
-    zk_point q;
-    if (zk_point_from_ed25519(&q, h) != SH_OK)
-        return SH_ERR_POINT;
-    zk_point_to_ed25519(out->u.ed, &q);
-    out->u.ed_q = q;         /* its EdDSA encoding is 8 H */
-    out->inf = 0;
-    out->ed_cached = 1;
-    return SH_OK;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = in + ED_BYTES * i;
+        ok[i] = !sodium_is_zero(p, ED_BYTES) && sodium_memcmp(p, ED_IDENTITY, ED_BYTES) != 0 &&
+                zk_point_from_ed25519_xy(&q[i], hints + ED_HINT_BYTES * i) == SH_OK;
+        if (!ok[i])
+            zk_point_identity(&q[i]);
+    }
 }
 
-static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
-                                const uint8_t *hint)
-{
-    mpc_elem p;
-    if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, ED_IDENTITY, ED_BYTES) == 0 ||
-        e_times8(&p, hint) != SH_OK || memcmp(p.u.ed, in, ED_BYTES) != 0)
-        return e_elem_decode(g, out, in);
-    *out = p;
-    return SH_OK;
-}
-
-/* The block's hinted decodings: each hint H_i decoded (a square root),
- * then every 8 H_i encoded with one inversion (zk_points_to_ed25519)
- * instead of one each; an element whose hint fails goes through
- * e_elem_decode, as in e_elem_decode_hinted. */
+/* The block's hinted decodings, every 8 H_i encoded with one inversion
+ * (zk_points_to_ed25519); an element whose hint fails goes through
+ * e_elem_decode. */
 static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                                  const uint8_t *hints, size_t n)
 {
@@ -621,15 +615,10 @@ static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_
     uint8_t *enc = malloc(ED_BYTES * n);
     unsigned char *ok = malloc(n);
     int rc = q == NULL || enc == NULL || ok == NULL ? SH_ERR_NOMEM : SH_OK;
-    for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        const uint8_t *p = in + ED_BYTES * i;
-        ok[i] = !sodium_is_zero(p, ED_BYTES) && sodium_memcmp(p, ED_IDENTITY, ED_BYTES) != 0 &&
-                zk_point_from_ed25519(&q[i], hints + ED_BYTES * i) == SH_OK;
-        if (!ok[i])
-            zk_point_identity(&q[i]);
-    }
-    if (rc == SH_OK)
+    if (rc == SH_OK) {
+        e_hint_points(q, ok, in, hints, n);
         zk_points_to_ed25519(enc, q, n);
+    }
     for (size_t i = 0; i < n && rc == SH_OK; i++) {
         const uint8_t *p = in + ED_BYTES * i;
         if (ok[i] && memcmp(enc + ED_BYTES * i, p, ED_BYTES) == 0) {
@@ -647,10 +636,16 @@ static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_
     return rc;
 }
 
-/* hints + 32 i = enc(e[i] / 8): e_twice gives 2P, so H = 64^-1 (2P)
- * encodes (times 4) as P / 8.  The identity gets 32 zero bytes (its
- * encodings never consult the hint).  About 50 us each, paid once by the
- * sender for every receiver's 37 us. */
+static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
+                                const uint8_t *hint)
+{
+    return e_elems_decode_hinted(g, out, in, hint, 1);
+}
+
+/* hints + 64 i = the coordinates of e[i] / 8: e_twice gives 2P, so
+ * H = 64^-1 (2P) encodes (times 4) as P / 8.  The identity gets 64 zero
+ * bytes (its encodings never consult the hint).  A variable-time product
+ * each, paid once by the sender for every receiver. */
 static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
                          const uint8_t *enc, size_t n)
 {
@@ -674,71 +669,71 @@ static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
         else
             zk_point_double_mul_base_vartime(&r[i], &zero, &r[i], &inv64);
     }
-    zk_points_to_ed25519(hints, r, n);
+    zk_points_to_ed25519_xy(NULL, hints, r, n);
     for (size_t i = 0; i < n; i++)
         if (none[i])
-            memset(hints + ED_BYTES * i, 0, ED_BYTES);
+            memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
     zk_points_free(r, n ? n : 1);
     free(none);
     return SH_OK;
 }
 
-/* mpc_elems_mul_base_publish: H = (s / 8) B by libsodium (constant
- * time), whose encoding is the hint; P = 8 H's encoding and libdecaf
- * cache then come from H as in a hinted decoding (libdecaf's EdDSA round
- * trip multiplies by 8), the block's encodings sharing one inversion
- * (zk_points_to_ed25519).  A square root per element instead of
- * e_elems_hints' variable-time product.  A zero scalar gives the identity
- * (zero bytes) and a zero hint, as the plain path does. */
+/* mpc_elems_mul_base_publish: libdecaf's constant-time fixed-base product
+ * q = (s / 32) B' (B' its base point, whose EdDSA encoding is 4 B) is H =
+ * P / 8 as zk_point_to_ed25519 encodes it, so H's coordinates (the hint)
+ * and, from 8 q, P's encoding and libdecaf cache come out of two blocks
+ * of encodings, one inversion each: no square root, no conversion.  A
+ * zero scalar gives the identity (zero bytes) and a zero hint, as the
+ * plain path does. */
 static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc,
                                     uint8_t *hints, const mpc_scalar *s, size_t n)
 {
     (void)g;
-    mpc_scalar h8;
-    uint8_t x[ED_BYTES];
-    uint8_t *hb = malloc(ED_BYTES * n), *e8 = malloc(ED_BYTES * n);
+    zk_scalar inv8, inv32, k, sk;
+    zk_point *q = zk_points_alloc(n), *p8 = zk_points_alloc(n);
     unsigned char *zero = malloc(n);
-    zk_point *q = zk_points_alloc(n);
-    int rc = hb == NULL || e8 == NULL || zero == NULL || q == NULL ? SH_ERR_NOMEM : SH_OK;
+    int rc = q == NULL || p8 == NULL || zero == NULL ? SH_ERR_NOMEM : SH_OK;
+    if (zk_scalar_decode(&inv8, ED_INV8) != SH_OK)   /* canonical: never fails */
+        abort();
+    zk_scalar_mul(&inv32, &inv8, &inv8);
+    zk_scalar_add(&inv32, &inv32, &inv32);           /* 2 / 64 */
     for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        unsigned sz;
-        crypto_core_ed25519_scalar_mul(h8.b, s[i].b, ED_INV8);
-        e_nonzero(x, &h8, &sz);
-        int bad = crypto_scalarmult_ed25519_base_noclamp(hb + ED_BYTES * i, x);
-        unsigned z = sz | (unsigned)(bad != 0);
-        /* H and whether P is the identity: both about to be published */
-        sh_ct_declassify(hb + ED_BYTES * i, ED_BYTES);
-        sh_ct_declassify(&z, sizeof z);
-        zero[i] = (unsigned char)(z != 0);
-        if (zero[i]) {
-            memset(hb + ED_BYTES * i, 0, ED_BYTES);
-            zk_point_identity(&q[i]);
-        } else if (zk_point_from_ed25519(&q[i], hb + ED_BYTES * i) != SH_OK) {
-            rc = SH_ERR_INTERNAL;        /* libsodium's output always decodes */
+        if (zk_scalar_decode(&sk, s[i].b) != SH_OK) {
+            rc = SH_ERR_INTERNAL;                    /* mpc scalars are canonical */
+            break;
         }
+        zk_scalar_mul(&k, &sk, &inv32);
+        zk_point_mul_base(&q[i], &k);
+        /* H, and so whether P is the identity: about to be published */
+        sh_ct_declassify(&q[i], sizeof q[i]);
+        zero[i] = (unsigned char)zk_point_is_identity(&q[i]);
+        zk_point_dbl(&p8[i], &q[i]);
+        zk_point_dbl(&p8[i], &p8[i]);
+        zk_point_dbl(&p8[i], &p8[i]);
     }
-    if (rc == SH_OK)
-        zk_points_to_ed25519(e8, q, n);
+    zk_scalar_wipe(&k);
+    zk_scalar_wipe(&sk);
+    if (rc == SH_OK) {
+        if (hints != NULL)
+            zk_points_to_ed25519_xy(NULL, hints, q, n);
+        zk_points_to_ed25519(enc, p8, n);
+    }
     for (size_t i = 0; i < n && rc == SH_OK; i++) {
         if (zero[i]) {
             e_set(&out[i], ED_IDENTITY);
             memset(enc + ED_BYTES * i, 0, ED_BYTES);
-        } else {
-            memcpy(out[i].u.ed, e8 + ED_BYTES * i, ED_BYTES);
-            out[i].u.ed_q = q[i];            /* its EdDSA encoding is 8 H */
-            out[i].inf = 0;
-            out[i].ed_cached = 1;
-            memcpy(enc + ED_BYTES * i, out[i].u.ed, ED_BYTES);
+            if (hints != NULL)
+                memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
+            continue;
         }
+        memcpy(out[i].u.ed, enc + ED_BYTES * i, ED_BYTES);
+        out[i].u.ed_q = p8[i];                       /* its EdDSA encoding is P */
+        out[i].inf = 0;
+        out[i].ed_cached = 1;
     }
-    if (rc == SH_OK && hints != NULL)
-        memcpy(hints, hb, ED_BYTES * n);
-    sodium_memzero(&h8, sizeof h8);
-    sodium_memzero(x, sizeof x);
-    free(hb);
-    free(e8);
-    free(zero);
     zk_points_free(q, n);
+    zk_points_free(p8, n);
+    free(zero);
     return rc;
 }
 
@@ -810,7 +805,7 @@ const mpc_group_ops mpc_ed25519_ops = {
     .elem_msm_vartime = e_elem_msm_vartime,
     .elem_poly_eval_small = e_elem_poly_eval_small,
     .elem_sum = e_elem_sum,
-    .hint_bytes = ED_BYTES,
+    .hint_bytes = ED_HINT_BYTES,
     .elems_hints = e_elems_hints,
     .elem_decode_hinted = e_elem_decode_hinted,
     .elems_decode_hinted = e_elems_decode_hinted,

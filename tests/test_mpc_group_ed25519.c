@@ -397,7 +397,7 @@ Test(mpc_ed25519, mul_of_small_and_large_scalars)
     cr_assert(mpc_elem_eq(g, &r, &want));
 }
 
-/* ---- decompression hints (the encoding of P / 8) ----------------------- */
+/* ---- decompression hints (the coordinates of P / 8) -------------------- */
 
 /* 8P by three libsodium doublings, which check nothing about the subgroup. */
 static void times8(uint8_t out[32], const uint8_t p[32])
@@ -429,29 +429,45 @@ Test(mpc_ed25519, libdecaf_round_trip_is_times_eight)
     }
 }
 
-/* What mpc_elems_hints gives: H in the subgroup with 8H = P; the identity
- * gets zero bytes. */
+/* The RFC 8032 encoding of the point with coordinates xy. */
+static void coords_to_enc(uint8_t enc[32], const uint8_t xy[64])
+{
+    memcpy(enc, xy + 32, 32);
+    enc[31] |= (uint8_t)((xy[0] & 1) << 7);
+}
+
+/* The coordinates of the point encoded by enc (which must encode one). */
+static void enc_to_coords(uint8_t xy[64], const uint8_t enc[32])
+{
+    cr_assert_eq(tu_ed25519_coords(xy, enc), 0);
+}
+
+/* What mpc_elems_hints gives: the coordinates of H in the subgroup with
+ * 8H = P; the identity gets zero bytes. */
 Test(mpc_ed25519, hint_is_an_eighth)
 {
     mpc_elem p[4];
-    uint8_t enc[4][32], hint[4][32], h8[32];
+    uint8_t enc[4][32], hint[4][64], h[32], h8[32], xy[64];
     for (int i = 0; i < 3; i++)
         random_point(&p[i], enc[i]);
     mpc_elem_identity(g, &p[3]);
     memset(enc[3], 0, 32);
-    cr_assert_eq(mpc_group_hint_bytes(g), 32);
+    cr_assert_eq(mpc_group_hint_bytes(g), 64);
     cr_assert_eq(mpc_elems_hints(g, &hint[0][0], p, &enc[0][0], 4), 0);
     for (int i = 0; i < 3; i++) {
-        cr_assert(crypto_core_ed25519_is_valid_point(hint[i]));
-        times8(h8, hint[i]);
+        coords_to_enc(h, hint[i]);
+        cr_assert(crypto_core_ed25519_is_valid_point(h));
+        enc_to_coords(xy, h);
+        cr_assert_eq(memcmp(xy, hint[i], 64), 0, "point %d: not H's coordinates", i);
+        times8(h8, h);
         cr_assert_eq(memcmp(h8, enc[i], 32), 0, "point %d", i);
     }
-    cr_assert(sodium_is_zero(hint[3], 32));
+    cr_assert(sodium_is_zero(hint[3], 64));
 }
 
 /* decode_hinted(enc, hint) returns what decode(enc) returns, the same
  * error or the same element. */
-static void agree(const uint8_t enc[32], const uint8_t hint[32], const char *what)
+static void agree(const uint8_t enc[32], const uint8_t hint[64], const char *what)
 {
     mpc_elem a, b;
     int ra = mpc_elem_decode(g, &a, enc);
@@ -474,8 +490,10 @@ static void agree(const uint8_t enc[32], const uint8_t hint[32], const char *wha
 
 /* Every encoding the other tests refuse or accept, against every kind of
  * hint: the right one, the right one plus torsion (also an eighth of P),
- * another point's, P itself, zeros, the identity, random bytes, and for
- * P + T the hint of P (whose round trip gives P, not P + T). */
+ * another point's, P itself, zeros (off the curve), the identity, random
+ * bytes, x not canonical, a small-order point, the right x with another y
+ * (off the curve), and for P + T the hint of P (whose round trip gives P,
+ * not P + T). */
 Test(mpc_ed25519, hinted_decode_agrees_whatever_the_hint)
 {
     uint8_t encs[64][32];
@@ -506,41 +524,49 @@ Test(mpc_ed25519, hinted_decode_agrees_whatever_the_hint)
     mpc_elem pe;
     cr_assert_eq(mpc_elem_decode(g, &pe, good), 0);
     for (size_t i = 0; i < ne; i++) {
-        uint8_t hints[9][32];
+        uint8_t hints[10][64], he[32];
         mpc_elem e;
         int valid = mpc_elem_decode(g, &e, encs[i]) == 0;
         /* the right hint for P (also the hint tried on every P + T) */
         cr_assert_eq(mpc_elems_hints(g, hints[0], valid ? &e : &pe, valid ? encs[i] : good, 1), 0);
         tu_hex(t, 32, SMALL_ORDER[4]);
-        cr_assert_eq(crypto_core_ed25519_add(hints[1], hints[0], t), 0);   /* + order 8 */
+        coords_to_enc(he, hints[0]);
+        cr_assert_eq(crypto_core_ed25519_add(he, he, t), 0);              /* + order 8 */
+        enc_to_coords(hints[1], he);
         cr_assert_eq(mpc_elems_hints(g, hints[2], &pe, good, 1), 0);
-        memcpy(hints[3], encs[i], 32);
-        memset(hints[4], 0, 32);
-        memcpy(hints[5], IDENTITY, 32);
-        sh_rng_bytes(rng, hints[6], 32);
-        memset(hints[7], 0xff, 32);                                       /* not canonical */
-        tu_hex(hints[8], 32, SMALL_ORDER[5]);
-        for (int h = 0; h < 9; h++) {
+        if (tu_ed25519_coords(hints[3], encs[i]) != 0)                    /* P's own */
+            sh_rng_bytes(rng, hints[3], 64);
+        memset(hints[4], 0, 64);
+        enc_to_coords(hints[5], IDENTITY);
+        sh_rng_bytes(rng, hints[6], 64);
+        memcpy(hints[7], hints[0], 64);
+        memset(hints[7], 0xff, 31);                                       /* not canonical */
+        hints[7][31] = 0x7f;
+        tu_hex(t, 32, SMALL_ORDER[5]);
+        enc_to_coords(hints[8], t);
+        memcpy(hints[9], hints[0], 64);
+        hints[9][32] ^= 1;                                                /* off the curve */
+        for (int h = 0; h < 10; h++) {
             char what[64];
             snprintf(what, sizeof what, "encoding %zu, hint %d", i, h);
             agree(encs[i], hints[h], what);
         }
-        /* the same nine as one block (and behind a good element):
+        /* the same ten as one block (and behind a good element):
          * element by element what the single decodings give, or the
          * error of the first that fails */
-        uint8_t benc[10][32], bh[10][32];
+        uint8_t benc[11][32], bh[11][64];
         memcpy(benc[0], good, 32);
         (void)!mpc_elems_hints(g, bh[0], &pe, good, 1);
-        for (int h = 0; h < 9; h++) {
+        for (int h = 0; h < 10; h++) {
             memcpy(benc[h + 1], encs[i], 32);
-            memcpy(bh[h + 1], hints[h], 32);
+            memcpy(bh[h + 1], hints[h], 64);
         }
-        mpc_elem blk[10], one;
+        mpc_elem blk[11], one;
         int want = mpc_elem_decode(g, &one, encs[i]);
-        cr_assert_eq(mpc_elems_decode_hinted(g, blk, benc[0], bh[0], 10), want, "block %zu", i);
+        cr_assert_eq(mpc_elems_decode_hinted(g, blk, benc[0], bh[0], 11), want, "block %zu", i);
         mpc_scalar sc;
         mpc_scalar_random(g, &sc, rng);
-        for (int k = 0; k < 10 && want == 0; k++) {
+        for (int k = 0; k < 11 && want == 0; k++) {
             /* the same bytes, and the same cache: products agree */
             mpc_elem x, y;
             cr_assert(mpc_elem_eq(g, &blk[k], k == 0 ? &pe : &one), "block %zu, %d", i, k);

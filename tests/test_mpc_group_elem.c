@@ -395,7 +395,8 @@ Test(mpc_group_elem, mul_base_publish_matches_the_plain_computations)
         const size_t b = mpc_group_elem_bytes(g), h = mpc_group_hint_bytes(g);
         mpc_scalar s[N];
         mpc_elem out[N], want, back;
-        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * 32], we[MPC_ELEM_MAX_BYTES], wh[32];
+        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * MPC_HINT_MAX_BYTES], we[MPC_ELEM_MAX_BYTES],
+            wh[MPC_HINT_MAX_BYTES];
         for (size_t i = 0; i < N; i++)
             mpc_scalar_random(g, &s[i], rng);
         mpc_scalar_zero(g, &s[2]);
@@ -432,7 +433,7 @@ Test(mpc_group_elem, block_hinted_decode_matches_single_decodes)
         const size_t b = mpc_group_elem_bytes(g), h = mpc_group_hint_bytes(g);
         mpc_scalar s[N];
         mpc_elem want[N], got[N];
-        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * 32];
+        uint8_t enc[N * MPC_ELEM_MAX_BYTES], hints[N * MPC_HINT_MAX_BYTES];
         for (size_t i = 0; i < N; i++)
             mpc_scalar_random(g, &s[i], rng);
         cr_assert_eq(mpc_elems_mul_base_publish(g, want, enc, hints, s, N), 0);

@@ -211,3 +211,40 @@ void tu_rm_rf(const char *p)
         unlink(p);
     }
 }
+
+int tu_ed25519_coords(uint8_t xy[64], const uint8_t enc[32])
+{
+    static const uint8_t D[32] = {    /* RFC 8032's d = -121665 / 121666 */
+        0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+        0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
+    };
+    uint8_t yb[32];
+    memcpy(yb, enc, 32);
+    yb[31] &= 0x7f;
+    uint64_t y[5], y2[5], u[5], v[5], d[5], uv[5], r[5], x[5], c[5];
+    fe_unpack(y, yb);
+    fe_unpack(d, D);
+    gf_25519_sqr(y2, y);
+    fe_sub(u, y2, FE_ONE);
+    fe_weak_reduce(u);
+    gf_25519_mul(v, y2, d);
+    fe_add(v, v, FE_ONE);
+    fe_weak_reduce(v);
+    if (fe_eq(u, FE_ZERO)) {
+        fe_copy(x, FE_ZERO);
+    } else {
+        gf_25519_mul(uv, u, v);
+        if (!gf_25519_isr(r, uv))
+            return -1;                       /* not a square: no point */
+        gf_25519_mul(x, u, r);               /* u / sqrt(u v) = sqrt(u / v) */
+    }
+    gf_25519_sqr(c, x);
+    gf_25519_mul(r, c, v);
+    if (!fe_eq(r, u))
+        return -1;
+    if (fe_is_negative(x) != (enc[31] >> 7))
+        fe_neg(x, x);
+    fe_pack(xy, x);
+    fe_pack(xy + 32, y);
+    return 0;
+}

@@ -43,6 +43,11 @@ void tu_random_points(struct sh_rng *rng, zk_point *p, size_t n);
  * translates (i y, i x, z, -t) and (-i y, -i x, z, -t), i = sqrt(-1).
  * All four are the same ristretto255 element. */
 void tu_torsion_translate(zk_point *out, const zk_point *p, int r);
+/* The affine coordinates x || y (32 bytes each, canonical, little endian)
+ * of the edwards25519 point whose RFC 8032 encoding is enc (any curve
+ * point, torsion included), by a plain decompression: 0, or -1 if enc
+ * encodes no point (y >= p is read mod p). */
+int tu_ed25519_coords(uint8_t xy[64], const uint8_t enc[32]);
 /* The wire encoding of a ciphertext in a fresh buffer (freed by the caller). */
 uint8_t *tu_ct_encode(const zk_elgamal_ct *ct, size_t w, size_t *len);
 /* 1 if the two width-w ciphertexts are equal component by component. */
