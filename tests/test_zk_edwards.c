@@ -70,18 +70,23 @@ static void check_same(const zk_point *got, const zk_point *want)
     cr_assert_arr_eq(a, b, ZK_POINT_BYTES, "a further addition differs");
 }
 
-/* acc + sign * q by the mixed addition equals it by libdecaf's. */
+/* acc + sign * q by the mixed addition, and by the cached one, equals it
+ * by libdecaf's. */
 static void check_add(const zk_point *acc, const zk_point *q, int negative)
 {
     zk_niels n;
-    zk_point got = *acc, want;
+    zk_cached c;
+    zk_point got = *acc, got2 = *acc, want;
     cr_assert_eq(zk_niels_from_points(&n, q, 1, 1), 0);
     zk_point_add_niels(&got, &n, negative);
+    zk_cached_from_points(&c, q, 1);
+    zk_point_add_cached(&got2, &c, negative);
     if (negative)
         zk_point_sub(&want, acc, q);
     else
         zk_point_add(&want, acc, q);
     check_same(&got, &want);
+    check_same(&got2, &want);
 }
 
 Test(edwards, sums_match_libdecaf_for_affine_and_projective_points)

@@ -225,6 +225,23 @@ void zk_point_dbl_chain(zk_point *p, int want_t)
     edw_dbl(&p->v, want_t);
 }
 
+void zk_cached_from_points(zk_cached *out, const zk_point *pts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        edw_cached c;
+        edw_cache(&c, &pts[i].v);
+        memcpy(out[i].ymx.limb, c.ymx, sizeof c.ymx);
+        memcpy(out[i].ypx.limb, c.ypx, sizeof c.ypx);
+        memcpy(out[i].t2d.limb, c.t2d, sizeof c.t2d);
+        memcpy(out[i].z2.limb, c.z2, sizeof c.z2);
+    }
+}
+
+void zk_point_add_cached(zk_point *pt, const zk_cached *q, int negative)
+{
+    edw_add(&pt->v, q->ymx.limb, q->ypx.limb, q->t2d.limb, q->z2.limb, negative);
+}
+
 void zk_point_add_niels(zk_point *pt, const zk_niels *q, int negative)
 {
     edw_add(&pt->v, q->ymx.limb, q->ypx.limb, q->t2d.limb, NULL, negative);

@@ -42,6 +42,18 @@ typedef struct zk_niels {
 int zk_niels_from_points(zk_niels *out, const zk_point *pts, size_t n, size_t stride)
     __attribute__((warn_unused_result));
 
+/* A point cached for repeated additions without normalising it first:
+ * y - x, y + x, 2 d t and 2 z (libdecaf's "pniels"). */
+typedef struct zk_cached {
+    zk_fe ymx, ypx, t2d, z2;
+} zk_cached;
+/* out[i] = the cached form of pts[i] for i < n: no inversion, one word
+ * multiplication each. */
+void zk_cached_from_points(zk_cached *out, const zk_point *pts, size_t n);
+/* p += q or p -= q: zk_point_add / zk_point_sub with q's point, in eight
+ * multiplications. */
+void zk_point_add_cached(zk_point *p, const zk_cached *q, int negative);
+
 /* p += q (negative == 0) or p -= q (negative != 0): the same point as
  * zk_point_add / zk_point_sub with q's point, in seven multiplications.
  * p's coordinates may be any libdecaf output (reduced or weakly reduced). */

@@ -1,12 +1,15 @@
 /* zk/msm.c -- multi-scalar multiplication sum_i s_i P_i for public inputs.
  *
  * Everything is built from libdecaf's complete point addition, subtraction
- * and doubling, plus the mixed addition of zk/edwards.c (libdecaf's own
- * formula with one point in Niels form: seven field multiplications
- * instead of nine) for Pippenger's bucket additions and, from
- * MSM_STRAUS_NIELS_MIN terms on, Straus's table additions.  Every point
- * is converted once; a decoded point needs no inversion, computed ones
- * (Straus's tables) share one.  Two algorithms:
+ * and doubling, plus two cheaper forms of its addition from zk/edwards.c:
+ * the mixed one (one point in Niels form: seven field multiplications
+ * instead of nine) for Pippenger's bucket additions, whose points are
+ * decoded ones (already affine: the form costs no inversion), and the
+ * cached one (y - x, y + x, 2 d t, 2 z: eight, no normalisation at all)
+ * for Straus's tables of computed points, whose entries are each used a
+ * few times only, too few to repay a share of an inversion (measured:
+ * 2-7% faster than Niels tables for 6 to 64 terms of 128 or 253 bits).
+ * Two algorithms:
  *
  *  - Straus: each point gets a small table of odd multiples P, 3P, 5P, ...
  *    and its scalar a width-w NAF; one shared doubling chain walks the bit
@@ -45,24 +48,22 @@
 #define MSM_STRAUS_MAX_W 7
 #define MSM_PLAN_MIN_N 32     /* fewer terms: Straus without planning Pippenger */
 #define MSM_PREFETCH_DIST 8  /* digits ahead whose bucket is prefetched */
-#define MSM_STRAUS_NIELS_MIN 6  /* fewer terms: Straus with full additions */
 
 /* Cost model, in units of one point addition (~210 ns).  Measured on
  * x86-64 (Release): a doubling is ~0.85 of an addition; a Pippenger bucket
  * addition is a mixed one (zk/edwards.c), ~0.78 of a full addition, and
  * costs more once the bucket array leaves the L2 cache (2^(c-1) points of
  * 256 bytes); bringing a term's point to Niels form costs ~0.15 of an
- * addition (decoded points; computed ones need a share of an inversion).
- * Straus's additions are mixed ones too, on tables brought to Niels form
- * (~0.7 of an addition per computed entry, for its share of one inversion),
- * and measured ~5% above their count (the entries are scattered over n
+ * addition (decoded points).  Straus's additions are cached ones, on
+ * tables whose entries cost a few field additions each to cache, and
+ * measured ~5% above their count (the entries are scattered over n
  * tables); that puts the Straus/Pippenger crossover for full-length
  * scalars at n ~ 70-100, where timing both puts it. */
 #define COST_DBL 0.85
 #define COST_SUM 1.0         /* per bucket in the running sum */
-#define COST_STRAUS_ADD 0.85 /* a mixed addition on a scattered table entry */
+#define COST_STRAUS_ADD 0.85 /* a cached addition on a scattered table entry */
 #define COST_NIELS 0.15      /* per term, once */
-#define COST_NIELS_PROJ 0.7  /* per computed table entry (share of an inversion) */
+#define COST_CACHED 0.05     /* per Straus table entry */
 
 static double cost_bucket_add(unsigned width)
 {
@@ -189,12 +190,11 @@ static void msm_accumulate(zk_point *acc, int *have, const zk_point *p, int nega
 /* ---- Straus ----------------------------------------------------------- */
 
 /* Additions to build the table P, 3P, ..., (2^(w-1)-1)P: one doubling for
- * 2P, then one addition per further entry; then the entries' Niels form
- * (the computed ones share an inversion). */
+ * 2P, then one addition per further entry; then the entries' cached form. */
 static double straus_table_cost(unsigned w)
 {
     double more = (double)((1u << (w - 2)) - 1);
-    return COST_NIELS + (w == 2 ? 0.0 : COST_DBL + more * (1.0 + COST_NIELS_PROJ));
+    return COST_CACHED * (more + 1.0) + (w == 2 ? 0.0 : COST_DBL + more);
 }
 
 /* The NAF width minimising table plus digit additions for a b-bit scalar
@@ -287,14 +287,10 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
     int8_t *naf = calloc(m * MSM_NAF_LEN, 1);   /* naf[pos * m + j] */
     size_t *tab_at = malloc(m * sizeof *tab_at);
     zk_point *tab = msm_alloc_points(ntab);
-    /* Below MSM_STRAUS_NIELS_MIN terms the tables' shared inversion costs
-     * more than the cheaper additions save (measured: n = 2 is 2% slower
-     * with it, n = 8 5% faster, n = 32 11%). */
-    const int mixed = m >= MSM_STRAUS_NIELS_MIN;
-    zk_niels *nl = NULL;
-    if (mixed && ntab <= SIZE_MAX / sizeof *nl)
+    zk_cached *nl = NULL;
+    if (ntab <= (SIZE_MAX >> 1) / sizeof *nl)
         nl = malloc(ntab * sizeof *nl);
-    if (naf == NULL || tab_at == NULL || tab == NULL || (mixed && nl == NULL)) {
+    if (naf == NULL || tab_at == NULL || tab == NULL || nl == NULL) {
         free(naf);
         free(tab_at);
         free(tab);
@@ -329,11 +325,8 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
         j++;
     }
 
-    /* The tables in Niels form (one shared inversion for the computed
-     * entries), so that the chain's additions are mixed ones. */
-    int rc = mixed ? zk_niels_from_points(nl, tab, ntab, 1) : SH_OK;
-    if (rc != SH_OK)
-        goto out;
+    /* The tables in cached form, for the chain's additions. */
+    zk_cached_from_points(nl, tab, ntab);
 
     /* One doubling chain from the top position down. */
     zk_point acc;
@@ -353,8 +346,8 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
             if (d == 0)
                 continue;
             size_t e = tab_at[k] + ((unsigned)(d < 0 ? -d : d) >> 1);
-            if (have && mixed)
-                zk_point_add_niels(&acc, &nl[e], d < 0);
+            if (have)
+                zk_point_add_cached(&acc, &nl[e], d < 0);
             else
                 msm_accumulate(&acc, &have, &tab[e], d < 0);
         }
@@ -362,13 +355,11 @@ int zk_msm_straus(zk_point *out, const zk_scalar *scalars, const zk_point *point
     if (!have)
         zk_point_identity(&acc);   /* unreachable with m > 0; kept for safety */
     *out = acc;
-    rc = SH_OK;
-out:
     free(naf);
     free(tab_at);
     free(tab);
     free(nl);
-    return rc;
+    return SH_OK;
 }
 
 /* ---- Pippenger -------------------------------------------------------- */
