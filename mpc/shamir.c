@@ -492,32 +492,18 @@ int mpc_feldman_verify_batch_with(const mpc_group *g, const mpc_elem *const *C, 
         return SH_ERR_NOMEM;
     uint32_t v;
     const int small = m > 0 && small_x(g, x, &v);
-    /* Ed25519 takes Horner's rule too when every commitment carries its
-     * libdecaf point (decoded with a hint, or computed): the evaluations
-     * then convert nothing and need no multiplication by 8^-1, and the MSM
-     * has m terms instead of m t.  Otherwise the general MSM converts each
-     * point once, as Horner's rule would, and undoes the cofactor once in
-     * all rather than once per dealer. */
-    if (small && (mpc_group_id_of(g) == MPC_RISTRETTO255 ||
-                  (mpc_group_id_of(g) == MPC_ED25519 && ed_all_cached(C, m, t))))
+    /* A small identifier: Horner's rule per dealer, then an MSM of m terms
+     * (secp256k1's in mpc/secp_msm.c's Jacobian coordinates: cheaper from
+     * two shares on than one libsecp256k1 base multiplication per share).
+     * Ed25519 takes this path when every commitment carries its libdecaf
+     * point (decoded with a hint, or computed): the evaluations then
+     * convert nothing and need no multiplication by 8^-1.  Otherwise the
+     * general MSM converts each point once, as Horner's rule would, and
+     * undoes the cofactor once in all rather than once per dealer. */
+    if (small && (mpc_group_id_of(g) != MPC_ED25519 || ed_all_cached(C, m, t)))
         return batch_small(g, C, t, m, v, shares, rng, xs, xp, nx, xb);
-    if (m == 0 || (small && mpc_group_id_of(g) == MPC_SECP256K1)) {
-        /* secp256k1: each share alone (mpc_feldman_verify, Horner there
-         * too); its base multiplication per dealer costs less than the
-         * tweak_mul by a 128-bit weight that batching would need.  The
-         * extra terms (and with no share, in any group) sum alone. */
-        if (nx > 0 || xb != NULL) {
-            int rc = extra_terms_vanish(g, xs, xp, nx, xb);
-            if (rc != 0)
-                return rc;
-        }
-        for (size_t k = 0; k < m; k++) {
-            int rc = mpc_feldman_verify(g, C[k], t, x, &shares[k]);
-            if (rc != 0)
-                return rc;
-        }
-        return 0;
-    }
+    if (m == 0)      /* the extra terms alone */
+        return nx > 0 || xb != NULL ? extra_terms_vanish(g, xs, xp, nx, xb) : 0;
     return batch_general(g, C, t, m, x, shares, rng, xs, xp, nx, xb);
 }
 

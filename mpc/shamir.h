@@ -76,10 +76,9 @@ int mpc_feldman_verify(const mpc_group *g, const mpc_elem *C, uint32_t t,
 /* Check m shares at the same identifier x against m commitment vectors at
  * once (the DKG: one share from each dealer): commitments C[k][0..t) for
  * dealer k, share shares[k].  One multi-scalar multiplication with random
- * 128-bit weights from rng (for an identifier up to MPC_SMALL_X_MAX:
- * ristretto255 evaluates each polynomial by Horner's rule first, secp256k1
- * checks each share on its own against its Horner evaluation, which is
- * cheaper there than weighting).  0 if all are valid; SH_ERR_VERIFY otherwise,
+ * 128-bit weights from rng (for an identifier up to MPC_SMALL_X_MAX each
+ * polynomial is evaluated by Horner's rule first, in Ed25519 when its
+ * commitments carry their libdecaf points).  0 if all are valid; SH_ERR_VERIFY otherwise,
  * with *bad (if not NULL) set to the first invalid k (found by checking
  * each alone).  SH_ERR_NOMEM. */
 int mpc_feldman_verify_batch(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
