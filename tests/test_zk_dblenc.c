@@ -145,18 +145,16 @@ Test(dblenc, mul_base_publish_matches_the_plain_computations)
     free(hints);
 }
 
-/* zk_points_x25519_u: libdecaf's X25519 encoding, byte for byte, for
- * random points (projective sums too), decoded points, the base, torsion
- * translates and the identity (libdecaf's path), in blocks of every size
- * around the block size. */
-Test(dblenc, x25519_u_matches_libdecaf)
+/* n >= 14 points for the encoders' tests: random ones, every third a
+ * projective sum, a decoded one (z = 1) at 4, the base at 6, the identity
+ * at 7 and its other torsion representative at 8, and p[10]'s three other
+ * representatives at 11..13. */
+static void special_points(zk_point *p, size_t n)
 {
-    enum { N = 140 };
-    zk_point *p = malloc(N * sizeof *p), t;
-    uint8_t *out = malloc(32 * N), want[32], enc[32];
-    cr_assert(p != NULL && out != NULL);
-    tu_random_points(rng, p, N);
-    for (size_t i = 0; i + 1 < N; i += 3)
+    uint8_t enc[32];
+    zk_point t;
+    tu_random_points(rng, p, n);
+    for (size_t i = 0; i + 1 < n; i += 3)
         zk_point_add(&p[i], &p[i], &p[i + 1]);      /* projective */
     zk_point_encode(enc, &p[5]);
     cr_assert_eq(zk_point_decode(&p[4], enc), SH_OK);  /* z = 1 */
@@ -166,6 +164,19 @@ Test(dblenc, x25519_u_matches_libdecaf)
     tu_torsion_translate(&p[8], &t, 1);              /* the identity's other one */
     for (int r = 1; r < 4; r++)                      /* p[10]'s other representatives */
         tu_torsion_translate(&p[10 + r], &p[10], r);
+}
+
+/* zk_points_x25519_u: libdecaf's X25519 encoding, byte for byte, for
+ * random points (projective sums too), decoded points, the base, torsion
+ * translates and the identity (libdecaf's path), in blocks of every size
+ * around the block size. */
+Test(dblenc, x25519_u_matches_libdecaf)
+{
+    enum { N = 140 };
+    zk_point *p = malloc(N * sizeof *p);
+    uint8_t *out = malloc(32 * N), want[32];
+    cr_assert(p != NULL && out != NULL);
+    special_points(p, N);
     static const size_t sizes[] = { 0, 1, 10, 64, 65, 129, N };
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t n = sizes[k];
@@ -186,20 +197,10 @@ Test(dblenc, x25519_u_matches_libdecaf)
 Test(dblenc, to_ed25519_matches_libdecaf)
 {
     enum { N = 140 };
-    zk_point *p = malloc(N * sizeof *p), t;
+    zk_point *p = malloc(N * sizeof *p);
     uint8_t *out = malloc(32 * N), want[32], enc[32];
     cr_assert(p != NULL && out != NULL);
-    tu_random_points(rng, p, N);
-    for (size_t i = 0; i + 1 < N; i += 3)
-        zk_point_add(&p[i], &p[i], &p[i + 1]);      /* projective */
-    zk_point_encode(enc, &p[5]);
-    cr_assert_eq(zk_point_decode(&p[4], enc), SH_OK);  /* z = 1 */
-    zk_point_base(&p[6]);
-    zk_point_identity(&p[7]);
-    zk_point_identity(&t);
-    tu_torsion_translate(&p[8], &t, 1);              /* the identity's other one */
-    for (int r = 1; r < 4; r++)                      /* p[10]'s other representatives */
-        tu_torsion_translate(&p[10 + r], &p[10], r);
+    special_points(p, N);
     for (size_t i = 20; i < 30; i++) {               /* from Ed25519 encodings */
         zk_point_to_ed25519(enc, &p[i + 30]);
         cr_assert_eq(zk_point_from_ed25519(&p[i], enc), SH_OK);
