@@ -382,6 +382,25 @@ int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     return g->ops->elem_msm_vartime(g, out, s, p, n);
 }
 
+int mpc_elem_polys_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *const *C,
+                              size_t m, uint32_t t, uint32_t x)
+{
+    if (out == NULL || (m > 0 && t > 0 && C == NULL))
+        return SH_ERR_ARG;
+    if (x == 0 || x > MPC_SMALL_X_MAX)
+        return SH_ERR_RANGE;
+    if (m == 0)
+        return SH_OK;
+    if (t > 0 && g->ops->elem_polys_eval_small != NULL)
+        return g->ops->elem_polys_eval_small(g, out, C, m, t, x);
+    for (size_t k = 0; k < m; k++) {
+        int rc = mpc_elem_poly_eval_small(g, &out[k], t > 0 ? C[k] : NULL, t, &x, 1);
+        if (rc != SH_OK)
+            return rc;
+    }
+    return SH_OK;
+}
+
 int mpc_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                              uint32_t t, const uint32_t *xs, size_t nx)
 {

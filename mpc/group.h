@@ -238,6 +238,15 @@ int mpc_elem_msm_vartime(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
 int mpc_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *C,
                              uint32_t t, const uint32_t *xs, size_t nx) SH_WUR;
 
+/* m polynomials at one small identifier x: out[k] = sum_j x^j C[k][j] for
+ * k < m (t coefficients each), as m mpc_elem_poly_eval_small calls would
+ * give, cheaper where a group shares work across them (Ed25519 with cached
+ * elements: one inversion for all the conversions and one for all the
+ * encodings).  Public inputs only.  out must not overlap any C[k].
+ * SH_ERR_ARG, SH_ERR_RANGE (x out of range), SH_ERR_NOMEM. */
+int mpc_elem_polys_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *const *C,
+                              size_t m, uint32_t t, uint32_t x) SH_WUR;
+
 /* out = sum of the n public elements *p[0..n) (n = 0: the identity).
  * Cheaper than n - 1 mpc_elem_add: secp256k1 sums with one combine (one
  * field inversion), Ed25519 through libdecaf.  SH_ERR_ARG, SH_ERR_NOMEM. */

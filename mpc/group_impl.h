@@ -72,6 +72,11 @@ typedef struct mpc_group_ops {
                                 uint32_t t, const uint32_t *xs, size_t nx);
     /* group.c has checked n >= 1. */
     int (*elem_sum)(const mpc_group *g, mpc_elem *out, const mpc_elem *const *p, size_t n);
+    /* mpc_elem_polys_eval_small, if the group does better than one
+     * elem_poly_eval_small per polynomial (NULL otherwise); group.c has
+     * checked m >= 1, t >= 1 and x. */
+    int (*elem_polys_eval_small)(const mpc_group *g, mpc_elem *out, const mpc_elem *const *C,
+                                 size_t m, uint32_t t, uint32_t x);
 
     /* decompression hints (ristretto255: zk/hint.h; secp256k1: the y
      * coordinate; Ed25519: the encoding of P / 8), in groups that have

@@ -374,11 +374,10 @@ static int batch_small(const mpc_group *g, const mpc_elem *const *C, uint32_t t,
         return SH_ERR_NOMEM;
     }
     mpc_scalar agg, term;
-    int rc = 0;
     mpc_scalar_zero(g, &agg);
+    int rc = mpc_elem_polys_eval_small(g, D, C, m, t, v);
     for (size_t k = 0; k < m && rc == 0; k++) {
-        if ((rc = mpc_elem_poly_eval_small(g, &D[k], C[k], t, &v, 1)) != 0 ||
-            (rc = draw_weight(g, &w[k], rng)) != 0)
+        if ((rc = draw_weight(g, &w[k], rng)) != 0)
             break;
         mpc_scalar_mul(g, &term, &w[k], &shares[k]);
         mpc_scalar_add(g, &agg, &agg, &term);

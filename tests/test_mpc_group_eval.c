@@ -258,3 +258,52 @@ Test(mpc_group_eval, feldman_eval_small_and_large_identifiers_agree)
         }
     }
 }
+
+/* mpc_elem_polys_eval_small: m polynomials at one x give what one
+ * mpc_elem_poly_eval_small each gives, whether the elements come from
+ * constant-time products, from variable-time ones (Ed25519 caches their
+ * libdecaf points, and only then shares the inversions) or both mixed, with
+ * identity coefficients; m = 0 writes nothing; a bad x or out is refused. */
+Test(mpc_group_eval, polys_eval_small_matches_one_at_a_time)
+{
+    enum { M = 9, T = 8 };
+    static const uint32_t ms[] = { 1, 2, 5, M };
+    static const uint32_t ts[] = { 1, 3, T };
+    static const uint32_t xs[] = { 1, 7, 300, MPC_SMALL_X_MAX };
+    FOR_EACH_GROUP(g) {
+        mpc_elem C[M][T], out[M], want;
+        const mpc_elem *pc[M];
+        mpc_scalar one;
+        mpc_scalar_one(g, &one);
+        for (int kind = 0; kind < 3; kind++) {           /* plain, cached, mixed */
+            for (size_t k = 0; k < M; k++) {
+                for (uint32_t j = 0; j < T; j++) {
+                    random_elem(g, &C[k][j]);
+                    if (kind == 1 || (kind == 2 && (k + j) % 2 == 0))
+                        mpc_elem_mul_vartime(g, &C[k][j], &C[k][j], &one);
+                }
+                pc[k] = C[k];
+            }
+            mpc_elem_identity(g, &C[1][1]);
+            for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++)
+                for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++)
+                    for (size_t xi = 0; xi < sizeof xs / sizeof xs[0]; xi++) {
+                        cr_assert_eq(mpc_elem_polys_eval_small(g, out, pc, ms[mi], ts[ti],
+                                                               xs[xi]), 0);
+                        for (size_t k = 0; k < ms[mi]; k++) {
+                            cr_assert_eq(mpc_elem_poly_eval_small(g, &want, C[k], ts[ti],
+                                                                  &xs[xi], 1), 0);
+                            assert_same(g, &out[k], &want, "polys", ts[ti], xs[xi]);
+                        }
+                    }
+        }
+        random_elem(g, &out[0]);
+        want = out[0];
+        cr_assert_eq(mpc_elem_polys_eval_small(g, out, pc, 0, 3, 5), 0);
+        cr_assert(mpc_elem_eq(g, &out[0], &want), "m = 0 wrote");
+        cr_assert_eq(mpc_elem_polys_eval_small(g, out, pc, 2, 3, 0), SH_ERR_RANGE);
+        cr_assert_eq(mpc_elem_polys_eval_small(g, out, pc, 2, 3, MPC_SMALL_X_MAX + 1),
+                     SH_ERR_RANGE);
+        cr_assert_eq(mpc_elem_polys_eval_small(g, NULL, pc, 2, 3, 5), SH_ERR_ARG);
+    }
+}

@@ -280,3 +280,36 @@ Test(edwards, horner_through_the_identity)
         check_horner(C, 3, v);
     }
 }
+
+/* zk_points_horner_polys: m polynomials at one x are zk_points_horner on
+ * each, for affine, projective and identity coefficients mixed. */
+Test(edwards, horner_polys_match_one_at_a_time)
+{
+    enum { M = 6, T = 7 };
+    zk_point C[M * T], got[M], want;
+    for (size_t i = 0; i < M * T; i++) {
+        if (i % 3 == 0)
+            affine_point(&C[i]);
+        else if (i % 3 == 1)
+            projective_point(&C[i]);
+        else
+            zk_point_identity(&C[i]);
+    }
+    static const uint32_t xs[] = { 1, 2, 13, 0xffff };
+    for (uint32_t t = 1; t <= T; t += 3)
+        for (size_t xi = 0; xi < sizeof xs / sizeof xs[0]; xi++) {
+            /* the m polynomials of t coefficients laid out at stride t */
+            zk_point P[M * T];
+            for (size_t k = 0; k < M; k++)
+                for (uint32_t j = 0; j < t; j++)
+                    P[k * t + j] = C[k * T + j];
+            cr_assert_eq(zk_points_horner_polys(got, P, M, t, xs[xi]), 0);
+            for (size_t k = 0; k < M; k++) {
+                cr_assert_eq(zk_points_horner(&want, &P[k * t], t, &xs[xi], 1), 0);
+                check_same(&got[k], &want);
+            }
+        }
+    cr_assert_eq(zk_points_horner_polys(got, C, 0, 3, 5), 0);
+    cr_assert_eq(zk_points_horner_polys(got, C, 2, 0, 5), SH_ERR_ARG);
+    cr_assert_eq(zk_points_horner_polys(got, C, 2, 3, 0), SH_ERR_ARG);
+}

@@ -220,6 +220,23 @@ int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_
     return rc;
 }
 
+int zk_points_horner_polys(zk_point *out, const zk_point *C, size_t m, uint32_t t,
+                           uint32_t x)
+{
+    if (t == 0 || x == 0 || x > INT32_MAX || (m > 0 && (out == NULL || C == NULL)))
+        return SH_ERR_ARG;
+    if (m > SIZE_MAX / sizeof(zk_niels) / t)
+        return SH_ERR_NOMEM;
+    zk_niels *n = malloc((m ? m : 1) * t * sizeof *n);
+    if (n == NULL)
+        return SH_ERR_NOMEM;
+    int rc = zk_niels_from_points(n, C, m * t, 1);
+    for (size_t k = 0; k < m && rc == SH_OK; k++)
+        zk_edwards_horner(&out[k], n + k * t, t, x);
+    free(n);                       /* public points: nothing to wipe */
+    return rc;
+}
+
 void zk_point_dbl_chain(zk_point *p, int want_t)
 {
     edw_dbl(&p->v, want_t);

@@ -178,6 +178,12 @@ zk_point *zk_points_alloc(size_t n);
  * 0, SH_ERR_ARG (t = 0, an x out of range), or SH_ERR_NOMEM. */
 int zk_points_horner(zk_point *out, const zk_point *C, uint32_t t, const uint32_t *xs,
                      size_t nx) __attribute__((warn_unused_result));
+/* m polynomials at one x: out[k] = sum_j x^j C[k t + j] for k < m, the
+ * points of all m brought to Niels form together (one inversion for the
+ * projective ones, instead of one per polynomial).  Same arguments and
+ * errors as zk_points_horner otherwise. */
+int zk_points_horner_polys(zk_point *out, const zk_point *C, size_t m, uint32_t t,
+                           uint32_t x) __attribute__((warn_unused_result));
 void zk_points_free(zk_point *p, size_t n);
 /* The same for any element size (e.g. arrays of structs holding points). */
 void *zk_aligned_alloc(size_t n, size_t size);
