@@ -106,9 +106,32 @@ int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint3
     uint8_t zb[16];
     int rc = 0;
     mpc_scalar_zero(g, &sB);
+    /* Every R hinted: decoded as one block (in Ed25519 one inversion for
+     * all), into the even slots of pt via a scratch array. */
+    const size_t hb = mpc_group_hint_bytes(g);
+    int block = n > 1 && rhint != NULL && hb > 0;
+    for (size_t i = 0; i < n && block; i++)
+        block = rhint[i] != NULL;
+    if (block) {
+        uint8_t *re = malloc(n * k->eb), *rh = malloc(n * hb);
+        mpc_elem *R = mpc_elems_alloc(n);
+        rc = re == NULL || rh == NULL || R == NULL ? SH_ERR_NOMEM : 0;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            memcpy(re + i * k->eb, pop[i], k->eb);
+            memcpy(rh + i * hb, rhint[i], hb);
+        }
+        if (rc == 0 && mpc_elems_decode_hinted(g, R, re, rh, n) != 0)
+            rc = SH_ERR_VERIFY;
+        for (size_t i = 0; i < n && rc == 0; i++)
+            pt[2 * i] = R[i];
+        free(re);
+        free(rh);
+        mpc_elems_free(R, n);
+    }
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (mpc_scalar_decode(g, &s, pop[i] + k->eb) != 0 ||
-            mpc_elem_decode_hinted(g, &pt[2 * i], pop[i], rhint != NULL ? rhint[i] : NULL) != 0 ||
+            (!block && mpc_elem_decode_hinted(g, &pt[2 * i], pop[i],
+                                              rhint != NULL ? rhint[i] : NULL) != 0) ||
             mpc_elem_is_identity(g, &pt[2 * i]) ||
             mpc_elem_is_identity(g, C0[i])) {
             rc = SH_ERR_VERIFY;
