@@ -156,8 +156,8 @@ mpc_dkg_state mpc_dkg_get_state(const mpc_dkg *k);
  * dealer list, increasing; returns their number, writing at most cap), the
  * t aggregate commitments (the next refresh's or reshare's old_commit), the
  * verification share f(j+1)*B of holder j (computed from the commitments
- * at each call), and the 32-byte outcome hash every holder confirms.
- * SH_ERR_STATE before DONE. */
+ * at each call: SH_ERR_NOMEM possible), and the 32-byte outcome hash every
+ * holder confirms.  SH_ERR_STATE before DONE. */
 int mpc_dkg_group_key(const mpc_dkg *k, mpc_elem *out) SH_WUR;
 size_t mpc_dkg_qualified(const mpc_dkg *k, uint32_t *out, size_t cap);
 int mpc_dkg_commitments(const mpc_dkg *k, mpc_elem *out, uint32_t t) SH_WUR;

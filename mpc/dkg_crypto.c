@@ -120,8 +120,8 @@ int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint3
             memcpy(re + i * k->eb, pop[i], k->eb);
             memcpy(rh + i * hb, rhint[i], hb);
         }
-        if (rc == 0 && mpc_elems_decode_hinted(g, R, re, rh, n) != 0)
-            rc = SH_ERR_VERIFY;
+        if (rc == 0 && (rc = mpc_elems_decode_hinted(g, R, re, rh, n)) != 0)
+            rc = rc == SH_ERR_NOMEM ? rc : SH_ERR_VERIFY;     /* decoding refused */
         for (size_t i = 0; i < n && rc == 0; i++)
             pt[2 * i] = R[i];
         free(re);
@@ -129,9 +129,12 @@ int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint3
         mpc_elems_free(R, n);
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!block && (rc = mpc_elem_decode_hinted(g, &pt[2 * i], pop[i],
+                                                   rhint != NULL ? rhint[i] : NULL)) != 0) {
+            rc = rc == SH_ERR_NOMEM ? rc : SH_ERR_VERIFY;     /* decoding refused */
+            break;
+        }
         if (mpc_scalar_decode(g, &s, pop[i] + k->eb) != 0 ||
-            (!block && mpc_elem_decode_hinted(g, &pt[2 * i], pop[i],
-                                              rhint != NULL ? rhint[i] : NULL) != 0) ||
             mpc_elem_is_identity(g, &pt[2 * i]) ||
             mpc_elem_is_identity(g, C0[i])) {
             rc = SH_ERR_VERIFY;

@@ -185,6 +185,10 @@ int dkg_check_pops(mpc_dkg *k)
         if (q->r1_state != 2)
             continue;
         int r1 = dkg_pop_verify(k, q->pop, who[i], &q->C[0]);
+        if (r1 == SH_ERR_NOMEM) {   /* no verdict: never a reason to reject */
+            rc = r1;
+            break;
+        }
         q->r1_state = r1 == 0 ? 1 : -1;
         if (r1 != 0)
             rc = sh_drv_reject(k->d, who[i], r1, "dkg: invalid deal");

@@ -226,7 +226,7 @@ int dkg_pop_batch_verify(const mpc_dkg *k, const uint8_t *const *pop, const uint
  * R'_i == R_i as points is the byte comparison dkg_pop_verify makes).
  * For an MSM of the caller's (mpc_feldman_verify_batch_with).
  * SH_ERR_VERIFY if a proof is malformed (s not canonical, R not a
- * non-identity element, C0 the identity). */
+ * non-identity element, C0 the identity); SH_ERR_NOMEM (no verdict). */
 int dkg_pop_batch_terms(const mpc_dkg *k, const uint8_t *const *pop, const uint32_t *dealer,
                         const mpc_elem *const *C0, const uint8_t *const *c0,
                         const uint8_t *const *rhint, size_t n, mpc_scalar *sc,

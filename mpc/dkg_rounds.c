@@ -275,12 +275,17 @@ static int verify_candidates(mpc_dkg *k, uint8_t *st, mpc_scalar *cand)
     k->joint_fallbacks++;
     if ((rc = dkg_check_pops(k)) != 0)
         goto done;
+    /* A DEAL whose proof failed is invalid as if checked on receipt: no
+     * share of it counts, and no claim but BAD_DEAL is made about it (a
+     * MISSING or BAD_SHARE claim would send everyone to round 4, or publish
+     * a pairwise key, for a dealer excluded anyway). */
+    for (uint32_t i = 0; i < k->n_dealers; i++)
+        if (k->peer[k->dealer_peer[i]].r1_state == -1)
+            st[i] = SH_NONE;
     uint32_t kept = 0;
     for (uint32_t j = 0; j < m; j++) {
-        if (k->peer[k->dealer_peer[idx[j]]].r1_state != 1) {
-            st[idx[j]] = SH_NONE;
+        if (k->peer[k->dealer_peer[idx[j]]].r1_state != 1)
             continue;
-        }
         C[kept] = C[j];
         sh[kept] = sh[j];
         idx[kept++] = idx[j];

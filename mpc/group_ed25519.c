@@ -649,9 +649,14 @@ static void e_hint_points(zk_point *q, unsigned char *ok, const uint8_t *in,
 static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
                                  const uint8_t *hints, size_t n)
 {
-    zk_point *q = zk_points_alloc(n);
-    uint8_t *enc = malloc(ED_BYTES * n);
-    unsigned char *ok = malloc(n);
+    /* one element (mpc_elem_decode_hinted) on the stack: a decoding that
+     * cannot run out of memory, as the plain one */
+    zk_point q1;
+    uint8_t enc1[ED_BYTES];
+    unsigned char ok1;
+    zk_point *q = n == 1 ? &q1 : zk_points_alloc(n);
+    uint8_t *enc = n == 1 ? enc1 : malloc(ED_BYTES * n);
+    unsigned char *ok = n == 1 ? &ok1 : malloc(n);
     int rc = q == NULL || enc == NULL || ok == NULL ? SH_ERR_NOMEM : SH_OK;
     if (rc == SH_OK) {
         e_hint_points(q, ok, in, hints, n);
@@ -668,9 +673,11 @@ static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_
             rc = e_elem_decode(g, &out[i], p);
         }
     }
-    zk_points_free(q, n);
-    free(enc);
-    free(ok);
+    if (n != 1) {
+        zk_points_free(q, n);
+        free(enc);
+        free(ok);
+    }
     return rc;
 }
 

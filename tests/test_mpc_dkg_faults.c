@@ -388,3 +388,28 @@ Test(dkg_faults, bad_pop_and_bad_share_together)
         dkg_h_free(&h);
     }
 }
+
+/* A dealer whose proof of possession fails is excluded as if its DEAL had
+ * been refused on receipt, whatever else it does: here it also withholds
+ * holder 2's share and never answers.  Only the round-2 deadline is
+ * waited for (holder 2 waits for that share); holder 2 makes no MISSING
+ * claim about a dealer already excluded, so nobody waits for round 4's
+ * deadline (at 200 ms) for an ANSWER that would not count anyway. */
+Test(dkg_faults, a_bad_proof_dealer_draws_no_other_claim)
+{
+    dkg_h h;
+    dkg_h_init(&h, MPC_RISTRETTO255, 5, 3, 96);
+    set_fault(&h, 1, F_BAD_POP, 0);
+    h.faults[1].withhold_share_from = 2;
+    h.faults[1].no_answer = 1;
+    dkg_h_run(&h);
+    mpc_elem Y;
+    dkg_h_check_done(&h, dkg_h_bit(1), dkg_h_bit(1), &Y);
+    dkg_h_check_healthy(&h);
+    for (uint32_t i = 0; i < 5; i++)
+        if (!h.faulty[i])
+            cr_assert_eq(dkg_h_reason(&h, i, 1), MPC_DKG_BLAME_BAD_DEAL, "node %u", i);
+    cr_assert_lt(sim_loop_now(h.l), 150000000ULL, "round 4 was waited for: %llu ns",
+                 (unsigned long long)sim_loop_now(h.l));
+    dkg_h_free(&h);
+}
