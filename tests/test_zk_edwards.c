@@ -232,6 +232,19 @@ static void check_horner(const zk_point *C, uint32_t t, uint32_t v)
     free(n);
 }
 
+/* c[i] affine, projective or the identity, by i mod 3. */
+static void mixed_points(zk_point *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i % 3 == 0)
+            affine_point(&c[i]);
+        else if (i % 3 == 1)
+            projective_point(&c[i]);
+        else
+            zk_point_identity(&c[i]);
+    }
+}
+
 /* Every v up to 300 (every non-adjacent form shape: runs of ones, a top
  * digit that carries, v = 1) and some large ones, for 1 to 12 affine,
  * projective and identity coefficients. */
@@ -239,14 +252,7 @@ Test(edwards, horner_matches_doublings_and_additions)
 {
     zk_point C[12];
     for (uint32_t t = 1; t <= 12; t++) {
-        for (uint32_t i = 0; i < t; i++) {
-            if (i % 3 == 0)
-                affine_point(&C[i]);
-            else if (i % 3 == 1)
-                projective_point(&C[i]);
-            else
-                zk_point_identity(&C[i]);
-        }
+        mixed_points(C, t);
         for (uint32_t v = 1; v <= (t <= 3 ? 300u : 40u); v++)
             check_horner(C, t, v);
         static const uint32_t big[] = { 0x7fff, 0x8000, 0xffff, 0x10000, 0x5555, 0xaaaa,
@@ -287,14 +293,7 @@ Test(edwards, horner_polys_match_one_at_a_time)
 {
     enum { M = 6, T = 7 };
     zk_point C[M * T], got[M], want;
-    for (size_t i = 0; i < M * T; i++) {
-        if (i % 3 == 0)
-            affine_point(&C[i]);
-        else if (i % 3 == 1)
-            projective_point(&C[i]);
-        else
-            zk_point_identity(&C[i]);
-    }
+    mixed_points(C, M * T);
     static const uint32_t xs[] = { 1, 2, 13, 0xffff };
     for (uint32_t t = 1; t <= T; t += 3)
         for (size_t xi = 0; xi < sizeof xs / sizeof xs[0]; xi++) {
