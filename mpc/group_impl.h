@@ -79,7 +79,7 @@ typedef struct mpc_group_ops {
                                  size_t m, uint32_t t, uint32_t x);
 
     /* decompression hints (ristretto255: zk/hint.h; secp256k1: the y
-     * coordinate; Ed25519: the encoding of P / 8), in groups that have
+     * coordinate; Ed25519: the coordinates of P / 8), in groups that have
      * them: hint_bytes 0 and both NULL in the others.  elem_decode_hinted
      * returns what elem_decode returns, whatever the hint. */
     size_t hint_bytes;
