@@ -1,8 +1,9 @@
 /* mpc/dkg_deal.c -- round 1 of the DKG (docs/dkg.md, "Rounds"): building
  * our DEAL (every point it publishes computed, encoded and hinted in one
- * block), recording anyone's, and the batched check of the proofs of
- * possession when the round ends.  The state machine that calls these is
- * mpc/dkg.c. */
+ * block), recording anyone's (their proofs of possession wait for round
+ * 3), the pending proofs as the arrays a batch takes, and their check on
+ * their own (round 3's fallback, mpc/dkg_rounds.c).  The state machine
+ * that calls these is mpc/dkg.c. */
 #include "mpc/dkg_impl.h"
 
 #include <stdlib.h>
@@ -137,7 +138,7 @@ int dkg_take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
         rc = q->C != NULL ? dkg_deal_check_own(k, q->C) : 0;
     } else {
         /* While round 1 collects, the proofs of possession wait to be
-         * checked together (check_pops). */
+         * checked together, with the shares, when round 3 starts. */
         defer = k->mode == MPC_DKG_FRESH && k->stage == ST_DEAL && p != k->d->self;
         rc = defer ? dkg_deal_check_nopop(k, m, q->E, q->C) : dkg_deal_check(k, m, q->E, q->C);
     }
@@ -158,45 +159,72 @@ int dkg_take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
     return 0;
 }
 
-int dkg_check_pops(mpc_dkg *k)
+int dkg_pending_pops_get(const mpc_dkg *k, dkg_pending_pops *pp)
 {
+    memset(pp, 0, sizeof *pp);
     size_t n = 0;
-    const uint8_t **pop = calloc(k->n_peers, sizeof *pop);
-    uint32_t *who = calloc(k->n_peers, sizeof *who);
-    const mpc_elem **C0 = calloc(k->n_peers, sizeof *C0);
-    const uint8_t **c0 = calloc(k->n_peers, sizeof *c0);
-    const uint8_t **rh = calloc(k->n_peers, sizeof *rh);
-    int rc = pop == NULL || who == NULL || C0 == NULL || c0 == NULL || rh == NULL ? SH_ERR_NOMEM : 0;
-    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++)
-        if (k->peer[p].r1_state == 2) {
-            pop[n] = k->peer[p].pop;
-            C0[n] = &k->peer[p].C[0];
-            c0[n] = k->peer[p].c0;
-            rh[n] = k->peer[p].has_pop_hint ? k->peer[p].pop_hint : NULL;
-            who[n++] = p;
-        }
-    if (rc == 0 && (rc = dkg_pop_batch_verify(k, pop, who, C0, c0, rh, n)) == SH_ERR_VERIFY)
-        rc = 0;
-    else if (rc == 0)
-        for (size_t i = 0; i < n; i++)
-            k->peer[who[i]].r1_state = 1;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        dkg_peer *q = &k->peer[who[i]];
+    for (sh_peer_id p = 0; p < k->n_peers; p++)
+        n += k->peer[p].r1_state == 2;
+    const size_t cap = n ? n : 1;
+    pp->pop = calloc(cap, sizeof *pp->pop);
+    pp->c0 = calloc(cap, sizeof *pp->c0);
+    pp->rhint = calloc(cap, sizeof *pp->rhint);
+    pp->C0 = calloc(cap, sizeof *pp->C0);
+    pp->who = calloc(cap, sizeof *pp->who);
+    if (pp->pop == NULL || pp->c0 == NULL || pp->rhint == NULL || pp->C0 == NULL ||
+        pp->who == NULL) {
+        dkg_pending_pops_free(pp);
+        return SH_ERR_NOMEM;
+    }
+    for (sh_peer_id p = 0; p < k->n_peers; p++) {
+        const dkg_peer *q = &k->peer[p];
         if (q->r1_state != 2)
             continue;
-        int r1 = dkg_pop_verify(k, q->pop, who[i], &q->C[0]);
+        pp->pop[pp->n] = q->pop;
+        pp->C0[pp->n] = &q->C[0];
+        pp->c0[pp->n] = q->c0;
+        pp->rhint[pp->n] = q->has_pop_hint ? q->pop_hint : NULL;
+        pp->who[pp->n++] = p;
+    }
+    return 0;
+}
+
+void dkg_pending_pops_free(dkg_pending_pops *pp)
+{
+    free(pp->pop);
+    free(pp->c0);
+    free(pp->rhint);
+    free(pp->C0);
+    free(pp->who);
+    memset(pp, 0, sizeof *pp);
+}
+
+int dkg_check_pops(mpc_dkg *k)
+{
+    dkg_pending_pops pp;
+    int rc = dkg_pending_pops_get(k, &pp);
+    if (rc != 0)
+        return rc;
+    const size_t n = pp.n;
+    rc = dkg_pop_batch_verify(k, pp.pop, pp.who, pp.C0, pp.c0, pp.rhint, n);
+    if (rc == 0)
+        for (size_t i = 0; i < n; i++)
+            k->peer[pp.who[i]].r1_state = 1;
+    else if (rc == SH_ERR_VERIFY)
+        rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        dkg_peer *q = &k->peer[pp.who[i]];
+        if (q->r1_state != 2)
+            continue;
+        int r1 = dkg_pop_verify(k, q->pop, pp.who[i], &q->C[0]);
         if (r1 == SH_ERR_NOMEM) {   /* no verdict: never a reason to reject */
             rc = r1;
             break;
         }
         q->r1_state = r1 == 0 ? 1 : -1;
         if (r1 != 0)
-            rc = sh_drv_reject(k->d, who[i], r1, "dkg: invalid deal");
+            rc = sh_drv_reject(k->d, pp.who[i], r1, "dkg: invalid deal");
     }
-    free(pop);
-    free(who);
-    free(C0);
-    free(c0);
-    free(rh);
+    dkg_pending_pops_free(&pp);
     return rc;
 }

@@ -185,8 +185,21 @@ int dkg_build_deal(mpc_dkg *k, const mpc_scalar *poly, uint8_t **out, size_t *le
 int dkg_take_deal(mpc_dkg *k, sh_peer_id p, const uint8_t *msg, size_t len,
                   const mpc_dkg_msg *m, int own, const mpc_elem *own_C) SH_WUR;
 
-/* End of round 1: check the deferred proofs of possession, all in one
- * batch (one by one only if the batch fails, to find the bad ones). */
+/* The proofs of possession still pending (r1_state 2), as the parallel
+ * arrays dkg_pop_batch_terms takes: n of them, in peer order. */
+typedef struct dkg_pending_pops {
+    size_t n;
+    const uint8_t **pop, **c0, **rhint;   /* rhint[i] NULL: no hint for R */
+    const mpc_elem **C0;
+    uint32_t *who;                        /* the dealers' peer ids */
+} dkg_pending_pops;
+/* 0 (with *pp to free by dkg_pending_pops_free), or SH_ERR_NOMEM. */
+int dkg_pending_pops_get(const mpc_dkg *k, dkg_pending_pops *pp) SH_WUR;
+void dkg_pending_pops_free(dkg_pending_pops *pp);
+
+/* Check the pending proofs of possession on their own, all in one batch
+ * (one by one only if the batch fails, to find the bad ones): round 3's
+ * fallback when its joint check fails, and a non-holder's round 3. */
 int dkg_check_pops(mpc_dkg *k) SH_WUR;
 
 /* A DEAL we encrypt to and take a share from: valid, or valid but for its

@@ -181,40 +181,23 @@ static void make_complaint(mpc_dkg *k, mpc_dkg_claim *c, uint32_t i)
 static int pending_pop_terms(mpc_dkg *k, mpc_scalar **xs, mpc_elem **xp, size_t *nx,
                              mpc_scalar *xb)
 {
-    size_t n = 0;
     *xs = NULL;
     *xp = NULL;
     *nx = 0;
-    for (sh_peer_id p = 0; p < k->n_peers; p++)
-        n += k->peer[p].r1_state == 2;
-    if (n == 0)
-        return 0;
-    const uint8_t **pop = calloc(n, sizeof *pop), **c0 = calloc(n, sizeof *c0),
-                  **rh = calloc(n, sizeof *rh);
-    const mpc_elem **C0 = calloc(n, sizeof *C0);
-    uint32_t *who = calloc(n, sizeof *who);
+    dkg_pending_pops pp;
+    int rc = dkg_pending_pops_get(k, &pp);
+    if (rc != 0 || pp.n == 0) {
+        dkg_pending_pops_free(&pp);
+        return rc;
+    }
+    const size_t n = pp.n;
     *xs = mpc_scalars_alloc(2 * n);
     *xp = mpc_elems_alloc(2 * n);
-    int rc = pop == NULL || c0 == NULL || rh == NULL || C0 == NULL || who == NULL ||
-             *xs == NULL || *xp == NULL ? SH_ERR_NOMEM : 0;
-    size_t i = 0;
-    for (sh_peer_id p = 0; p < k->n_peers && rc == 0; p++) {
-        dkg_peer *q = &k->peer[p];
-        if (q->r1_state != 2)
-            continue;
-        pop[i] = q->pop;
-        C0[i] = &q->C[0];
-        c0[i] = q->c0;
-        rh[i] = q->has_pop_hint ? q->pop_hint : NULL;
-        who[i++] = p;
-    }
-    if (rc == 0)
-        rc = dkg_pop_batch_terms(k, pop, who, C0, c0, rh, n, *xs, *xp, xb);
-    free(pop);
-    free(c0);
-    free(rh);
-    free(C0);
-    free(who);
+    if (*xs == NULL || *xp == NULL)
+        rc = SH_ERR_NOMEM;
+    else
+        rc = dkg_pop_batch_terms(k, pp.pop, pp.who, pp.C0, pp.c0, pp.rhint, n, *xs, *xp, xb);
+    dkg_pending_pops_free(&pp);
     if (rc == 0) {
         *nx = 2 * n;
     } else {

@@ -733,11 +733,9 @@ static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
 static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc,
                                     uint8_t *hints, const mpc_scalar *s, size_t n)
 {
-    (void)g;
     zk_scalar inv8, inv32, k, sk;
     zk_point *q = zk_points_alloc(n), *p8 = zk_points_alloc(n);
-    unsigned char *zero = malloc(n);
-    int rc = q == NULL || p8 == NULL || zero == NULL ? SH_ERR_NOMEM : SH_OK;
+    int rc = q == NULL || p8 == NULL ? SH_ERR_NOMEM : SH_OK;
     if (zk_scalar_decode(&inv8, ED_INV8) != SH_OK)   /* canonical: never fails */
         abort();
     zk_scalar_mul(&inv32, &inv8, &inv8);
@@ -749,36 +747,29 @@ static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *
         }
         zk_scalar_mul(&k, &sk, &inv32);
         zk_point_mul_base(&q[i], &k);
-        /* H, and so whether P is the identity: about to be published */
+        /* H, and so P and whether it is the identity: about to be published */
         sh_ct_declassify(&q[i], sizeof q[i]);
-        zero[i] = (unsigned char)zk_point_is_identity(&q[i]);
         zk_point_dbl(&p8[i], &q[i]);
         zk_point_dbl(&p8[i], &p8[i]);
         zk_point_dbl(&p8[i], &p8[i]);
     }
     zk_scalar_wipe(&k);
     zk_scalar_wipe(&sk);
-    if (rc == SH_OK) {
-        if (hints != NULL)
-            zk_points_to_ed25519_xy(NULL, hints, q, n);
-        zk_points_to_ed25519(enc, p8, n);
-    }
+    if (rc == SH_OK && hints != NULL)
+        zk_points_to_ed25519_xy(NULL, hints, q, n);
+    if (rc == SH_OK)
+        rc = e_from_zk_block(out, p8, n);            /* 8 q encodes as P */
     for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        if (zero[i]) {
-            e_set(&out[i], ED_IDENTITY);
-            memset(enc + ED_BYTES * i, 0, ED_BYTES);
-            if (hints != NULL)
-                memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
+        if (!e_elem_is_identity(g, &out[i])) {
+            memcpy(enc + ED_BYTES * i, out[i].u.ed, ED_BYTES);
             continue;
         }
-        memcpy(out[i].u.ed, enc + ED_BYTES * i, ED_BYTES);
-        out[i].u.ed_q = p8[i];                       /* its EdDSA encoding is P */
-        out[i].inf = 0;
-        out[i].ed_cached = 1;
+        memset(enc + ED_BYTES * i, 0, ED_BYTES);
+        if (hints != NULL)
+            memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
     }
     zk_points_free(q, n);
     zk_points_free(p8, n);
-    free(zero);
     return rc;
 }
 
