@@ -19,7 +19,8 @@
  * commitments) go the same way, converting each input once.  Public
  * elements that come out of libdecaf (products, sums, hinted decodings)
  * keep their libdecaf point beside their bytes (mpc_elem.ed_cached), so
- * that the next operation need not convert them at all.
+ * that the next operation need not convert them at all.  Decompression
+ * hints and the published points are mpc/group_ed25519_hint.c.
  *
  * libsodium behaviours relied on (1.0.18; checked by tests/test_mpc_group_ed25519.c):
  *  - crypto_scalarmult_ed25519_{,base_}noclamp return -1 when the result
@@ -35,6 +36,7 @@
  */
 #include "mpc/group.h"
 #include "mpc/group_impl.h"
+#include "mpc/group_ed25519_impl.h"
 #include "util/ct.h"
 #include "zk/group.h"
 #include "zk/dblenc.h"
@@ -44,10 +46,9 @@
 #include <string.h>
 #include <sodium.h>
 
-#define ED_BYTES 32
 
 /* The identity (0, 1): y = 1, sign bit of x clear. */
-static const uint8_t ED_IDENTITY[ED_BYTES] = { 1 };
+const uint8_t mpc_ed_identity[ED_BYTES] = { 1 };
 
 /* RFC 8032 base point B: y = 4/5. */
 static const uint8_t ED_BASE[ED_BYTES] = {
@@ -192,7 +193,7 @@ static int e_scalar_is_zero(const mpc_group *g, const mpc_scalar *a)
 
 /* ---- elements --------------------------------------------------------- */
 
-static void e_set(mpc_elem *out, const uint8_t enc[ED_BYTES])
+void mpc_ed_set(mpc_elem *out, const uint8_t enc[ED_BYTES])
 {
     memmove(out->u.ed, enc, ED_BYTES);
     out->inf = 0;
@@ -221,7 +222,7 @@ static void e_check_cache(const mpc_elem *p)
 
 /* out = 2P as zk_point_from_ed25519 gives it: 8X from the cache (three
  * doublings), or decoded. */
-static int e_twice(const mpc_elem *p, zk_point *out)
+int mpc_ed_twice(const mpc_elem *p, zk_point *out)
 {
     if (!p->ed_cached)
         return zk_point_from_ed25519(out, p->u.ed);
@@ -235,13 +236,13 @@ static int e_twice(const mpc_elem *p, zk_point *out)
 static void e_elem_identity(const mpc_group *g, mpc_elem *out)
 {
     (void)g;
-    e_set(out, ED_IDENTITY);
+    mpc_ed_set(out, mpc_ed_identity);
 }
 
 static void e_elem_base(const mpc_group *g, mpc_elem *out)
 {
     (void)g;
-    e_set(out, ED_BASE);
+    mpc_ed_set(out, ED_BASE);
 }
 
 /* Two encodings of "the identity" are refused with SH_ERR_IDENTITY: the
@@ -249,30 +250,30 @@ static void e_elem_base(const mpc_group *g, mpc_elem *out)
  * it (which would otherwise decode as a point of order 4 and fail as
  * SH_ERR_POINT), so that encode and decode agree on the identity in every
  * group.  Everything else must pass crypto_core_ed25519_is_valid_point. */
-static int e_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in)
+int mpc_ed_elem_decode(const mpc_group *g, mpc_elem *out, const uint8_t *in)
 {
     (void)g;
-    if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, ED_IDENTITY, ED_BYTES) == 0) {
-        e_set(out, ED_IDENTITY);
+    if (sodium_is_zero(in, ED_BYTES) || sodium_memcmp(in, mpc_ed_identity, ED_BYTES) == 0) {
+        mpc_ed_set(out, mpc_ed_identity);
         return SH_ERR_IDENTITY;
     }
     if (!crypto_core_ed25519_is_valid_point(in)) {
-        e_set(out, ED_IDENTITY);
+        mpc_ed_set(out, mpc_ed_identity);
         return SH_ERR_POINT;
     }
-    e_set(out, in);
+    mpc_ed_set(out, in);
     return SH_OK;
 }
 
-static int e_elem_is_identity(const mpc_group *g, const mpc_elem *a)
+int mpc_ed_elem_is_identity(const mpc_group *g, const mpc_elem *a)
 {
     (void)g;
-    return sodium_memcmp(a->u.ed, ED_IDENTITY, ED_BYTES) == 0;
+    return sodium_memcmp(a->u.ed, mpc_ed_identity, ED_BYTES) == 0;
 }
 
 static int e_elem_encode(const mpc_group *g, uint8_t *out, const mpc_elem *e)
 {
-    if (e_elem_is_identity(g, e)) {
+    if (mpc_ed_elem_is_identity(g, e)) {
         memset(out, 0, ED_BYTES);
         return SH_ERR_IDENTITY;
     }
@@ -310,7 +311,7 @@ static void e_elem_add(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
         return;
     uint8_t r[ED_BYTES];
     (void)crypto_core_ed25519_add(r, a->u.ed, b->u.ed);
-    e_set(out, r);
+    mpc_ed_set(out, r);
 }
 
 static void e_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
@@ -321,15 +322,15 @@ static void e_elem_sub(const mpc_group *g, mpc_elem *out, const mpc_elem *a,
         return;
     uint8_t r[ED_BYTES];
     (void)crypto_core_ed25519_sub(r, a->u.ed, b->u.ed);
-    e_set(out, r);
+    mpc_ed_set(out, r);
 }
 
 static void e_elem_neg(const mpc_group *g, mpc_elem *out, const mpc_elem *a)
 {
     (void)g;
     uint8_t r[ED_BYTES];
-    (void)crypto_core_ed25519_sub(r, ED_IDENTITY, a->u.ed);
-    e_set(out, r);
+    (void)crypto_core_ed25519_sub(r, mpc_ed_identity, a->u.ed);
+    mpc_ed_set(out, r);
 }
 
 static int e_elem_eq(const mpc_group *g, const mpc_elem *a, const mpc_elem *b)
@@ -360,7 +361,7 @@ static void e_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar 
     unsigned sz;
     e_nonzero(x, s, &sz);
     int rc = crypto_scalarmult_ed25519_base_noclamp(r, x);
-    mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
+    mpc_ct_select(out->u.ed, r, mpc_ed_identity, ED_BYTES, sz | (unsigned)(rc != 0));
     out->inf = 0;
     out->ed_cached = 0;
     sodium_memzero(r, sizeof r);
@@ -373,15 +374,15 @@ static void e_elem_mul_base(const mpc_group *g, mpc_elem *out, const mpc_scalar 
 static void e_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
                        const mpc_scalar *s)
 {
-    if (e_elem_is_identity(g, p)) {
-        e_set(out, ED_IDENTITY);
+    if (mpc_ed_elem_is_identity(g, p)) {
+        mpc_ed_set(out, mpc_ed_identity);
         return;
     }
     uint8_t r[ED_BYTES], x[ED_BYTES];
     unsigned sz;
     e_nonzero(x, s, &sz);
     int rc = crypto_scalarmult_ed25519_noclamp(r, x, p->u.ed);
-    mpc_ct_select(out->u.ed, r, ED_IDENTITY, ED_BYTES, sz | (unsigned)(rc != 0));
+    mpc_ct_select(out->u.ed, r, mpc_ed_identity, ED_BYTES, sz | (unsigned)(rc != 0));
     out->inf = 0;
     out->ed_cached = 0;
     sodium_memzero(r, sizeof r);
@@ -390,7 +391,7 @@ static void e_elem_mul(const mpc_group *g, mpc_elem *out, const mpc_elem *p,
 
 /* 8^-1 mod L, little-endian: undoes the cofactor that the round trip
  * through libdecaf multiplies by (zk/group.h, zk_point_from_ed25519). */
-static const uint8_t ED_INV8[ED_BYTES] = {
+const uint8_t mpc_ed_inv8[ED_BYTES] = {
     0x79, 0x2f, 0xdc, 0xe2, 0x29, 0xe5, 0x06, 0x61, 0xd0, 0xda, 0x1c, 0x7d, 0xb3, 0x9d, 0xd3, 0x07,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06
 };
@@ -400,7 +401,7 @@ static const uint8_t ED_INV8[ED_BYTES] = {
 static int e_div8(zk_point *r)
 {
     zk_scalar inv8, zero;
-    int rc = zk_scalar_decode(&inv8, ED_INV8);   /* canonical: never fails */
+    int rc = zk_scalar_decode(&inv8, mpc_ed_inv8);   /* canonical: never fails */
     if (rc == SH_OK) {
         zk_scalar_zero(&zero);
         zk_point_double_mul_base_vartime(r, &zero, r, &inv8);
@@ -413,7 +414,7 @@ static int e_div8(zk_point *r)
 static void e_from_zk(mpc_elem *out, const zk_point *r)
 {
     if (zk_point_is_identity(r)) {
-        e_set(out, ED_IDENTITY);
+        mpc_ed_set(out, mpc_ed_identity);
     } else {
         zk_point_to_ed25519(out->u.ed, r);
         out->u.ed_q = *r;
@@ -424,7 +425,7 @@ static void e_from_zk(mpc_elem *out, const zk_point *r)
 
 /* e_from_zk for out[i], r[i], i < n: the encodings share one inversion
  * (zk_points_to_ed25519). */
-static int e_from_zk_block(mpc_elem *out, const zk_point *r, size_t n)
+int mpc_ed_from_zk_block(mpc_elem *out, const zk_point *r, size_t n)
 {
     uint8_t *enc = malloc(n ? ED_BYTES * n : 1);
     if (enc == NULL)
@@ -432,7 +433,7 @@ static int e_from_zk_block(mpc_elem *out, const zk_point *r, size_t n)
     zk_points_to_ed25519(enc, r, n);
     for (size_t i = 0; i < n; i++) {
         if (zk_point_is_identity(&r[i])) {
-            e_set(&out[i], ED_IDENTITY);
+            mpc_ed_set(&out[i], mpc_ed_identity);
             continue;
         }
         memcpy(out[i].u.ed, enc + ED_BYTES * i, ED_BYTES);
@@ -451,7 +452,7 @@ static int e_all_cached(const mpc_group *g, const mpc_elem *p, const mpc_elem *c
 {
     for (size_t i = 0; i < n; i++) {
         const mpc_elem *e = pp != NULL ? pp[i] : &p[i];
-        if (!e->ed_cached && !e_elem_is_identity(g, e))
+        if (!e->ed_cached && !mpc_ed_elem_is_identity(g, e))
             return 0;
     }
     return 1;
@@ -478,12 +479,12 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     if (pts == NULL || sc == NULL)
         goto done;
     for (size_t i = 0; i < n; i++) {
-        if (sodium_is_zero(s[i].b, ED_BYTES) || e_elem_is_identity(g, &p[i]))
+        if (sodium_is_zero(s[i].b, ED_BYTES) || mpc_ed_elem_is_identity(g, &p[i]))
             continue;
         if (quarter) {
             e_check_cache(&p[i]);
             pts[m] = p[i].u.ed_q;
-        } else if ((rc = e_twice(&p[i], &pts[m])) != SH_OK) {
+        } else if ((rc = mpc_ed_twice(&p[i], &pts[m])) != SH_OK) {
             goto done;     /* never for a group element */
         }
         if ((rc = zk_scalar_decode(&sc[m], s[i].b)) != SH_OK)   /* canonical: never */
@@ -492,7 +493,7 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
     }
     rc = SH_OK;
     if (m == 0) {
-        e_set(out, ED_IDENTITY);
+        mpc_ed_set(out, mpc_ed_identity);
         goto done;
     }
     zk_scalar_zero(&zero);
@@ -502,7 +503,7 @@ static int e_products(const mpc_group *g, mpc_elem *out, const mpc_scalar *s,
         else if ((rc = zk_msm(&r, sc, pts, m)) != SH_OK)
             goto done;
     } else if (m == 1) {
-        if ((rc = zk_scalar_decode(&inv8, ED_INV8)) != SH_OK)
+        if ((rc = zk_scalar_decode(&inv8, mpc_ed_inv8)) != SH_OK)
             goto done;
         zk_scalar_mul(&sc[0], &sc[0], &inv8);
         zk_point_double_mul_base_vartime(&r, &zero, &pts[0], &sc[0]);
@@ -547,8 +548,8 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
     const int quarter = e_all_cached(g, C, NULL, t);
     for (uint32_t j = 0; j < t && rc == SH_OK; j++) {
         if (!quarter)
-            rc = e_twice(&C[j], &P[j]);    /* the identity gives the identity */
-        else if (e_elem_is_identity(g, &C[j]))
+            rc = mpc_ed_twice(&C[j], &P[j]);    /* the identity gives the identity */
+        else if (mpc_ed_elem_is_identity(g, &C[j]))
             zk_point_identity(&P[j]);
         else
             P[j] = C[j].u.ed_q;
@@ -564,7 +565,7 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
     for (size_t i = 0; i < nx && rc == SH_OK && !quarter && !scale_first; i++)
         rc = e_div8(&R[i]);
     if (rc == SH_OK)
-        rc = e_from_zk_block(out, R, nx);
+        rc = mpc_ed_from_zk_block(out, R, nx);
     free(P);                       /* public points: nothing to wipe */
     free(R);
     return rc;
@@ -572,7 +573,7 @@ static int e_elem_poly_eval_small(const mpc_group *g, mpc_elem *out, const mpc_e
 
 /* All cached: Horner's rule on the X's of all m polynomials at once
  * (zk_points_horner_polys: one inversion for their Niels forms) and the m
- * results encoded together (e_from_zk_block: one more); otherwise one
+ * results encoded together (mpc_ed_from_zk_block: one more); otherwise one
  * e_elem_poly_eval_small each. */
 static int e_elem_polys_eval_small(const mpc_group *g, mpc_elem *out, const mpc_elem *const *C,
                                    size_t m, uint32_t t, uint32_t x)
@@ -594,7 +595,7 @@ static int e_elem_polys_eval_small(const mpc_group *g, mpc_elem *out, const mpc_
     int rc = P == NULL || R == NULL ? SH_ERR_NOMEM : SH_OK;
     for (size_t k = 0; k < m && rc == SH_OK; k++)
         for (uint32_t j = 0; j < t; j++) {
-            if (e_elem_is_identity(g, &C[k][j]))
+            if (mpc_ed_elem_is_identity(g, &C[k][j]))
                 zk_point_identity(&P[k * t + j]);
             else
                 P[k * t + j] = C[k][j].u.ed_q;
@@ -602,174 +603,9 @@ static int e_elem_polys_eval_small(const mpc_group *g, mpc_elem *out, const mpc_
     if (rc == SH_OK)
         rc = zk_points_horner_polys(R, P, m, t, x);
     if (rc == SH_OK)
-        rc = e_from_zk_block(out, R, m);
+        rc = mpc_ed_from_zk_block(out, R, m);
     free(P);                       /* public points: nothing to wipe */
     free(R);
-    return rc;
-}
-
-/* Decompression hints.  Decoding checks that a point lies in the
- * prime-order subgroup, which libsodium does by multiplying it by L (about
- * 47 us); the rest of a decoding is one inverse square root (5 us).  The
- * hint of P is the affine coordinates of H = P / 8 (8^-1 mod L times P),
- * x then y, 32 bytes each, canonical, little endian (ED_HINT_BYTES).
- * zk_point_from_ed25519_xy checks that H is on the curve (no square root:
- * both coordinates are given) and maps it into libdecaf as its EdDSA
- * decoder would; libdecaf's EdDSA decoding and encoding multiply by 2 and
- * by 4 and lose nothing else, so the round trip maps any point on the
- * curve to 8 times itself (tests/test_mpc_group_ed25519.c checks it,
- * torsion included), and 8 times any point is in the subgroup.  So if the
- * encoding of 8 H is exactly the bytes of P, P is the canonical encoding
- * of a subgroup point other than the identity (whose two encodings are
- * answered first): what e_elem_decode accepts, for a curve check, three
- * doublings' worth of field operations and an inversion, which a block
- * shares (zk_points_to_ed25519).  A hint that is not a curve point or
- * gives other bytes sends P through e_elem_decode itself, so the result
- * never depends on the hint. */
-#define ED_HINT_BYTES 64
-
-/* From hint (H's coordinates): q[i], whose EdDSA encoding is 8 H, and
- * ok[i]; in[i] the encoding it must give.  The identity's encodings and
- * hints that are not curve points are not ok. */
-static void e_hint_points(zk_point *q, unsigned char *ok, const uint8_t *in,
-                          const uint8_t *hints, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = in + ED_BYTES * i;
-        ok[i] = !sodium_is_zero(p, ED_BYTES) && sodium_memcmp(p, ED_IDENTITY, ED_BYTES) != 0 &&
-                zk_point_from_ed25519_xy(&q[i], hints + ED_HINT_BYTES * i) == SH_OK;
-        if (!ok[i])
-            zk_point_identity(&q[i]);
-    }
-}
-
-/* The block's hinted decodings, every 8 H_i encoded with one inversion
- * (zk_points_to_ed25519); an element whose hint fails goes through
- * e_elem_decode. */
-static int e_elems_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
-                                 const uint8_t *hints, size_t n)
-{
-    /* one element (mpc_elem_decode_hinted) on the stack: a decoding that
-     * cannot run out of memory, as the plain one */
-    zk_point q1;
-    uint8_t enc1[ED_BYTES];
-    unsigned char ok1;
-    zk_point *q = n == 1 ? &q1 : zk_points_alloc(n);
-    uint8_t *enc = n == 1 ? enc1 : malloc(ED_BYTES * n);
-    unsigned char *ok = n == 1 ? &ok1 : malloc(n);
-    int rc = q == NULL || enc == NULL || ok == NULL ? SH_ERR_NOMEM : SH_OK;
-    if (rc == SH_OK) {
-        e_hint_points(q, ok, in, hints, n);
-        zk_points_to_ed25519(enc, q, n);
-    }
-    for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        const uint8_t *p = in + ED_BYTES * i;
-        if (ok[i] && memcmp(enc + ED_BYTES * i, p, ED_BYTES) == 0) {
-            memcpy(out[i].u.ed, p, ED_BYTES);
-            out[i].u.ed_q = q[i];           /* its EdDSA encoding is 8 H */
-            out[i].inf = 0;
-            out[i].ed_cached = 1;
-        } else {
-            rc = e_elem_decode(g, &out[i], p);
-        }
-    }
-    if (n != 1) {
-        zk_points_free(q, n);
-        free(enc);
-        free(ok);
-    }
-    return rc;
-}
-
-static int e_elem_decode_hinted(const mpc_group *g, mpc_elem *out, const uint8_t *in,
-                                const uint8_t *hint)
-{
-    return e_elems_decode_hinted(g, out, in, hint, 1);
-}
-
-/* hints + 64 i = the coordinates of e[i] / 8: e_twice gives 2P, so
- * H = 64^-1 (2P) encodes (times 4) as P / 8.  The identity gets 64 zero
- * bytes (its encodings never consult the hint).  A variable-time product
- * each, paid once by the sender for every receiver. */
-static int e_elems_hints(const mpc_group *g, uint8_t *hints, const mpc_elem *e,
-                         const uint8_t *enc, size_t n)
-{
-    (void)enc;
-    zk_scalar inv8, inv64, zero;
-    zk_point *r = zk_points_alloc(n ? n : 1);
-    unsigned char *none = malloc(n ? n : 1);
-    if (r == NULL || none == NULL) {
-        zk_points_free(r, n ? n : 1);
-        free(none);
-        return SH_ERR_NOMEM;
-    }
-    if (zk_scalar_decode(&inv8, ED_INV8) != SH_OK)   /* canonical: never fails */
-        abort();
-    zk_scalar_mul(&inv64, &inv8, &inv8);
-    zk_scalar_zero(&zero);
-    for (size_t i = 0; i < n; i++) {
-        none[i] = e_elem_is_identity(g, &e[i]) || e_twice(&e[i], &r[i]) != SH_OK;
-        if (none[i])
-            zk_point_identity(&r[i]);
-        else
-            zk_point_double_mul_base_vartime(&r[i], &zero, &r[i], &inv64);
-    }
-    zk_points_to_ed25519_xy(NULL, hints, r, n);
-    for (size_t i = 0; i < n; i++)
-        if (none[i])
-            memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
-    zk_points_free(r, n ? n : 1);
-    free(none);
-    return SH_OK;
-}
-
-/* mpc_elems_mul_base_publish: libdecaf's constant-time fixed-base product
- * q = (s / 32) B' (B' its base point, whose EdDSA encoding is 4 B) is H =
- * P / 8 as zk_point_to_ed25519 encodes it, so H's coordinates (the hint)
- * and, from 8 q, P's encoding and libdecaf cache come out of two blocks
- * of encodings, one inversion each: no square root, no conversion.  A
- * zero scalar gives the identity (zero bytes) and a zero hint, as the
- * plain path does. */
-static int e_elems_mul_base_publish(const mpc_group *g, mpc_elem *out, uint8_t *enc,
-                                    uint8_t *hints, const mpc_scalar *s, size_t n)
-{
-    zk_scalar inv8, inv32, k, sk;
-    zk_point *q = zk_points_alloc(n), *p8 = zk_points_alloc(n);
-    int rc = q == NULL || p8 == NULL ? SH_ERR_NOMEM : SH_OK;
-    if (zk_scalar_decode(&inv8, ED_INV8) != SH_OK)   /* canonical: never fails */
-        abort();
-    zk_scalar_mul(&inv32, &inv8, &inv8);
-    zk_scalar_add(&inv32, &inv32, &inv32);           /* 2 / 64 */
-    for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        if (zk_scalar_decode(&sk, s[i].b) != SH_OK) {
-            rc = SH_ERR_INTERNAL;                    /* mpc scalars are canonical */
-            break;
-        }
-        zk_scalar_mul(&k, &sk, &inv32);
-        zk_point_mul_base(&q[i], &k);
-        /* H, and so P and whether it is the identity: about to be published */
-        sh_ct_declassify(&q[i], sizeof q[i]);
-        zk_point_dbl(&p8[i], &q[i]);
-        zk_point_dbl(&p8[i], &p8[i]);
-        zk_point_dbl(&p8[i], &p8[i]);
-    }
-    zk_scalar_wipe(&k);
-    zk_scalar_wipe(&sk);
-    if (rc == SH_OK && hints != NULL)
-        zk_points_to_ed25519_xy(NULL, hints, q, n);
-    if (rc == SH_OK)
-        rc = e_from_zk_block(out, p8, n);            /* 8 q encodes as P */
-    for (size_t i = 0; i < n && rc == SH_OK; i++) {
-        if (!e_elem_is_identity(g, &out[i])) {
-            memcpy(enc + ED_BYTES * i, out[i].u.ed, ED_BYTES);
-            continue;
-        }
-        memset(enc + ED_BYTES * i, 0, ED_BYTES);
-        if (hints != NULL)
-            memset(hints + ED_HINT_BYTES * i, 0, ED_HINT_BYTES);
-    }
-    zk_points_free(q, n);
-    zk_points_free(p8, n);
     return rc;
 }
 
@@ -784,7 +620,7 @@ static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *
     if (e_all_cached(g, NULL, p, n)) {      /* the X's add up to the sum's X */
         zk_point_identity(&sum);
         for (size_t i = 0; i < n; i++)
-            if (!e_elem_is_identity(g, p[i])) {
+            if (!mpc_ed_elem_is_identity(g, p[i])) {
                 e_check_cache(p[i]);
                 zk_point_add(&sum, &sum, &p[i]->u.ed_q);
             }
@@ -801,7 +637,7 @@ static int e_elem_sum(const mpc_group *g, mpc_elem *out, const mpc_elem *const *
     int rc = SH_OK;
     zk_point_identity(&sum);
     for (size_t i = 0; i < n && rc == SH_OK; i++)
-        if ((rc = e_twice(p[i], &q)) == SH_OK)
+        if ((rc = mpc_ed_twice(p[i], &q)) == SH_OK)
             zk_point_add(&sum, &sum, &q);
     if (rc == SH_OK && (rc = e_div8(&sum)) == SH_OK)
         e_from_zk(out, &sum);
@@ -828,13 +664,13 @@ const mpc_group_ops mpc_ed25519_ops = {
     .scalar_is_zero = e_scalar_is_zero,
     .elem_identity = e_elem_identity,
     .elem_base = e_elem_base,
-    .elem_decode = e_elem_decode,
+    .elem_decode = mpc_ed_elem_decode,
     .elem_encode = e_elem_encode,
     .elem_add = e_elem_add,
     .elem_sub = e_elem_sub,
     .elem_neg = e_elem_neg,
     .elem_eq = e_elem_eq,
-    .elem_is_identity = e_elem_is_identity,
+    .elem_is_identity = mpc_ed_elem_is_identity,
     .elem_mul_base = e_elem_mul_base,
     .elem_mul = e_elem_mul,
     .elem_mul_vartime = e_elem_mul_vartime,
@@ -842,9 +678,9 @@ const mpc_group_ops mpc_ed25519_ops = {
     .elem_poly_eval_small = e_elem_poly_eval_small,
     .elem_sum = e_elem_sum,
     .hint_bytes = ED_HINT_BYTES,
-    .elems_hints = e_elems_hints,
+    .elems_hints = mpc_ed_elems_hints,
     .elem_polys_eval_small = e_elem_polys_eval_small,
-    .elem_decode_hinted = e_elem_decode_hinted,
-    .elems_decode_hinted = e_elems_decode_hinted,
-    .elems_mul_base_publish = e_elems_mul_base_publish,
+    .elem_decode_hinted = mpc_ed_elem_decode_hinted,
+    .elems_decode_hinted = mpc_ed_elems_decode_hinted,
+    .elems_mul_base_publish = mpc_ed_elems_mul_base_publish,
 };
